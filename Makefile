@@ -1,0 +1,51 @@
+# Corredor: the two commands are `make run` and `make test`; everything else is for CI and developers.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres test-browser bench lint format messages clean
+
+$(BIN)/python:
+	$(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/corredor migrate --no-input -v 0
+	$(BIN)/corredor demo --if-empty
+	$(BIN)/corredor runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Runs the whole suite against a real PostgreSQL server. DATABASE_URL must point at it;
+# .ci/run starts a local server and sets it.
+test-postgres: $(STAMP)
+	@test -n "$$DATABASE_URL" || (echo "set DATABASE_URL=postgres://user:pass@host/db (see README)"; exit 2)
+	$(BIN)/python -m pytest
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -m browser tests/browser
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+messages: $(STAMP)
+	cd src/corredor && ../../$(BIN)/corredor makemessages -l es -l en -l fr -l ht --ignore '*/icao/*'
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,3 @@
+from corredor.cli import main
+
+main()

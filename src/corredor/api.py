@@ -1,0 +1,93 @@
+"""The versioned JSON API: one NinjaAPI, each app's router mounted on it. Docs at /api/v1/docs."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from corredor.core.audit import _current, actor_for
+from corredor.core.errors import ApplicationError
+from corredor.core.middleware import client_address
+from corredor.core.models import ApiToken
+
+
+def _authenticate_token(request: HttpRequest, token: str) -> Any:
+    token_row = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(token), revoked=False, user__is_active=True)
+        .first()
+    )
+    if token_row is None:
+        return None
+    ApiToken.objects.filter(pk=token_row.pk).update(last_used_at=timezone.now())
+    request.user = token_row.user
+    # The audit trail names the token's user for everything this request does.
+    _current.set(actor_for(token_row.user, client_address(request)))
+    return token_row.user
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return _authenticate_token(request, token)
+
+
+class TokenHeader(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return _authenticate_token(request, key) if key else None
+
+
+api = NinjaAPI(
+    title="Corredor API",
+    version="1",
+    description="Border crossings, travellers, stays and overstays. Authenticate with `Authorization: Bearer "
+    '<token>` (make one with `corredor token create USERNAME`). Errors are `{"message", "detail"}`.',
+    auth=[BearerToken(), TokenHeader(), django_auth],
+    urls_namespace="api-v1",
+)
+
+
+def _error(request: HttpRequest, status: int, message: str, detail: Any = None) -> HttpResponse:
+    return api.create_response(request, {"message": message, "detail": detail}, status=status)
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return _error(request, exc.status, exc.message, exc.detail)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    detail = [
+        {
+            "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload")),
+            "message": err.get("msg"),
+        }
+        for err in exc.errors
+    ]
+    return _error(request, 422, _("The request is not valid: see detail for each field."), detail)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, _("Authentication required: send a valid API token."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+def _mount() -> None:
+    from corredor.border.api import router as border_router
+
+    api.add_router("/", border_router)
+
+
+_mount()

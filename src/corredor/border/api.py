@@ -1,0 +1,320 @@
+"""Border API: record and correct crossings, read a traveller's history, list crossings and overstays."""
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict, model_validator
+
+from corredor.border import selectors, services
+from corredor.border.models import Crossing, Stay
+from corredor.core.permissions import permit_personal_data
+
+router = Router(tags=["border"])
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DocumentFieldsIn(StrictSchema):
+    document_code: str = Field(
+        "P", min_length=1, max_length=2, description="P passport, I/A/C identity card, V visa"
+    )
+    issuing_state: str = Field(..., min_length=1, max_length=3)
+    number: str = Field(..., min_length=1, max_length=30)
+    surname: str = Field(..., min_length=1, max_length=120)
+    given_names: str = Field("", max_length=120)
+    nationality: str = Field(..., min_length=1, max_length=3)
+    birth_date: date | None = None
+    sex: Literal["M", "F", "X"] = "X"
+    expiry_date: date | None = None
+
+
+class CrossingIn(StrictSchema):
+    id: uuid.UUID | None = Field(
+        None, description="Made at the post; the same id recorded twice is stored once"
+    )
+    post: str = Field(..., max_length=10, description="Border post code, e.g. SJO")
+    direction: Literal["entry", "exit"]
+    decision: Literal["admitted", "refused", "referred"] = "admitted"
+    mrz: str | None = Field(None, description="The MRZ lines as read, separated by line breaks")
+    document: DocumentFieldsIn | None = Field(None, description="For documents without an MRZ")
+    occurred_at: datetime | None = None
+    stay_category: str | None = Field(None, description="Required for an admitted entry, e.g. tourist")
+    stay_days: int | None = Field(None, ge=1, le=3650, description="Default: the most the rules allow")
+    area_entered_on: date | None = None
+    transport: Literal["air", "land", "sea", ""] = ""
+    transport_reference: str = Field("", max_length=40)
+    note: str = Field("", max_length=2000)
+
+    @model_validator(mode="after")
+    def one_document(self) -> "CrossingIn":
+        if (self.mrz is None) == (self.document is None):
+            raise ValueError("give either mrz or document, not both")
+        return self
+
+
+class DocumentOut(Schema):
+    id: uuid.UUID
+    document_code: str
+    issuing_state: str = Field(..., alias="issuing_state_id")
+    number: str
+    surname: str
+    given_names: str
+    nationality: str = Field(..., alias="nationality_id")
+    birth_date: date | None
+    sex: str
+    expiry_date: date | None
+
+
+class StayOut(Schema):
+    id: uuid.UUID
+    category: str
+    granted_days: int | None
+    authorised_until: date | None
+    area_entered_on: date | None
+
+
+class CrossingOut(Schema):
+    id: uuid.UUID
+    traveller_id: uuid.UUID
+    document: DocumentOut
+    direction: str
+    decision: str
+    post: str
+    occurred_at: datetime
+    officer: str
+    transport: str
+    transport_reference: str
+    screening_outcome: str
+    note: str
+    corrects: uuid.UUID | None
+    corrected_by: uuid.UUID | None
+    stay: StayOut | None
+    warnings: list[str] = []
+
+
+class CrossingPageOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CrossingOut]
+
+
+class StatusOut(Schema):
+    in_country: bool
+    authorised_until: date | None
+    overstay_days: int
+
+
+class TravellerOut(Schema):
+    id: uuid.UUID
+    surname: str
+    given_names: str
+    birth_date: date | None
+    sex: str
+    nationality: str
+    documents: list[DocumentOut]
+    crossings: list[CrossingOut]
+    status: StatusOut
+
+
+class OverstayOut(Schema):
+    traveller_id: uuid.UUID
+    surname: str
+    given_names: str
+    nationality: str
+    birth_date: date | None
+    document: str
+    entry_post: str
+    entered_on: date
+    category: str
+    authorised_until: date
+    days_over: int
+
+
+class CorrectionIn(StrictSchema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+    direction: Literal["entry", "exit"] | None = None
+    decision: Literal["admitted", "refused", "referred"] | None = None
+    occurred_at: datetime | None = None
+    stay_category: str | None = None
+    stay_days: int | None = Field(None, ge=1, le=3650)
+
+
+class ExtensionIn(StrictSchema):
+    authorised_until: date | None = None
+    category: str | None = None
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class ExtensionOut(Schema):
+    id: uuid.UUID
+    stay_id: uuid.UUID
+    kind: str
+    category: str
+    authorised_until: date | None
+
+
+def _stay_out(stay: Stay | None) -> StayOut | None:
+    if stay is None:
+        return None
+    return StayOut(
+        id=stay.pk,
+        category=stay.category_id,
+        granted_days=stay.granted_days,
+        authorised_until=stay.authorised_until,
+        area_entered_on=stay.area_entered_on,
+    )
+
+
+def _crossing_out(
+    crossing: Crossing, *, stay: Stay | None = None, warnings: list[str] | None = None
+) -> CrossingOut:
+    if stay is None:
+        stay = getattr(crossing, "stay", None) if hasattr(crossing, "stay") else None
+    corrected_by = getattr(crossing, "corrected_by", None) if hasattr(crossing, "corrected_by") else None
+    return CrossingOut(
+        id=crossing.pk,
+        traveller_id=crossing.traveller_id,
+        document=DocumentOut.model_validate(crossing.document, from_attributes=True),
+        direction=crossing.direction,
+        decision=crossing.decision,
+        post=crossing.post_id,
+        occurred_at=crossing.occurred_at,
+        officer=crossing.officer.get_username(),
+        transport=crossing.transport,
+        transport_reference=crossing.transport_reference,
+        screening_outcome=crossing.screening_outcome,
+        note=crossing.note,
+        corrects=crossing.corrects_id,
+        corrected_by=corrected_by.pk if corrected_by else None,
+        stay=_stay_out(stay),
+        warnings=warnings or [],
+    )
+
+
+@router.post(
+    "/crossings", response={201: CrossingOut}, summary="Record a crossing (with the MRZ or typed fields)"
+)
+def crossing_create(request: HttpRequest, payload: CrossingIn) -> tuple[int, CrossingOut]:
+    if payload.mrz is not None:
+        document, _ = services.document_input_from_mrz(payload.mrz)
+    else:
+        assert payload.document is not None
+        document = services.DocumentInput(**payload.document.model_dump())
+    recorded = services.crossing_record(
+        officer=request.user,
+        post_code=payload.post.upper(),
+        direction=payload.direction,
+        decision=payload.decision,
+        document=document,
+        occurred_at=payload.occurred_at,
+        stay_category=payload.stay_category,
+        stay_days=payload.stay_days,
+        area_entered_on=payload.area_entered_on,
+        transport=payload.transport,
+        transport_reference=payload.transport_reference,
+        note=payload.note,
+        crossing_id=payload.id,
+    )
+    return 201, _crossing_out(recorded.crossing, stay=recorded.stay, warnings=recorded.warnings)
+
+
+class CrossingFilters(Schema):
+    post: str | None = None
+    direction: Literal["entry", "exit"] | None = None
+    decision: Literal["admitted", "refused", "referred"] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    traveller: uuid.UUID | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+@router.get("/crossings", response=CrossingPageOut, summary="List crossings (filters, pagination)")
+def crossing_list(request: HttpRequest, filters: Query[CrossingFilters]) -> CrossingPageOut:
+    qs = selectors.crossings_list(
+        user=request.user,
+        post=filters.post.upper() if filters.post else None,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        direction=filters.direction,
+        decision=filters.decision,
+        traveller_id=filters.traveller,
+    )
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    return CrossingPageOut(
+        count=qs.count(), limit=filters.limit, offset=filters.offset, items=[_crossing_out(c) for c in page]
+    )
+
+
+@router.get("/crossings/{crossing_id}", response=CrossingOut, summary="One crossing")
+def crossing_detail(request: HttpRequest, crossing_id: uuid.UUID) -> CrossingOut:
+    qs = selectors.crossings_list(user=request.user)
+    return _crossing_out(get_object_or_404(qs, pk=crossing_id))
+
+
+@router.post(
+    "/crossings/{crossing_id}/corrections",
+    response={201: CrossingOut},
+    summary="Correct a crossing (a new event)",
+)
+def crossing_correction(
+    request: HttpRequest, crossing_id: uuid.UUID, payload: CorrectionIn
+) -> tuple[int, CrossingOut]:
+    correction = services.crossing_correct(
+        officer=request.user, crossing_id=crossing_id, **payload.model_dump()
+    )
+    return 201, _crossing_out(correction)
+
+
+@router.get("/travellers/{traveller_id}", response=TravellerOut, summary="A traveller and their history")
+def traveller_detail(request: HttpRequest, traveller_id: uuid.UUID) -> TravellerOut:
+    history = selectors.traveller_get(user=request.user, traveller_id=traveller_id, purpose="api")
+    t = history.traveller
+    return TravellerOut(
+        id=t.pk,
+        surname=t.surname,
+        given_names=t.given_names,
+        birth_date=t.birth_date,
+        sex=t.sex,
+        nationality=t.nationality_id,
+        documents=[DocumentOut.model_validate(d, from_attributes=True) for d in history.documents],
+        crossings=[_crossing_out(c) for c in history.crossings],
+        status=StatusOut(
+            in_country=history.status.in_country,
+            authorised_until=history.status.authorised_until,
+            overstay_days=history.status.overstay_days,
+        ),
+    )
+
+
+@router.get("/overstays", response=list[OverstayOut], summary="Overstays as of a day (default today)")
+def overstay_list(
+    request: HttpRequest, as_of: date | None = None, post: str | None = None
+) -> list[OverstayOut]:
+    rows = selectors.overstays(user=request.user, as_of=as_of or timezone.localdate(), post=post)
+    return [OverstayOut(**row.__dict__) for row in rows]
+
+
+@router.post(
+    "/stays/{stay_id}/extensions", response={201: ExtensionOut}, summary="Extend a stay or change status"
+)
+def stay_extension(
+    request: HttpRequest, stay_id: uuid.UUID, payload: ExtensionIn
+) -> tuple[int, ExtensionOut]:
+    permit_personal_data(request.user)
+    change = services.stay_extend(officer=request.user, stay_id=stay_id, **payload.model_dump())
+    return 201, ExtensionOut(
+        id=change.pk,
+        stay_id=change.stay_id,
+        kind=change.kind,
+        category=change.category_id,
+        authorised_until=change.authorised_until,
+    )

@@ -1,0 +1,66 @@
+"""Forms of the desk: the typed-in document, and the decision recorded after a scan."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from corredor.border.models import Sex
+from corredor.core.selectors import stay_categories_active
+
+
+class DocumentForm(forms.Form):
+    """A document without an MRZ, typed in by the officer."""
+
+    document_code = forms.ChoiceField(
+        label=_("Document type"),
+        choices=[
+            ("P", _("Passport")),
+            ("I", _("Identity card")),
+            ("V", _("Visa")),
+            ("L", _("Laissez-passer")),
+            ("X", _("Other")),
+        ],
+    )
+    issuing_state = forms.CharField(label=_("Issuing state (ICAO code)"), max_length=3, min_length=1)
+    number = forms.CharField(label=_("Document number"), max_length=30)
+    surname = forms.CharField(label=_("Surname"), max_length=120)
+    given_names = forms.CharField(label=_("Given names"), max_length=120, required=False)
+    nationality = forms.CharField(label=_("Nationality (ICAO code)"), max_length=3, min_length=1)
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial="X")
+    expiry_date = forms.DateField(
+        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_birth_date(self):  # type: ignore[no-untyped-def]
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The birth date is in the future."))
+        return value
+
+
+class DecisionForm(forms.Form):
+    """What the officer decides after the document is read."""
+
+    mrz = forms.CharField(required=False, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[
+            ("entry", _("Admit entry")),
+            ("exit", _("Record exit")),
+            ("refuse", _("Refuse")),
+            ("refer", _("Refer")),
+        ]
+    )
+    stay_category = forms.ChoiceField(label=_("Stay category"), required=False)
+    stay_days = forms.IntegerField(label=_("Days"), required=False, min_value=1, max_value=3650)
+    area_entered_on = forms.DateField(
+        label=_("Entered the common area on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    transport_reference = forms.CharField(label=_("Flight / vehicle / vessel"), required=False, max_length=40)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["stay_category"].choices = [(c.code, c.name) for c in stay_categories_active()]

@@ -1,0 +1,402 @@
+"""Reads of the border: a traveller's history, who is in the country, overstays, the stay a rule allows.
+
+Every read of a named traveller's record checks the reader's role and writes the audit log.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corredor.border import stay_rules
+from corredor.border.models import Crossing, Decision, Direction, Stay, StayChange, TravelDocument, Traveller
+from corredor.core.audit import audit_write
+from corredor.core.errors import NotFound
+from corredor.core.models import StayCategory, StayRule
+from corredor.core.permissions import permit_personal_data, permit_supervise, visible_post_codes
+
+
+def _end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def effective_crossings() -> QuerySet[Crossing]:
+    """Crossings that count: those not replaced by a correction."""
+    return Crossing.objects.filter(corrected_by__isnull=True)
+
+
+def _latest_change(field: str) -> Subquery:
+    return Subquery(StayChange.objects.filter(stay=OuterRef("pk")).order_by("-created_at").values(field)[:1])
+
+
+def stays_with_effective_until() -> QuerySet[Stay]:
+    """Stays annotated with the day they are authorised until once extensions are applied."""
+    return Stay.objects.annotate(
+        has_change=Exists(StayChange.objects.filter(stay=OuterRef("pk"))),
+        effective_until=Coalesce(_latest_change("authorised_until"), "authorised_until"),
+    )
+
+
+def stay_effective_until(*, stay: Stay) -> date | None:
+    change = stay.changes.order_by("-created_at").first()
+    return change.authorised_until if change is not None else stay.authorised_until
+
+
+# --- stay rules -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StayAllowance:
+    days: int
+    authorised_until: date | None
+    rule_name: str
+    explanation: str
+
+
+def stay_rule_for(*, nationality: str, category: StayCategory) -> StayRule | None:
+    """The most specific active rule: nationality beats area of nationality beats any; category beats any."""
+    candidates = (
+        StayRule.objects.filter(active=True)
+        .filter(Q(category=category) | Q(category__isnull=True))
+        .filter(
+            Q(nationality_id=nationality)
+            | Q(nationality_area__members=nationality)
+            | (Q(nationality__isnull=True) & Q(nationality_area__isnull=True))
+        )
+        .distinct()
+    )
+
+    def specificity(rule: StayRule) -> tuple[int, int, int]:
+        nat = 2 if rule.nationality_id else 1 if rule.nationality_area_id else 0
+        return (nat, 1 if rule.category_id else 0, -rule.pk)
+
+    rules = sorted(candidates, key=specificity, reverse=True)
+    return rules[0] if rules else None
+
+
+def stay_periods(
+    *, traveller: Traveller, before: date, post_countries: list[str] | None = None
+) -> list[stay_rules.Period]:
+    """The traveller's earlier stays as periods of days present (entry day to exit day, or to `before`)."""
+    crossings = effective_crossings().filter(
+        traveller=traveller,
+        decision=Decision.ADMITTED,
+        occurred_at__lt=_end_of_day(before - timedelta(days=1)),
+    )
+    if post_countries is not None:
+        crossings = crossings.filter(post__country_id__in=post_countries)
+    periods: list[stay_rules.Period] = []
+    started: date | None = None
+    for direction, at in crossings.order_by("occurred_at").values_list("direction", "occurred_at"):
+        day = timezone.localdate(at)
+        if direction == Direction.ENTRY:
+            started = started or day
+        elif started is not None:
+            periods.append(stay_rules.Period(started, day))
+            started = None
+    if started is not None:
+        periods.append(stay_rules.Period(started, before - timedelta(days=1)))
+    return periods
+
+
+def stay_allowance(
+    *,
+    traveller: Traveller | None,
+    nationality: str,
+    category: StayCategory,
+    entry_date: date,
+    area_entered_on: date | None = None,
+) -> StayAllowance:
+    """How many days the rules allow for a stay of `category` starting on `entry_date`, and why."""
+    rule = stay_rule_for(nationality=nationality, category=category)
+    if rule is None:
+        days = category.default_days
+        return StayAllowance(
+            days=days,
+            authorised_until=stay_rules.last_day(entry_date, days),
+            rule_name=str(category),
+            explanation=_("default for the category"),
+        )
+    members: list[str] | None = None
+    if rule.common_area_id:
+        members = list(rule.common_area.members.values_list("code", flat=True))
+    else:
+        members = [settings.CORREDOR_COUNTRY]
+    earlier = (
+        stay_periods(traveller=traveller, before=entry_date, post_countries=members)
+        if traveller is not None
+        else []
+    )
+    allowance = stay_rules.allowed_days(
+        stay_rules.Rule(rule.days_per_entry, rule.window_days, rule.window_length),
+        entry_date=entry_date,
+        earlier=earlier,
+        area_entered_on=area_entered_on if rule.common_area_id else None,
+    )
+    explanation = {
+        "per_entry": _("%(n)s days per entry") % {"n": rule.days_per_entry},
+        "common_area": _("days since entering the common area count"),
+        "window": _("at most %(n)s days in any %(m)s") % {"n": rule.window_days, "m": rule.window_length},
+        "exhausted": _("no days left"),
+    }[allowance.limited_by]
+    return StayAllowance(
+        days=allowance.days,
+        authorised_until=allowance.authorised_until,
+        rule_name=rule.name,
+        explanation=explanation,
+    )
+
+
+# --- travellers ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TravellerStatus:
+    in_country: bool
+    last_crossing: Crossing | None
+    current_stay: Stay | None
+    authorised_until: date | None
+    overstay_days: int
+
+
+@dataclass
+class TravellerHistory:
+    traveller: Traveller
+    documents: list[TravelDocument]
+    crossings: list[Crossing]
+    stays: list[Stay]
+    status: TravellerStatus
+
+
+def traveller_status(*, traveller: Traveller, as_of: date | None = None) -> TravellerStatus:
+    """Whether the traveller is in the country on `as_of`, under which stay, and any overstay."""
+    as_of = as_of or timezone.localdate()
+    last = (
+        effective_crossings()
+        .filter(traveller=traveller, decision=Decision.ADMITTED, occurred_at__lt=_end_of_day(as_of))
+        .order_by("-occurred_at")
+        .select_related("post")
+        .first()
+    )
+    if last is None or last.direction != Direction.ENTRY:
+        return TravellerStatus(False, last, None, None, 0)
+    stay = stays_with_effective_until().select_related("category").filter(entry=last).first()
+    until = getattr(stay, "effective_until", None)
+    overstay = 0
+    if stay is not None and not stay.category.open_ended:
+        overstay = stay_rules.overstay_days(until, as_of)
+    return TravellerStatus(True, last, stay, until, overstay)
+
+
+def traveller_get(*, user: Any, traveller_id: uuid.UUID | str, purpose: str = "view") -> TravellerHistory:
+    """A traveller's whole record: documents, every crossing (corrections shown), stays and status."""
+    permit_personal_data(user)
+    traveller = Traveller.objects.select_related("nationality").filter(id=traveller_id).first()
+    if traveller is None:
+        raise NotFound(_("No traveller with this id."))
+    audit_write(action="read", object_type="border.traveller", object_id=traveller.pk, summary=purpose)
+    crossings = list(
+        Crossing.objects.filter(traveller=traveller)
+        .select_related("post", "document", "officer", "stay__category", "corrected_by")
+        .order_by("-occurred_at", "-created_at")
+    )
+    stays = list(
+        stays_with_effective_until()
+        .filter(traveller=traveller)
+        .select_related("category", "entry__post")
+        .order_by("-entry__occurred_at")
+    )
+    return TravellerHistory(
+        traveller=traveller,
+        documents=list(traveller.documents.select_related("issuing_state").order_by("-created_at")),
+        crossings=crossings,
+        stays=stays,
+        status=traveller_status(traveller=traveller),
+    )
+
+
+def document_find(*, issuing_state: str, number: str) -> TravelDocument | None:
+    """The stored document with this issuing state and number (no audit: callers audit what they show)."""
+    number = number.strip().upper().replace("<", "")
+    return (
+        TravelDocument.objects.select_related("traveller")
+        .filter(issuing_state_id=issuing_state, number=number)
+        .first()
+    )
+
+
+def traveller_search(*, user: Any, query: str, limit: int = 50) -> list[Traveller]:
+    """Find travellers by document number or name. The search itself is audited."""
+    permit_personal_data(user)
+    words = query.upper().split()
+    if not words:
+        return []
+    audit_write(
+        action="read", object_type="border.traveller", object_id="search", summary=f"search: {query[:80]}"
+    )
+    by_document = Traveller.objects.filter(documents__number__in=[w.replace("<", "") for w in words])
+    by_name = Traveller.objects.all()
+    for word in words:
+        by_name = by_name.filter(Q(surname__contains=word) | Q(given_names__contains=word))
+    ids = list(by_document.values_list("id", flat=True)[:limit]) + list(
+        by_name.values_list("id", flat=True)[:limit]
+    )
+    return list(
+        Traveller.objects.filter(id__in=ids[:limit])
+        .select_related("nationality")
+        .order_by("surname", "given_names")
+    )
+
+
+def crossing_warnings(
+    *, traveller: Traveller, document: TravelDocument, direction: str, on: date
+) -> list[str]:
+    """What the officer should know before recording: expired document, not in the country, overstay."""
+    warnings: list[str] = []
+    if document.expiry_date and document.expiry_date < on:
+        warnings.append(_("The document expired on %(date)s.") % {"date": document.expiry_date})
+    status = traveller_status(traveller=traveller, as_of=on)
+    if direction == Direction.ENTRY and status.in_country:
+        warnings.append(_("The record shows the traveller already in the country (no exit recorded)."))
+    if direction == Direction.EXIT and not status.in_country:
+        warnings.append(_("The record shows no admitted entry before this exit."))
+    if status.overstay_days:
+        warnings.append(
+            _("Overstay: %(days)s days past the authorised stay (until %(until)s).")
+            % {"days": status.overstay_days, "until": status.authorised_until}
+        )
+    return warnings
+
+
+# --- lists --------------------------------------------------------------------------------------------------
+
+
+def crossings_list(
+    *,
+    user: Any,
+    post: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    direction: str | None = None,
+    decision: str | None = None,
+    traveller_id: uuid.UUID | None = None,
+) -> QuerySet[Crossing]:
+    """Crossings, newest first; officers and supervisors see their own post's only."""
+    permit_personal_data(user)
+    allowed = visible_post_codes(user)
+    qs = Crossing.objects.select_related(
+        "traveller", "document", "post", "officer", "stay__category", "corrected_by"
+    )
+    if allowed is not None:
+        if post and post not in allowed:
+            from corredor.core.permissions import permit_post
+
+            permit_post(user, post)
+        qs = qs.filter(post_id__in=allowed)
+    if post:
+        qs = qs.filter(post_id=post)
+    if date_from:
+        qs = qs.filter(occurred_at__gte=_end_of_day(date_from - timedelta(days=1)))
+    if date_to:
+        qs = qs.filter(occurred_at__lt=_end_of_day(date_to))
+    if direction:
+        qs = qs.filter(direction=direction)
+    if decision:
+        qs = qs.filter(decision=decision)
+    if traveller_id:
+        qs = qs.filter(traveller_id=traveller_id)
+    audit_write(
+        action="read",
+        object_type="border.crossing",
+        object_id="list",
+        summary=f"list post={post or allowed or 'all'} {date_from or ''}..{date_to or ''}",
+    )
+    return qs.order_by("-occurred_at", "-created_at")
+
+
+def _present_stays(as_of: date) -> QuerySet[Stay]:
+    # The traveller's last admitted crossing up to the end of `as_of` is this stay's entry: nothing later
+    # (an exit, or a newer entry with its own stay) has happened.
+    end = _end_of_day(as_of)
+    later = effective_crossings().filter(
+        traveller=OuterRef("traveller"),
+        decision=Decision.ADMITTED,
+        occurred_at__gt=OuterRef("entry__occurred_at"),
+        occurred_at__lt=end,
+    )
+    return (
+        stays_with_effective_until()
+        .filter(entry__occurred_at__lt=end, entry__corrected_by__isnull=True)
+        .exclude(Exists(later))
+    )
+
+
+def in_country(*, user: Any, as_of: date | None = None) -> QuerySet[Stay]:
+    """Stays of everyone in the country on `as_of` (admitted entry, no exit since)."""
+    permit_supervise(user)
+    return _present_stays(as_of or timezone.localdate()).select_related(
+        "traveller", "category", "entry__post"
+    )
+
+
+@dataclass(frozen=True)
+class OverstayRow:
+    traveller_id: uuid.UUID
+    surname: str
+    given_names: str
+    nationality: str
+    birth_date: date | None
+    document: str
+    entry_post: str
+    entered_on: date
+    category: str
+    authorised_until: date
+    days_over: int
+
+
+def overstays(*, user: Any, as_of: date | None = None, post: str | None = None) -> list[OverstayRow]:
+    """The overstay list as a supervisor sees it: their own post's entries (administrators: any post)."""
+    permit_supervise(user)
+    if user.role != "administrator":
+        post = user.border_post_id
+    return overstay_rows(as_of=as_of or timezone.localdate(), post=post)
+
+
+def overstay_rows(*, as_of: date, post: str | None = None) -> list[OverstayRow]:
+    """Everyone whose last crossing is an admitted entry and whose stay ended before `as_of`.
+
+    Derived from the records, never typed in. `post` limits the list to entries made at that post. Callers
+    check permission; this writes the audit log.
+    """
+    qs = (
+        _present_stays(as_of)
+        .filter(category__open_ended=False, effective_until__lt=as_of)
+        .select_related("traveller", "category", "entry__post", "entry__document")
+    )
+    if post:
+        qs = qs.filter(entry__post_id=post)
+    audit_write(
+        action="read", object_type="border.stay", object_id="overstays", summary=f"overstays as of {as_of}"
+    )
+    return [
+        OverstayRow(
+            traveller_id=stay.traveller_id,
+            surname=stay.traveller.surname,
+            given_names=stay.traveller.given_names,
+            nationality=stay.traveller.nationality_id,
+            birth_date=stay.traveller.birth_date,
+            document=f"{stay.entry.document.issuing_state_id} {stay.entry.document.number}",
+            entry_post=stay.entry.post_id,
+            entered_on=timezone.localdate(stay.entry.occurred_at),
+            category=stay.category_id,
+            authorised_until=stay.effective_until,
+            days_over=stay_rules.overstay_days(stay.effective_until, as_of),
+        )
+        for stay in qs.order_by("effective_until", "id")
+    ]

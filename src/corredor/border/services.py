@@ -1,0 +1,470 @@
+"""Every write of the border: record a crossing, correct one, extend a stay, link documents."""
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corredor.border import selectors
+from corredor.border.models import (
+    Crossing,
+    Decision,
+    Direction,
+    Stay,
+    StayChange,
+    TravelDocument,
+    Traveller,
+)
+from corredor.core import selectors as core_selectors
+from corredor.core.audit import audit_write
+from corredor.core.errors import ApplicationError, NotFound
+from corredor.core.models import BorderPost, Role, StayCategory
+from corredor.core.permissions import permit_post, permit_supervise
+from corredor.icao import MrzResult, parse_mrz
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """A travel document's printed data, from an MRZ or typed in."""
+
+    document_code: str
+    issuing_state: str
+    number: str
+    surname: str
+    given_names: str
+    nationality: str
+    birth_date: date | None
+    sex: str
+    expiry_date: date | None
+    mrz: str = ""
+
+
+@dataclass
+class RecordedCrossing:
+    crossing: Crossing
+    stay: Stay | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def document_input_from_mrz(mrz_text: str) -> tuple[DocumentInput, MrzResult]:
+    """Parse an MRZ into document input; an invalid MRZ is refused with every problem listed."""
+    result = parse_mrz(mrz_text)
+    if not result.valid:
+        raise ApplicationError(
+            _("The MRZ is not valid: %(problems)s")
+            % {"problems": "; ".join(p.message for p in result.errors)},
+            detail=[{"code": p.code, "message": p.message, "field": p.field} for p in result.errors],
+        )
+    return (
+        DocumentInput(
+            document_code=result.document_code,
+            issuing_state=result.issuing_state,
+            number=result.document_number,
+            surname=result.surname,
+            given_names=result.given_names,
+            nationality=result.nationality,
+            birth_date=result.birth_date,
+            sex=result.sex,
+            expiry_date=result.expiry_date,
+            mrz="\n".join(result.lines),
+        ),
+        result,
+    )
+
+
+def _icao_code(code: str) -> str:
+    # Germany's documents print D, not DEU; a typed DEU means the same state.
+    code = code.strip().upper().strip("<")
+    return "D" if code == "DEU" else code
+
+
+def _normalise(doc: DocumentInput) -> DocumentInput:
+    return replace(
+        doc,
+        document_code=doc.document_code.strip().upper(),
+        issuing_state=_icao_code(doc.issuing_state),
+        number=doc.number.strip().upper().replace(" ", "").replace("<", ""),
+        surname=" ".join(doc.surname.upper().split()),
+        given_names=" ".join(doc.given_names.upper().split()),
+        nationality=_icao_code(doc.nationality),
+        sex=(doc.sex or "X").strip().upper() or "X",
+    )
+
+
+def _check_document(doc: DocumentInput) -> None:
+    missing = [
+        label
+        for label, value in (
+            (_("document number"), doc.number),
+            (_("surname"), doc.surname),
+            (_("issuing state"), doc.issuing_state),
+            (_("nationality"), doc.nationality),
+        )
+        if not value
+    ]
+    if missing:
+        raise ApplicationError(_("Missing: %(fields)s.") % {"fields": ", ".join(str(m) for m in missing)})
+    if not doc.document_code:
+        raise ApplicationError(_("Missing: document code."))
+    for code_field, label in (("issuing_state", _("issuing state")), ("nationality", _("nationality"))):
+        code = getattr(doc, code_field)
+        if not core_selectors.country_exists(code=code):
+            raise ApplicationError(
+                _("Unknown %(what)s code %(code)s.") % {"what": label, "code": code},
+                detail={"field": code_field},
+            )
+    if doc.sex not in ("M", "F", "X"):
+        raise ApplicationError(_("Sex must be M, F or X."), detail={"field": "sex"})
+    if doc.birth_date and doc.birth_date > timezone.localdate():
+        raise ApplicationError(_("The birth date is in the future."), detail={"field": "birth_date"})
+
+
+def document_resolve(*, doc: DocumentInput, device_id: str) -> TravelDocument:
+    """Find the stored document with this issuing state and number, or store it with its traveller.
+
+    A new document joins an existing traveller when the printed identity (names, birth date, nationality)
+    is the same: a renewed passport is the same person.
+    """
+    doc = _normalise(doc)
+    _check_document(doc)
+    existing = (
+        TravelDocument.objects.select_related("traveller")
+        .filter(issuing_state_id=doc.issuing_state, number=doc.number)
+        .first()
+    )
+    if existing is not None:
+        if (existing.surname, existing.given_names, existing.birth_date) != (
+            doc.surname,
+            doc.given_names,
+            doc.birth_date,
+        ):
+            raise ApplicationError(
+                _(
+                    "Document %(state)s %(number)s is already on record for another holder (%(name)s, born "
+                    "%(born)s). Refer the traveller to a supervisor."
+                )
+                % {
+                    "state": doc.issuing_state,
+                    "number": doc.number,
+                    "name": f"{existing.surname} {existing.given_names}",
+                    "born": existing.birth_date or "?",
+                },
+                status=409,
+            )
+        return existing
+    traveller = (
+        Traveller.objects.filter(
+            surname=doc.surname,
+            given_names=doc.given_names,
+            birth_date=doc.birth_date,
+            nationality_id=doc.nationality,
+        )
+        .exclude(birth_date__isnull=True)
+        .first()
+    )
+    if traveller is None:
+        traveller = Traveller.objects.create(
+            surname=doc.surname,
+            given_names=doc.given_names,
+            birth_date=doc.birth_date,
+            sex=doc.sex,
+            nationality_id=doc.nationality,
+            device_id=device_id,
+        )
+    return TravelDocument.objects.create(
+        traveller=traveller,
+        document_code=doc.document_code,
+        issuing_state_id=doc.issuing_state,
+        number=doc.number,
+        surname=doc.surname,
+        given_names=doc.given_names,
+        nationality_id=doc.nationality,
+        birth_date=doc.birth_date,
+        sex=doc.sex,
+        expiry_date=doc.expiry_date,
+        mrz=doc.mrz,
+        device_id=device_id,
+    )
+
+
+def _get_post(code: str) -> BorderPost:
+    try:
+        return BorderPost.objects.get(code=code, active=True)
+    except BorderPost.DoesNotExist:
+        raise NotFound(_("There is no active border post %(code)s.") % {"code": code}) from None
+
+
+def _get_category(code: str) -> StayCategory:
+    try:
+        return StayCategory.objects.get(code=code, active=True)
+    except StayCategory.DoesNotExist:
+        raise ApplicationError(
+            _("Unknown stay category %(code)s.") % {"code": code}, detail={"field": "stay_category"}
+        ) from None
+
+
+@transaction.atomic
+def crossing_record(
+    *,
+    officer: object,
+    post_code: str,
+    direction: str,
+    decision: str,
+    document: DocumentInput,
+    occurred_at: datetime | None = None,
+    stay_category: str | None = None,
+    stay_days: int | None = None,
+    area_entered_on: date | None = None,
+    transport: str = "",
+    transport_reference: str = "",
+    note: str = "",
+    crossing_id: uuid.UUID | None = None,
+    device_id: str | None = None,
+) -> RecordedCrossing:
+    """Record that a traveller entered or left (or was refused or referred) at a post.
+
+    An admitted entry grants a stay: the category and days (by default the most the rules allow). A crossing
+    id made at the post makes the call idempotent: the same id recorded twice is stored once.
+    """
+    permit_post(officer, post_code)
+    if crossing_id is not None:
+        already = Crossing.objects.filter(id=crossing_id).first()
+        if already is not None:
+            return RecordedCrossing(crossing=already, stay=Stay.objects.filter(entry=already).first())
+    if direction not in Direction.values:
+        raise ApplicationError(_("Direction must be entry or exit."), detail={"field": "direction"})
+    if decision not in Decision.values:
+        raise ApplicationError(
+            _("Decision must be admitted, refused or referred."), detail={"field": "decision"}
+        )
+    post = _get_post(post_code)
+    occurred_at = occurred_at or timezone.now()
+    if occurred_at > timezone.now() + timedelta(minutes=5):
+        raise ApplicationError(
+            _("A crossing cannot be recorded in the future."), detail={"field": "occurred_at"}
+        )
+    device_id = device_id or settings.CORREDOR_DEVICE_ID
+    travel_document = document_resolve(doc=document, device_id=device_id)
+    traveller = travel_document.traveller
+    warnings = selectors.crossing_warnings(
+        traveller=traveller, document=travel_document, direction=direction, on=timezone.localdate(occurred_at)
+    )
+    grants_stay = direction == Direction.ENTRY and decision == Decision.ADMITTED
+    category = None
+    authorised_until = None
+    if grants_stay:
+        if not stay_category:
+            raise ApplicationError(
+                _("An admitted entry needs a stay category."), detail={"field": "stay_category"}
+            )
+        category = _get_category(stay_category)
+        if not category.open_ended:
+            allowance = selectors.stay_allowance(
+                traveller=traveller,
+                nationality=travel_document.nationality_id,
+                category=category,
+                entry_date=timezone.localdate(occurred_at),
+                area_entered_on=area_entered_on,
+            )
+            days = stay_days if stay_days is not None else allowance.days
+            if days < 1:
+                raise ApplicationError(
+                    _("No days of stay are left under the rule “%(rule)s”. Refuse or refer the entry.")
+                    % {"rule": allowance.rule_name},
+                    detail={"field": "stay_days"},
+                )
+            if days > allowance.days:
+                raise ApplicationError(
+                    _("At most %(max)s days can be granted under the rule “%(rule)s” (%(why)s).")
+                    % {"max": allowance.days, "rule": allowance.rule_name, "why": allowance.explanation},
+                    detail={"field": "stay_days", "max": allowance.days},
+                )
+            stay_days = days
+            authorised_until = timezone.localdate(occurred_at) + timedelta(days=days - 1)
+    elif stay_days or (stay_category and direction == Direction.EXIT):
+        raise ApplicationError(
+            _("A stay is granted only on an admitted entry."), detail={"field": "stay_category"}
+        )
+    try:
+        crossing = Crossing.objects.create(
+            id=crossing_id or uuid.uuid4(),
+            traveller=traveller,
+            document=travel_document,
+            direction=direction,
+            post=post,
+            occurred_at=occurred_at,
+            officer=officer,
+            transport=transport or _default_transport(post),
+            transport_reference=transport_reference.strip().upper()[:40],
+            decision=decision,
+            note=note,
+            device_id=device_id,
+        )
+    except IntegrityError as exc:  # a concurrent push of the same id
+        raise ApplicationError(_("This crossing was recorded twice at the same time."), status=409) from exc
+    stay = None
+    if grants_stay and category is not None:
+        stay = Stay.objects.create(
+            traveller=traveller,
+            entry=crossing,
+            category=category,
+            granted_days=None if category.open_ended else stay_days,
+            authorised_until=authorised_until,
+            area_entered_on=area_entered_on,
+            device_id=device_id,
+        )
+    return RecordedCrossing(crossing=crossing, stay=stay, warnings=warnings)
+
+
+def _default_transport(post: BorderPost) -> str:
+    return {"airport": "air", "land": "land", "seaport": "sea"}.get(post.kind, "")
+
+
+@transaction.atomic
+def crossing_correct(
+    *,
+    officer: object,
+    crossing_id: uuid.UUID,
+    reason: str,
+    direction: str | None = None,
+    decision: str | None = None,
+    occurred_at: datetime | None = None,
+    stay_category: str | None = None,
+    stay_days: int | None = None,
+) -> Crossing:
+    """Correct a crossing: a new crossing that replaces it. The original stays on record, marked corrected."""
+    original = Crossing.objects.select_related("post").filter(id=crossing_id).first()
+    if original is None:
+        raise NotFound(_("No crossing %(id)s.") % {"id": crossing_id})
+    if getattr(officer, "role", None) not in (Role.SUPERVISOR, Role.ADMINISTRATOR) and (
+        getattr(officer, "pk", None) != original.officer_id
+    ):
+        permit_supervise(officer, original.post_id)
+    permit_post(officer, original.post_id)
+    if not reason.strip():
+        raise ApplicationError(_("A correction needs a reason."), detail={"field": "reason"})
+    if Crossing.objects.filter(corrects=original).exists():
+        raise ApplicationError(
+            _("This crossing has already been corrected; correct the correction."), status=409
+        )
+    new_direction = direction or original.direction
+    new_decision = decision or original.decision
+    if new_direction not in Direction.values or new_decision not in Decision.values:
+        raise ApplicationError(_("Direction or decision not recognised."))
+    correction = Crossing.objects.create(
+        traveller=original.traveller,
+        document=original.document,
+        direction=new_direction,
+        post=original.post,
+        occurred_at=occurred_at or original.occurred_at,
+        officer=officer,
+        transport=original.transport,
+        transport_reference=original.transport_reference,
+        decision=new_decision,
+        screening_outcome=original.screening_outcome,
+        note=_("Correction: %(reason)s") % {"reason": reason.strip()},
+        corrects=original,
+        device_id=settings.CORREDOR_DEVICE_ID,
+    )
+    if new_direction == Direction.ENTRY and new_decision == Decision.ADMITTED:
+        old_stay = Stay.objects.filter(entry=original).first()
+        category = (
+            _get_category(stay_category) if stay_category else (old_stay.category if old_stay else None)
+        )
+        if category is None:
+            raise ApplicationError(
+                _("An admitted entry needs a stay category."), detail={"field": "stay_category"}
+            )
+        entry_day = timezone.localdate(correction.occurred_at)
+        if stay_days is not None:
+            until = entry_day + timedelta(days=stay_days - 1)
+        elif old_stay is not None and old_stay.granted_days:
+            until = entry_day + timedelta(days=old_stay.granted_days - 1)
+            stay_days = old_stay.granted_days
+        else:
+            stay_days = category.default_days
+            until = entry_day + timedelta(days=stay_days - 1)
+        Stay.objects.create(
+            traveller=original.traveller,
+            entry=correction,
+            category=category,
+            granted_days=None if category.open_ended else stay_days,
+            authorised_until=None if category.open_ended else until,
+            area_entered_on=old_stay.area_entered_on if old_stay else None,
+            device_id=settings.CORREDOR_DEVICE_ID,
+        )
+    return correction
+
+
+@transaction.atomic
+def stay_extend(
+    *,
+    officer: object,
+    stay_id: uuid.UUID,
+    authorised_until: date | None,
+    reason: str,
+    category: str | None = None,
+) -> StayChange:
+    """Extend a stay, or change the traveller's status (a new category), from now on."""
+    stay = Stay.objects.select_related("entry", "category").filter(id=stay_id).first()
+    if stay is None:
+        raise NotFound(_("No stay %(id)s.") % {"id": stay_id})
+    permit_supervise(officer)
+    if not reason.strip():
+        raise ApplicationError(_("An extension needs a reason."), detail={"field": "reason"})
+    current_until = selectors.stay_effective_until(stay=stay)
+    new_category = _get_category(category) if category else stay.category
+    kind = StayChange.Kind.STATUS if new_category.pk != stay.category_id else StayChange.Kind.EXTENSION
+    if new_category.open_ended:
+        authorised_until = None
+    elif authorised_until is None:
+        raise ApplicationError(
+            _("Give the day the stay is authorised until."), detail={"field": "authorised_until"}
+        )
+    elif (
+        kind == StayChange.Kind.EXTENSION and current_until is not None and authorised_until <= current_until
+    ):
+        raise ApplicationError(
+            _("An extension must go beyond the current end of stay (%(until)s).") % {"until": current_until},
+            detail={"field": "authorised_until"},
+        )
+    return StayChange.objects.create(
+        stay=stay,
+        kind=kind,
+        category=new_category,
+        authorised_until=authorised_until,
+        reason=reason.strip(),
+        officer=officer,
+        device_id=settings.CORREDOR_DEVICE_ID,
+    )
+
+
+@transaction.atomic
+def document_link(*, user: object, document_id: uuid.UUID, traveller_id: uuid.UUID) -> TravelDocument:
+    """Link a document (and its crossings and stays) to another traveller: the same person, resolved.
+
+    Only who the person is changes; each crossing's facts (document, time, post, decision) stay as they were.
+    """
+    permit_supervise(user)
+    document = TravelDocument.objects.filter(id=document_id).first()
+    target = Traveller.objects.filter(id=traveller_id).first()
+    if document is None or target is None:
+        raise NotFound(_("No such document or traveller."))
+    previous = document.traveller_id
+    if previous == target.pk:
+        return document
+    TravelDocument.objects.filter(id=document.pk).update(traveller=target)
+    Crossing.objects.filter(document=document).update(traveller=target)
+    Stay.objects.filter(entry__document=document).update(traveller=target)
+    audit_write(
+        action="update",
+        object_type="border.traveldocument",
+        object_id=document.pk,
+        summary=f"linked from traveller {previous} to {target.pk}",
+    )
+    document.refresh_from_db()
+    return document

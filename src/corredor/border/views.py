@@ -1,0 +1,319 @@
+"""The officer's desk, traveller search and page, the post's day list and the overstay list. Thin: parse,
+permit, call a service or selector, render."""
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from corredor.border import selectors, services
+from corredor.border.exports import write_overstays_csv
+from corredor.border.forms import DecisionForm, DocumentForm
+from corredor.border.models import Direction
+from corredor.core.errors import ApplicationError
+from corredor.core.models import BorderPost, Role, StayCategory
+from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise
+from corredor.core.selectors import posts_active
+from corredor.core.views import render_error
+from corredor.icao import parse_mrz
+
+ACTIONS = {
+    "entry": (Direction.ENTRY, "admitted"),
+    "exit": (Direction.EXIT, "admitted"),
+    "refuse": (Direction.ENTRY, "refused"),
+    "refer": (Direction.ENTRY, "referred"),
+}
+
+
+def desk_post(request: HttpRequest) -> str:
+    """The post the desk works for: the officer's own; administrators pick one."""
+    user = request.user
+    if user.role in (Role.OFFICER, Role.SUPERVISOR):
+        return user.border_post_id
+    chosen = request.GET.get("post") or request.POST.get("post") or request.session.get("desk_post")
+    if chosen and BorderPost.objects.filter(code=chosen, active=True).exists():
+        request.session["desk_post"] = chosen
+        return chosen
+    first = posts_active().values_list("code", flat=True).first()
+    return first or ""
+
+
+def _document_context(
+    doc: services.DocumentInput, *, post: str, user: Any, mrz_result: Any = None
+) -> dict[str, Any]:
+    """What the desk shows once a document is read: the document, the traveller, the prefilled decision."""
+    existing = selectors.document_find(issuing_state=doc.issuing_state, number=doc.number)
+    history = None
+    if existing is not None:
+        history = selectors.traveller_get(
+            user=user, traveller_id=existing.traveller_id, purpose=f"desk {post}"
+        )
+    in_country = bool(history and history.status.in_country)
+    default_action = "exit" if in_country else "entry"
+    categories = list(StayCategory.objects.filter(active=True))
+    category = next((c for c in categories if c.code == "tourist"), categories[0] if categories else None)
+    allowance = None
+    if category is not None and not category.open_ended:
+        allowance = selectors.stay_allowance(
+            traveller=history.traveller if history else None,
+            nationality=doc.nationality,
+            category=category,
+            entry_date=timezone.localdate(),
+        )
+    form = DecisionForm(
+        initial={
+            "mrz": doc.mrz,
+            "action": default_action,
+            "stay_category": category.code if category else "",
+            "stay_days": allowance.days if allowance else None,
+        }
+    )
+    warnings = []
+    if existing is not None:
+        warnings = selectors.crossing_warnings(
+            traveller=existing.traveller,
+            document=existing,
+            direction=default_action,
+            on=timezone.localdate(),
+        )
+    elif doc.expiry_date and doc.expiry_date < timezone.localdate():
+        warnings.append(_("The document expired on %(date)s.") % {"date": doc.expiry_date})
+    return {
+        "doc": doc,
+        "mrz_result": mrz_result,
+        "history": history,
+        "form": form,
+        "allowance": allowance,
+        "default_action": default_action,
+        "warnings": warnings,
+        "post": post,
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    post = desk_post(request)
+    try:
+        permit_post(request.user, post)
+    except ApplicationError as error:
+        return render_error(request, error)
+    return render(
+        request,
+        "border/desk.html",
+        {"post": BorderPost.objects.get(code=post), "posts": posts_active(), "manual_form": DocumentForm()},
+    )
+
+
+@login_required
+@require_POST
+def desk_scan(request: HttpRequest) -> HttpResponse:
+    """The scanner's Enter: parse the MRZ and show document, problems, history and the decision, at once."""
+    post = desk_post(request)
+    text = request.POST.get("mrz", "")
+    try:
+        permit_post(request.user, post)
+        if not text.strip():
+            raise ApplicationError(_("Scan or type the MRZ first."))
+        result = parse_mrz(text)
+        if not result.valid:
+            manual = DocumentForm(
+                initial={
+                    "document_code": (result.document_code or "P")[:1],
+                    "issuing_state": result.issuing_state,
+                    "number": result.document_number,
+                    "surname": result.surname,
+                    "given_names": result.given_names,
+                    "nationality": result.nationality,
+                    "birth_date": result.birth_date,
+                    "sex": result.sex,
+                    "expiry_date": result.expiry_date,
+                }
+            )
+            return render(request, "border/_scan_invalid.html", {"mrz_result": result, "manual_form": manual})
+        doc, _result = services.document_input_from_mrz(text)
+        context = _document_context(doc, post=post, user=request.user, mrz_result=result)
+    except ApplicationError as error:
+        return render_error(request, error)
+    return render(request, "border/_desk_result.html", context)
+
+
+@login_required
+@require_POST
+def desk_manual(request: HttpRequest) -> HttpResponse:
+    """A document without an MRZ: typed in, then the same decision panel as a scan."""
+    post = desk_post(request)
+    form = DocumentForm(request.POST)
+    try:
+        permit_post(request.user, post)
+    except ApplicationError as error:
+        return render_error(request, error)
+    if not form.is_valid():
+        return render(request, "border/_manual_form.html", {"manual_form": form}, status=422)
+    doc = services.DocumentInput(**form.cleaned_data, mrz="")
+    context = _document_context(doc, post=post, user=request.user)
+    context["manual_fields"] = form.cleaned_data
+    return render(request, "border/_desk_result.html", context)
+
+
+@login_required
+@require_POST
+def desk_record(request: HttpRequest) -> HttpResponse:
+    """Record the officer's decision: one crossing, and the stay on an admitted entry."""
+    post = desk_post(request)
+    form = DecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(
+                _("The decision form has errors: %(errors)s")
+                % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
+            )
+        data = form.cleaned_data
+        if data["mrz"]:
+            document, _result = services.document_input_from_mrz(data["mrz"])
+        else:
+            manual = DocumentForm(request.POST)
+            if not manual.is_valid():
+                raise ApplicationError(
+                    _("The typed-in document has errors."), detail=manual.errors.get_json_data()
+                )
+            document = services.DocumentInput(**manual.cleaned_data, mrz="")
+        direction, decision = ACTIONS[data["action"]]
+        admitted_entry = data["action"] == "entry"
+        recorded = services.crossing_record(
+            officer=request.user,
+            post_code=post,
+            direction=direction,
+            decision=decision,
+            document=document,
+            stay_category=data["stay_category"] if admitted_entry else None,
+            stay_days=data["stay_days"] if admitted_entry else None,
+            area_entered_on=data["area_entered_on"] if admitted_entry else None,
+            transport_reference=data["transport_reference"],
+            note=data["note"],
+        )
+    except ApplicationError as error:
+        return render_error(request, error)
+    return render(request, "border/_recorded.html", {"recorded": recorded})
+
+
+@login_required
+@require_http_methods(["GET"])
+def desk_allowance(request: HttpRequest) -> HttpResponse:
+    """The days the rules allow for the chosen category: refills the days box when the category changes."""
+    try:
+        permit_personal_data(request.user)
+        category = StayCategory.objects.get(code=request.GET.get("stay_category", ""))
+    except (ApplicationError, StayCategory.DoesNotExist):
+        return HttpResponse("", status=400)
+    traveller = None
+    traveller_id = request.GET.get("traveller_id")
+    if traveller_id:
+        from corredor.border.models import Traveller
+
+        traveller = Traveller.objects.filter(id=traveller_id).first()
+    allowance = None
+    if not category.open_ended:
+        allowance = selectors.stay_allowance(
+            traveller=traveller,
+            nationality=request.GET.get("nationality_code", ""),
+            category=category,
+            entry_date=timezone.localdate(),
+            area_entered_on=parse_date(request.GET.get("area_entered_on") or "") or None,
+        )
+    return render(request, "border/_allowance.html", {"allowance": allowance, "category": category})
+
+
+@login_required
+def traveller_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    try:
+        results = selectors.traveller_search(user=request.user, query=query) if query else []
+    except ApplicationError as error:
+        return render_error(request, error)
+    return render(request, "border/traveller_search.html", {"query": query, "results": results})
+
+
+@login_required
+def traveller_page(request: HttpRequest, traveller_id: uuid.UUID) -> HttpResponse:
+    try:
+        history = selectors.traveller_get(user=request.user, traveller_id=traveller_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    return render(request, "border/traveller.html", {"history": history, "today": timezone.localdate()})
+
+
+@login_required
+def post_day(request: HttpRequest) -> HttpResponse:
+    """The post's crossings of a day (default today), for supervisors."""
+    post = desk_post(request)
+    day = parse_date(request.GET.get("day") or "") or timezone.localdate()
+    try:
+        permit_supervise(request.user, post)
+        crossings = list(
+            selectors.crossings_list(user=request.user, post=post, date_from=day, date_to=day)[:1000]
+        )
+    except ApplicationError as error:
+        return render_error(request, error)
+    totals: dict[str, int] = {}
+    for c in crossings:
+        if not hasattr(c, "corrected_by"):
+            key = c.decision if c.decision != "admitted" else c.direction
+            totals[key] = totals.get(key, 0) + 1
+    return render(
+        request,
+        "border/post_day.html",
+        {
+            "crossings": crossings,
+            "day": day,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1) if day < timezone.localdate() else None,
+            "post": BorderPost.objects.get(code=post),
+            "posts": posts_active(),
+            "totals": totals,
+        },
+    )
+
+
+@login_required
+def overstay_list(request: HttpRequest) -> HttpResponse:
+    as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+    try:
+        rows = selectors.overstays(user=request.user, as_of=as_of, post=request.GET.get("post") or None)
+    except ApplicationError as error:
+        return render_error(request, error)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="overstays-{as_of}.csv"'
+        write_overstays_csv(rows, response)
+        return response
+    return render(request, "border/overstays.html", {"rows": rows, "as_of": as_of})
+
+
+@login_required
+@require_POST
+def crossing_correct(request: HttpRequest, crossing_id: uuid.UUID) -> HttpResponse:
+    try:
+        services.crossing_correct(
+            officer=request.user,
+            crossing_id=crossing_id,
+            reason=request.POST.get("reason", ""),
+            direction=request.POST.get("direction") or None,
+            decision=request.POST.get("decision") or None,
+        )
+        crossing = selectors.crossings_list(user=request.user).get(pk=crossing_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    history = selectors.traveller_get(user=request.user, traveller_id=crossing.traveller_id)
+    return render(
+        request,
+        "border/traveller.html",
+        {"history": history, "today": timezone.localdate(), "message": _("Correction recorded.")},
+    )

@@ -1,0 +1,20 @@
+"""Sets who is acting and from where for the audit trail, once per request."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from corredor.core.audit import acting_as, actor_for
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with acting_as(actor_for(getattr(request, "user", None), client_address(request))):
+            return self.get_response(request)

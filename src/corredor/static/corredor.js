@@ -1,0 +1,67 @@
+// The desk is worked from the keyboard: a scanner types the MRZ lines then Enter; digits pick the decision.
+(function () {
+  "use strict";
+
+  function mrzComplete(text) {
+    var lines = text.split(/\r?\n/).map(function (l) { return l.trim(); }).filter(Boolean);
+    var lengths = lines.map(function (l) { return l.length; });
+    if (lines.length === 1) return [88, 72, 90].indexOf(lengths[0]) >= 0;
+    if (lines.length === 2) return (lengths[0] === 44 && lengths[1] === 44) || (lengths[0] === 36 && lengths[1] === 36);
+    if (lines.length === 3) return lengths.every(function (n) { return n === 30; });
+    return false;
+  }
+
+  function submit(form) {
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("[data-mrz-input]")) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey || mrzComplete(target.value))) {
+        event.preventDefault();
+        submit(target.form);
+      } else if (event.key === "Escape") {
+        target.value = "";
+        var result = document.getElementById("result");
+        if (result) result.innerHTML = "";
+      }
+      return;
+    }
+    var typing = target.matches && target.matches("input:not([type=hidden]):not([type=submit]), textarea, select");
+    if (typing || event.ctrlKey || event.altKey || event.metaKey) return;
+    if (event.key === "Escape") {
+      var box = document.querySelector("[data-mrz-input]");
+      if (box) { box.value = ""; box.focus(); }
+      var res = document.getElementById("result");
+      if (res) res.innerHTML = "";
+      return;
+    }
+    var button = document.querySelector('#decision button[data-key="' + event.key + '"]');
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail || !event.detail.target || event.detail.target.id !== "result") return;
+    var box = document.querySelector("[data-mrz-input]");
+    if (event.detail.target.querySelector("[data-recorded]")) {
+      if (box) { box.value = ""; box.focus(); }
+      return;
+    }
+    var preferred = event.detail.target.querySelector("#decision button[data-default]");
+    if (preferred) { preferred.focus(); return; }
+    var firstField = event.detail.target.querySelector("input:not([type=hidden]), select");
+    if (firstField) firstField.focus();
+  });
+
+  // An error answer (403, 409, 422...) still carries a message for the officer: show it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status >= 400 && event.detail.xhr.status < 500) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
