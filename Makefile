@@ -32,11 +32,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Runs the whole suite against a real PostgreSQL server. DATABASE_URL must point at it;
-# .ci/run starts a local server and sets it.
+# The whole suite against a real PostgreSQL server: DATABASE_URL when set (postgres://...), otherwise a
+# local server that scripts/postgres-start installs (Debian's postgresql) and starts.
 test-postgres: $(STAMP)
-	@test -n "$$DATABASE_URL" || (echo "set DATABASE_URL=postgres://user:pass@host/db (see README)"; exit 2)
-	$(BIN)/python -m pytest
+	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url=$$(scripts/postgres-start | tail -n 1);; esac; \
+	echo "PostgreSQL: $${url%%:*}://...@$${url##*@}"; DATABASE_URL="$$url" $(BIN)/python -m pytest -p no:cacheprovider
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser tests/browser
