@@ -17,6 +17,7 @@ from corredor.border import selectors, services
 from corredor.border.exports import write_overstays_csv
 from corredor.border.forms import DecisionForm, DocumentForm
 from corredor.border.models import Direction
+from corredor.border.mrz_display import problems_for_display
 from corredor.core.errors import ApplicationError
 from corredor.core.models import BorderPost, Role, StayCategory
 from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise
@@ -49,6 +50,7 @@ def _document_context(
     doc: services.DocumentInput, *, post: str, user: Any, mrz_result: Any = None
 ) -> dict[str, Any]:
     """What the desk shows once a document is read: the document, the traveller, the prefilled decision."""
+    problems = problems_for_display(mrz_result) if mrz_result is not None else []
     existing = selectors.document_find(issuing_state=doc.issuing_state, number=doc.number)
     history = None
     if existing is not None:
@@ -76,18 +78,22 @@ def _document_context(
         }
     )
     warnings = []
+    expiry_flagged = any(p.code == "expired" for p in problems)
     if existing is not None:
         warnings = selectors.crossing_warnings(
             traveller=existing.traveller,
             document=existing,
             direction=default_action,
             on=timezone.localdate(),
+            include_expiry=not expiry_flagged,
         )
-    elif doc.expiry_date and doc.expiry_date < timezone.localdate():
+    elif doc.expiry_date and doc.expiry_date < timezone.localdate() and not expiry_flagged:
         warnings.append(_("The document expired on %(date)s.") % {"date": doc.expiry_date})
     return {
         "doc": doc,
         "mrz_result": mrz_result,
+        "problems": problems,
+        "flagged": {p.field: p.kind for p in reversed(problems)},
         "history": history,
         "form": form,
         "allowance": allowance,
@@ -137,7 +143,11 @@ def desk_scan(request: HttpRequest) -> HttpResponse:
                     "expiry_date": result.expiry_date,
                 }
             )
-            return render(request, "border/_scan_invalid.html", {"mrz_result": result, "manual_form": manual})
+            return render(
+                request,
+                "border/_scan_invalid.html",
+                {"mrz_result": result, "problems": problems_for_display(result), "manual_form": manual},
+            )
         doc, _result = services.document_input_from_mrz(text)
         context = _document_context(doc, post=post, user=request.user, mrz_result=result)
     except ApplicationError as error:

@@ -1,4 +1,4 @@
-"""`corredor overstays --as-of DATE [--format csv|json] [--post CODE]`: the overstay list, derived from records."""
+"""`corredor overstays --as-of DATE [--format csv|json] [--post CODE]`: the overstay list."""
 
 import json
 import sys
