@@ -255,11 +255,11 @@ def traveller_search(*, user: Any, query: str, limit: int = 50) -> list[Travelle
 
 
 def crossing_warnings(
-    *, traveller: Traveller, document: TravelDocument, direction: str, on: date
+    *, traveller: Traveller, document: TravelDocument, direction: str, on: date, include_expiry: bool = True
 ) -> list[str]:
     """What the officer should know before recording: expired document, not in the country, overstay."""
     warnings: list[str] = []
-    if document.expiry_date and document.expiry_date < on:
+    if include_expiry and document.expiry_date and document.expiry_date < on:
         warnings.append(_("The document expired on %(date)s.") % {"date": document.expiry_date})
     status = traveller_status(traveller=traveller, as_of=on)
     if direction == Direction.ENTRY and status.in_country:
