@@ -46,5 +46,7 @@ def test_only_germanys_d_is_mapped() -> None:
 def test_country_names() -> None:
     assert country_name("MEX") == "Mexico"
     assert country_name("D") == "Germany"
-    assert country_name("XXB") is not None and "Refugee" in country_name("XXB")  # type: ignore[operator]
+    refugee = country_name("XXB")
+    assert refugee is not None
+    assert "Refugee" in refugee
     assert country_name("UTO") is None

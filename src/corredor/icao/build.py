@@ -248,7 +248,7 @@ def build_mrz(fields: Mapping[str, Any], *, format: str = "TD3") -> str:
         problems.append(f"sex {sex!r} must be M, F, X or empty.")
 
     overflow_room = 0
-    if len(number) > 9 and shape.long_number:
+    if 9 < len(number) <= max_number and shape.long_number:
         # The overflow, its check digit and a filler take the start of the optional data.
         overflow_room = len(number) - 9 + 2
     optional = _optional_field(

@@ -11,7 +11,7 @@ _VALUES: dict[str, int] = {"<": 0}
 _VALUES.update({str(digit): digit for digit in range(10)})
 _VALUES.update({chr(ord("A") + offset): 10 + offset for offset in range(26)})
 
-_WEIGHTS = (7, 3, 1)
+_DIGIT_STRINGS = "0123456789"
 
 #: Letters an OCR engine (or a tired officer) reads where the document prints a digit.
 LETTER_TO_DIGIT: dict[str, str] = {"O": "0", "I": "1", "Z": "2", "S": "5", "G": "6", "B": "8"}
@@ -27,24 +27,23 @@ def check_digit(s: str) -> str:
     weighted 7, 3, 1 repeatedly from the left; the digit is the sum modulo 10.
     Raises ``ValueError`` for any other character (lower case included).
     """
-    total = 0
-    for index, char in enumerate(s):
-        value = _VALUES.get(char)
-        if value is None:
-            raise ValueError(f"{char!r} at position {index + 1} cannot appear in an MRZ")
-        total += value * _WEIGHTS[index % 3]
-    return str(total % 10)
+    digit = check_digit_or_none(s)
+    if digit is None:
+        index, char = next((i, c) for i, c in enumerate(s) if c not in _VALUES)
+        raise ValueError(f"{char!r} at position {index + 1} cannot appear in an MRZ")
+    return digit
 
 
 def check_digit_or_none(s: str) -> str | None:
     """Return the check digit of ``s``, or None when ``s`` holds a character outside the MRZ set."""
-    total = 0
-    for index, char in enumerate(s):
-        value = _VALUES.get(char)
-        if value is None:
-            return None
-        total += value * _WEIGHTS[index % 3]
-    return str(total % 10)
+    # Summing each third of the string in C (map over slices) is several times faster than
+    # a Python loop, and parse_mrz computes five or six of these per zone.
+    value = _VALUES.__getitem__
+    try:
+        total = 7 * sum(map(value, s[0::3])) + 3 * sum(map(value, s[1::3])) + sum(map(value, s[2::3]))
+    except KeyError:
+        return None
+    return _DIGIT_STRINGS[total % 10]
 
 
 def ocr_swaps(s: str) -> Iterator[tuple[int, str]]:

@@ -32,6 +32,8 @@ ICAO_SPECIAL_CODES: dict[str, str] = {
     "XCO": "Common Market for Eastern and Southern Africa (COMESA)",
     "XEC": "Economic Community of West African States (ECOWAS)",
     "XPO": "International Criminal Police Organization (INTERPOL)",
+    # Some issuers and the issue that specified this module list INP for INTERPOL travel documents too.
+    "INP": "International Criminal Police Organization (INTERPOL)",
     "XES": "Organization of Eastern Caribbean States (OECS) or one of its emissaries",
     "XMP": "Parliamentary Assembly of the Mediterranean",
     "XOM": "Sovereign Military Order of Malta or one of its emissaries",

@@ -30,6 +30,7 @@ _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DIGITS = frozenset("0123456789")
 _DATE_CHARACTERS_OR_CONFUSIONS = _DIGITS | frozenset(LETTER_TO_DIGIT)
 _EMPTY_DATE = "<<<<<<"
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,9 +266,6 @@ def _normalise(text: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
 def _describe_lengths(lines: tuple[str, ...]) -> str:
     if not lines:
         return "got no text"
@@ -468,6 +466,8 @@ class _Reader:
         expected = [check_digit_or_none(value) for value in covered]
         if expected[0] is None or printed not in MRZ_CHARACTERS:
             return  # an invalid character was reported already; there is nothing to compute
+        if printed in expected or printed == excused:
+            return
         where = _where(position)
         if printed == "<":
             if not filler_allowed:
@@ -502,8 +502,6 @@ class _Reader:
                 f"{covered_shown} gives {expected[0]}.",
                 field_name,
             )
-            return
-        if printed in expected or printed == excused:
             return
         hint, suggestion = on_mismatch(printed) if on_mismatch else ("", None)
         self.error(
@@ -754,7 +752,11 @@ def parse_mrz(text: str, *, today: datetime.date | None = None) -> MrzResult:
     layout = _detect(lines)
     if layout is None:
         return _layout_error(lines)
-    return _Reader(lines, layout, today or datetime.date.today()).read()
+    if today is None:
+        today = datetime.date.today()
+    elif isinstance(today, datetime.datetime):
+        today = today.date()  # a datetime does not compare with the dates read from the zone
+    return _Reader(lines, layout, today).read()
 
 
 def parse_mrz_blocks(text: str, *, today: datetime.date | None = None) -> list[MrzResult]:
