@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict, model_validator
+from pydantic import AliasChoices, ConfigDict, model_validator
 
 from corredor.border import selectors, services
 from corredor.border.models import Crossing, Stay
@@ -60,13 +60,15 @@ class CrossingIn(StrictSchema):
 
 
 class DocumentOut(Schema):
+    # Read from a TravelDocument (`issuing_state_id`) or from a DocumentOut already made: ninja validates the
+    # response again, and a plain alias would refuse the DocumentOut's own field names.
     id: uuid.UUID
     document_code: str
-    issuing_state: str = Field(..., alias="issuing_state_id")
+    issuing_state: str = Field(..., validation_alias=AliasChoices("issuing_state_id", "issuing_state"))
     number: str
     surname: str
     given_names: str
-    nationality: str = Field(..., alias="nationality_id")
+    nationality: str = Field(..., validation_alias=AliasChoices("nationality_id", "nationality"))
     birth_date: date | None
     sex: str
     expiry_date: date | None

@@ -9,8 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,9 +36,15 @@ def _latest_change(field: str) -> Subquery:
 
 def stays_with_effective_until() -> QuerySet[Stay]:
     """Stays annotated with the day they are authorised until once extensions are applied."""
+    # The latest change decides even when it has no end (a change to an open-ended status): Coalesce would
+    # fall back to the original end and list a new resident as an overstay.
     return Stay.objects.annotate(
         has_change=Exists(StayChange.objects.filter(stay=OuterRef("pk"))),
-        effective_until=Coalesce(_latest_change("authorised_until"), "authorised_until"),
+        effective_until=Case(
+            When(has_change=True, then=_latest_change("authorised_until")),
+            default=F("authorised_until"),
+            output_field=DateField(),
+        ),
     )
 
 
@@ -78,6 +83,16 @@ def stay_rule_for(*, nationality: str, category: StayCategory) -> StayRule | Non
 
     rules = sorted(candidates, key=specificity, reverse=True)
     return rules[0] if rules else None
+
+
+def common_area_for(*, nationality: str) -> str | None:
+    """The common area whose days add up for this nationality under an active rule, if any (CA-4...)."""
+    rule = (
+        StayRule.objects.filter(active=True, common_area__isnull=False)
+        .filter(Q(nationality_id=nationality) | Q(nationality_area__members=nationality))
+        .first()
+    )
+    return rule.common_area_id if rule is not None else None
 
 
 def stay_periods(

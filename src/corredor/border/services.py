@@ -207,7 +207,6 @@ def _get_category(code: str) -> StayCategory:
         ) from None
 
 
-@transaction.atomic
 def crossing_record(
     *,
     officer: object,
@@ -230,101 +229,107 @@ def crossing_record(
     An admitted entry grants a stay: the category and days (by default the most the rules allow). A crossing
     id made at the post makes the call idempotent: the same id recorded twice is stored once.
     """
+    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
     permit_post(officer, post_code)
-    if crossing_id is not None:
-        already = Crossing.objects.filter(id=crossing_id).first()
-        if already is not None:
-            return RecordedCrossing(crossing=already, stay=Stay.objects.filter(entry=already).first())
-    if direction not in Direction.values:
-        raise ApplicationError(_("Direction must be entry or exit."), detail={"field": "direction"})
-    if decision not in Decision.values:
-        raise ApplicationError(
-            _("Decision must be admitted, refused or referred."), detail={"field": "decision"}
-        )
-    post = _get_post(post_code)
-    occurred_at = occurred_at or timezone.now()
-    if occurred_at > timezone.now() + timedelta(minutes=5):
-        raise ApplicationError(
-            _("A crossing cannot be recorded in the future."), detail={"field": "occurred_at"}
-        )
-    device_id = device_id or settings.CORREDOR_DEVICE_ID
-    travel_document = document_resolve(doc=document, device_id=device_id)
-    traveller = travel_document.traveller
-    warnings = selectors.crossing_warnings(
-        traveller=traveller, document=travel_document, direction=direction, on=timezone.localdate(occurred_at)
-    )
-    grants_stay = direction == Direction.ENTRY and decision == Decision.ADMITTED
-    category = None
-    authorised_until = None
-    if grants_stay:
-        if not stay_category:
+    with transaction.atomic():
+        if crossing_id is not None:
+            already = Crossing.objects.filter(id=crossing_id).first()
+            if already is not None:
+                return RecordedCrossing(crossing=already, stay=Stay.objects.filter(entry=already).first())
+        if direction not in Direction.values:
+            raise ApplicationError(_("Direction must be entry or exit."), detail={"field": "direction"})
+        if decision not in Decision.values:
             raise ApplicationError(
-                _("An admitted entry needs a stay category."), detail={"field": "stay_category"}
+                _("Decision must be admitted, refused or referred."), detail={"field": "decision"}
             )
-        category = _get_category(stay_category)
-        if not category.open_ended:
-            allowance = selectors.stay_allowance(
-                traveller=traveller,
-                nationality=travel_document.nationality_id,
-                category=category,
-                entry_date=timezone.localdate(occurred_at),
-                area_entered_on=area_entered_on,
+        post = _get_post(post_code)
+        occurred_at = occurred_at or timezone.now()
+        if occurred_at > timezone.now() + timedelta(minutes=5):
+            raise ApplicationError(
+                _("A crossing cannot be recorded in the future."), detail={"field": "occurred_at"}
             )
-            days = stay_days if stay_days is not None else allowance.days
-            if days < 1:
-                raise ApplicationError(
-                    _("No days of stay are left under the rule “%(rule)s”. Refuse or refer the entry.")
-                    % {"rule": allowance.rule_name},
-                    detail={"field": "stay_days"},
-                )
-            if days > allowance.days:
-                raise ApplicationError(
-                    _("At most %(max)s days can be granted under the rule “%(rule)s” (%(why)s).")
-                    % {"max": allowance.days, "rule": allowance.rule_name, "why": allowance.explanation},
-                    detail={"field": "stay_days", "max": allowance.days},
-                )
-            stay_days = days
-            authorised_until = timezone.localdate(occurred_at) + timedelta(days=days - 1)
-    elif stay_days or (stay_category and direction == Direction.EXIT):
-        raise ApplicationError(
-            _("A stay is granted only on an admitted entry."), detail={"field": "stay_category"}
-        )
-    try:
-        crossing = Crossing.objects.create(
-            id=crossing_id or uuid.uuid4(),
+        device_id = device_id or settings.CORREDOR_DEVICE_ID
+        travel_document = document_resolve(doc=document, device_id=device_id)
+        traveller = travel_document.traveller
+        warnings = selectors.crossing_warnings(
             traveller=traveller,
             document=travel_document,
             direction=direction,
-            post=post,
-            occurred_at=occurred_at,
-            officer=officer,
-            transport=transport or _default_transport(post),
-            transport_reference=transport_reference.strip().upper()[:40],
-            decision=decision,
-            note=note,
-            device_id=device_id,
+            on=timezone.localdate(occurred_at),
         )
-    except IntegrityError as exc:  # a concurrent push of the same id
-        raise ApplicationError(_("This crossing was recorded twice at the same time."), status=409) from exc
-    stay = None
-    if grants_stay and category is not None:
-        stay = Stay.objects.create(
-            traveller=traveller,
-            entry=crossing,
-            category=category,
-            granted_days=None if category.open_ended else stay_days,
-            authorised_until=authorised_until,
-            area_entered_on=area_entered_on,
-            device_id=device_id,
-        )
-    return RecordedCrossing(crossing=crossing, stay=stay, warnings=warnings)
+        grants_stay = direction == Direction.ENTRY and decision == Decision.ADMITTED
+        category = None
+        authorised_until = None
+        if grants_stay:
+            if not stay_category:
+                raise ApplicationError(
+                    _("An admitted entry needs a stay category."), detail={"field": "stay_category"}
+                )
+            category = _get_category(stay_category)
+            if not category.open_ended:
+                allowance = selectors.stay_allowance(
+                    traveller=traveller,
+                    nationality=travel_document.nationality_id,
+                    category=category,
+                    entry_date=timezone.localdate(occurred_at),
+                    area_entered_on=area_entered_on,
+                )
+                days = stay_days if stay_days is not None else allowance.days
+                if days < 1:
+                    raise ApplicationError(
+                        _("No days of stay are left under the rule “%(rule)s”. Refuse or refer the entry.")
+                        % {"rule": allowance.rule_name},
+                        detail={"field": "stay_days"},
+                    )
+                if days > allowance.days:
+                    raise ApplicationError(
+                        _("At most %(max)s days can be granted under the rule “%(rule)s” (%(why)s).")
+                        % {"max": allowance.days, "rule": allowance.rule_name, "why": allowance.explanation},
+                        detail={"field": "stay_days", "max": allowance.days},
+                    )
+                stay_days = days
+                authorised_until = timezone.localdate(occurred_at) + timedelta(days=days - 1)
+        elif stay_days or (stay_category and direction == Direction.EXIT):
+            raise ApplicationError(
+                _("A stay is granted only on an admitted entry."), detail={"field": "stay_category"}
+            )
+        try:
+            crossing = Crossing.objects.create(
+                id=crossing_id or uuid.uuid4(),
+                traveller=traveller,
+                document=travel_document,
+                direction=direction,
+                post=post,
+                occurred_at=occurred_at,
+                officer=officer,
+                transport=transport or _default_transport(post),
+                transport_reference=transport_reference.strip().upper()[:40],
+                decision=decision,
+                note=note,
+                device_id=device_id,
+            )
+        except IntegrityError as exc:  # a concurrent push of the same id
+            raise ApplicationError(
+                _("This crossing was recorded twice at the same time."), status=409
+            ) from exc
+        stay = None
+        if grants_stay and category is not None:
+            stay = Stay.objects.create(
+                traveller=traveller,
+                entry=crossing,
+                category=category,
+                granted_days=None if category.open_ended else stay_days,
+                authorised_until=authorised_until,
+                area_entered_on=area_entered_on,
+                device_id=device_id,
+            )
+        return RecordedCrossing(crossing=crossing, stay=stay, warnings=warnings)
 
 
 def _default_transport(post: BorderPost) -> str:
     return {"airport": "air", "land": "land", "seaport": "sea"}.get(post.kind, "")
 
 
-@transaction.atomic
 def crossing_correct(
     *,
     officer: object,
@@ -337,6 +342,7 @@ def crossing_correct(
     stay_days: int | None = None,
 ) -> Crossing:
     """Correct a crossing: a new crossing that replaces it. The original stays on record, marked corrected."""
+    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
     original = Crossing.objects.select_related("post").filter(id=crossing_id).first()
     if original is None:
         raise NotFound(_("No crossing %(id)s.") % {"id": crossing_id})
@@ -345,62 +351,62 @@ def crossing_correct(
     ):
         permit_supervise(officer, original.post_id)
     permit_post(officer, original.post_id)
-    if not reason.strip():
-        raise ApplicationError(_("A correction needs a reason."), detail={"field": "reason"})
-    if Crossing.objects.filter(corrects=original).exists():
-        raise ApplicationError(
-            _("This crossing has already been corrected; correct the correction."), status=409
-        )
-    new_direction = direction or original.direction
-    new_decision = decision or original.decision
-    if new_direction not in Direction.values or new_decision not in Decision.values:
-        raise ApplicationError(_("Direction or decision not recognised."))
-    correction = Crossing.objects.create(
-        traveller=original.traveller,
-        document=original.document,
-        direction=new_direction,
-        post=original.post,
-        occurred_at=occurred_at or original.occurred_at,
-        officer=officer,
-        transport=original.transport,
-        transport_reference=original.transport_reference,
-        decision=new_decision,
-        screening_outcome=original.screening_outcome,
-        note=_("Correction: %(reason)s") % {"reason": reason.strip()},
-        corrects=original,
-        device_id=settings.CORREDOR_DEVICE_ID,
-    )
-    if new_direction == Direction.ENTRY and new_decision == Decision.ADMITTED:
-        old_stay = Stay.objects.filter(entry=original).first()
-        category = (
-            _get_category(stay_category) if stay_category else (old_stay.category if old_stay else None)
-        )
-        if category is None:
+    with transaction.atomic():
+        if not reason.strip():
+            raise ApplicationError(_("A correction needs a reason."), detail={"field": "reason"})
+        if Crossing.objects.filter(corrects=original).exists():
             raise ApplicationError(
-                _("An admitted entry needs a stay category."), detail={"field": "stay_category"}
+                _("This crossing has already been corrected; correct the correction."), status=409
             )
-        entry_day = timezone.localdate(correction.occurred_at)
-        if stay_days is not None:
-            until = entry_day + timedelta(days=stay_days - 1)
-        elif old_stay is not None and old_stay.granted_days:
-            until = entry_day + timedelta(days=old_stay.granted_days - 1)
-            stay_days = old_stay.granted_days
-        else:
-            stay_days = category.default_days
-            until = entry_day + timedelta(days=stay_days - 1)
-        Stay.objects.create(
+        new_direction = direction or original.direction
+        new_decision = decision or original.decision
+        if new_direction not in Direction.values or new_decision not in Decision.values:
+            raise ApplicationError(_("Direction or decision not recognised."))
+        correction = Crossing.objects.create(
             traveller=original.traveller,
-            entry=correction,
-            category=category,
-            granted_days=None if category.open_ended else stay_days,
-            authorised_until=None if category.open_ended else until,
-            area_entered_on=old_stay.area_entered_on if old_stay else None,
+            document=original.document,
+            direction=new_direction,
+            post=original.post,
+            occurred_at=occurred_at or original.occurred_at,
+            officer=officer,
+            transport=original.transport,
+            transport_reference=original.transport_reference,
+            decision=new_decision,
+            screening_outcome=original.screening_outcome,
+            note=_("Correction: %(reason)s") % {"reason": reason.strip()},
+            corrects=original,
             device_id=settings.CORREDOR_DEVICE_ID,
         )
-    return correction
+        if new_direction == Direction.ENTRY and new_decision == Decision.ADMITTED:
+            old_stay = Stay.objects.filter(entry=original).first()
+            category = (
+                _get_category(stay_category) if stay_category else (old_stay.category if old_stay else None)
+            )
+            if category is None:
+                raise ApplicationError(
+                    _("An admitted entry needs a stay category."), detail={"field": "stay_category"}
+                )
+            entry_day = timezone.localdate(correction.occurred_at)
+            if stay_days is not None:
+                until = entry_day + timedelta(days=stay_days - 1)
+            elif old_stay is not None and old_stay.granted_days:
+                until = entry_day + timedelta(days=old_stay.granted_days - 1)
+                stay_days = old_stay.granted_days
+            else:
+                stay_days = category.default_days
+                until = entry_day + timedelta(days=stay_days - 1)
+            Stay.objects.create(
+                traveller=original.traveller,
+                entry=correction,
+                category=category,
+                granted_days=None if category.open_ended else stay_days,
+                authorised_until=None if category.open_ended else until,
+                area_entered_on=old_stay.area_entered_on if old_stay else None,
+                device_id=settings.CORREDOR_DEVICE_ID,
+            )
+        return correction
 
 
-@transaction.atomic
 def stay_extend(
     *,
     officer: object,
@@ -413,58 +419,64 @@ def stay_extend(
     stay = Stay.objects.select_related("entry", "category").filter(id=stay_id).first()
     if stay is None:
         raise NotFound(_("No stay %(id)s.") % {"id": stay_id})
+    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
     permit_supervise(officer)
-    if not reason.strip():
-        raise ApplicationError(_("An extension needs a reason."), detail={"field": "reason"})
-    current_until = selectors.stay_effective_until(stay=stay)
-    new_category = _get_category(category) if category else stay.category
-    kind = StayChange.Kind.STATUS if new_category.pk != stay.category_id else StayChange.Kind.EXTENSION
-    if new_category.open_ended:
-        authorised_until = None
-    elif authorised_until is None:
-        raise ApplicationError(
-            _("Give the day the stay is authorised until."), detail={"field": "authorised_until"}
+    with transaction.atomic():
+        if not reason.strip():
+            raise ApplicationError(_("An extension needs a reason."), detail={"field": "reason"})
+        current_until = selectors.stay_effective_until(stay=stay)
+        new_category = _get_category(category) if category else stay.category
+        kind = StayChange.Kind.STATUS if new_category.pk != stay.category_id else StayChange.Kind.EXTENSION
+        if new_category.open_ended:
+            authorised_until = None
+        elif authorised_until is None:
+            raise ApplicationError(
+                _("Give the day the stay is authorised until."), detail={"field": "authorised_until"}
+            )
+        elif (
+            kind == StayChange.Kind.EXTENSION
+            and current_until is not None
+            and authorised_until <= current_until
+        ):
+            raise ApplicationError(
+                _("An extension must go beyond the current end of stay (%(until)s).")
+                % {"until": current_until},
+                detail={"field": "authorised_until"},
+            )
+        return StayChange.objects.create(
+            stay=stay,
+            kind=kind,
+            category=new_category,
+            authorised_until=authorised_until,
+            reason=reason.strip(),
+            officer=officer,
+            device_id=settings.CORREDOR_DEVICE_ID,
         )
-    elif (
-        kind == StayChange.Kind.EXTENSION and current_until is not None and authorised_until <= current_until
-    ):
-        raise ApplicationError(
-            _("An extension must go beyond the current end of stay (%(until)s).") % {"until": current_until},
-            detail={"field": "authorised_until"},
-        )
-    return StayChange.objects.create(
-        stay=stay,
-        kind=kind,
-        category=new_category,
-        authorised_until=authorised_until,
-        reason=reason.strip(),
-        officer=officer,
-        device_id=settings.CORREDOR_DEVICE_ID,
-    )
 
 
-@transaction.atomic
 def document_link(*, user: object, document_id: uuid.UUID, traveller_id: uuid.UUID) -> TravelDocument:
     """Link a document (and its crossings and stays) to another traveller: the same person, resolved.
 
     Only who the person is changes; each crossing's facts (document, time, post, decision) stay as they were.
     """
+    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
     permit_supervise(user)
-    document = TravelDocument.objects.filter(id=document_id).first()
-    target = Traveller.objects.filter(id=traveller_id).first()
-    if document is None or target is None:
-        raise NotFound(_("No such document or traveller."))
-    previous = document.traveller_id
-    if previous == target.pk:
+    with transaction.atomic():
+        document = TravelDocument.objects.filter(id=document_id).first()
+        target = Traveller.objects.filter(id=traveller_id).first()
+        if document is None or target is None:
+            raise NotFound(_("No such document or traveller."))
+        previous = document.traveller_id
+        if previous == target.pk:
+            return document
+        TravelDocument.objects.filter(id=document.pk).update(traveller=target)
+        Crossing.objects.filter(document=document).update(traveller=target)
+        Stay.objects.filter(entry__document=document).update(traveller=target)
+        audit_write(
+            action="update",
+            object_type="border.traveldocument",
+            object_id=document.pk,
+            summary=f"linked from traveller {previous} to {target.pk}",
+        )
+        document.refresh_from_db()
         return document
-    TravelDocument.objects.filter(id=document.pk).update(traveller=target)
-    Crossing.objects.filter(document=document).update(traveller=target)
-    Stay.objects.filter(entry__document=document).update(traveller=target)
-    audit_write(
-        action="update",
-        object_type="border.traveldocument",
-        object_id=document.pk,
-        summary=f"linked from traveller {previous} to {target.pk}",
-    )
-    document.refresh_from_db()
-    return document

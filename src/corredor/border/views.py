@@ -98,6 +98,7 @@ def _document_context(
         "form": form,
         "allowance": allowance,
         "default_action": default_action,
+        "common_area": selectors.common_area_for(nationality=doc.nationality),
         "warnings": warnings,
         "post": post,
         "today": timezone.localdate(),

@@ -44,11 +44,18 @@
     }
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After settle, not swap: htmx wires the new form only then, and a key pressed earlier would submit it
+  // the browser's own way.
+  document.addEventListener("htmx:afterSettle", function (event) {
     if (!event.detail || !event.detail.target || event.detail.target.id !== "result") return;
     var box = document.querySelector("[data-mrz-input]");
     if (event.detail.target.querySelector("[data-recorded]")) {
       if (box) { box.value = ""; box.focus(); }
+      return;
+    }
+    if (event.detail.target.querySelector("[data-valid=false]")) {
+      // A bad read is usually rescanned: be ready for the scanner, with the old text selected.
+      if (box) { box.focus(); box.select(); }
       return;
     }
     var preferred = event.detail.target.querySelector("#decision button[data-default]");
