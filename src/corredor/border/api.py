@@ -7,7 +7,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import AliasChoices, ConfigDict, model_validator
 
 from corredor.border import selectors, services
@@ -204,7 +204,7 @@ def _crossing_out(
 @router.post(
     "/crossings", response={201: CrossingOut}, summary="Record a crossing (with the MRZ or typed fields)"
 )
-def crossing_create(request: HttpRequest, payload: CrossingIn) -> tuple[int, CrossingOut]:
+def crossing_create(request: HttpRequest, payload: CrossingIn) -> Status:
     if payload.mrz is not None:
         document, _ = services.document_input_from_mrz(payload.mrz)
     else:
@@ -225,7 +225,7 @@ def crossing_create(request: HttpRequest, payload: CrossingIn) -> tuple[int, Cro
         note=payload.note,
         crossing_id=payload.id,
     )
-    return 201, _crossing_out(recorded.crossing, stay=recorded.stay, warnings=recorded.warnings)
+    return Status(201, _crossing_out(recorded.crossing, stay=recorded.stay, warnings=recorded.warnings))
 
 
 class CrossingFilters(Schema):
@@ -267,13 +267,11 @@ def crossing_detail(request: HttpRequest, crossing_id: uuid.UUID) -> CrossingOut
     response={201: CrossingOut},
     summary="Correct a crossing (a new event)",
 )
-def crossing_correction(
-    request: HttpRequest, crossing_id: uuid.UUID, payload: CorrectionIn
-) -> tuple[int, CrossingOut]:
+def crossing_correction(request: HttpRequest, crossing_id: uuid.UUID, payload: CorrectionIn) -> Status:
     correction = services.crossing_correct(
         officer=request.user, crossing_id=crossing_id, **payload.model_dump()
     )
-    return 201, _crossing_out(correction)
+    return Status(201, _crossing_out(correction))
 
 
 @router.get("/travellers/{traveller_id}", response=TravellerOut, summary="A traveller and their history")
@@ -308,15 +306,16 @@ def overstay_list(
 @router.post(
     "/stays/{stay_id}/extensions", response={201: ExtensionOut}, summary="Extend a stay or change status"
 )
-def stay_extension(
-    request: HttpRequest, stay_id: uuid.UUID, payload: ExtensionIn
-) -> tuple[int, ExtensionOut]:
+def stay_extension(request: HttpRequest, stay_id: uuid.UUID, payload: ExtensionIn) -> Status:
     permit_personal_data(request.user)
     change = services.stay_extend(officer=request.user, stay_id=stay_id, **payload.model_dump())
-    return 201, ExtensionOut(
-        id=change.pk,
-        stay_id=change.stay_id,
-        kind=change.kind,
-        category=change.category_id,
-        authorised_until=change.authorised_until,
+    return Status(
+        201,
+        ExtensionOut(
+            id=change.pk,
+            stay_id=change.stay_id,
+            kind=change.kind,
+            category=change.category_id,
+            authorised_until=change.authorised_until,
+        ),
     )

@@ -204,8 +204,8 @@ def traveller_status(*, traveller: Traveller, as_of: date | None = None) -> Trav
     stay = stays_with_effective_until().select_related("category").filter(entry=last).first()
     until = getattr(stay, "effective_until", None)
     overstay = 0
-    if stay is not None and not stay.category.open_ended:
-        overstay = stay_rules.overstay_days(until, as_of)
+    if stay is not None:
+        overstay = stay_rules.overstay_days(until, as_of)  # open-ended stays have no end: never 0 < days
     return TravellerStatus(True, last, stay, until, overstay)
 
 
@@ -391,7 +391,7 @@ def overstay_rows(*, as_of: date, post: str | None = None) -> list[OverstayRow]:
     """
     qs = (
         _present_stays(as_of)
-        .filter(category__open_ended=False, effective_until__lt=as_of)
+        .filter(effective_until__lt=as_of)  # open-ended stays (and status changes to them) have no end
         .select_related("traveller", "category", "entry__post", "entry__document")
     )
     if post:

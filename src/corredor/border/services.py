@@ -235,6 +235,10 @@ def crossing_record(
         if crossing_id is not None:
             already = Crossing.objects.filter(id=crossing_id).first()
             if already is not None:
+                if already.post_id != post_code:
+                    raise ApplicationError(
+                        _("This crossing id is already recorded at another post."), status=409
+                    )
                 return RecordedCrossing(crossing=already, stay=Stay.objects.filter(entry=already).first())
         if direction not in Direction.values:
             raise ApplicationError(_("Direction must be entry or exit."), detail={"field": "direction"})
@@ -244,10 +248,7 @@ def crossing_record(
             )
         post = _get_post(post_code)
         occurred_at = occurred_at or timezone.now()
-        if occurred_at > timezone.now() + timedelta(minutes=5):
-            raise ApplicationError(
-                _("A crossing cannot be recorded in the future."), detail={"field": "occurred_at"}
-            )
+        _check_not_future(occurred_at)
         device_id = device_id or settings.CORREDOR_DEVICE_ID
         travel_document = document_resolve(doc=document, device_id=device_id)
         traveller = travel_document.traveller
@@ -261,34 +262,14 @@ def crossing_record(
         category = None
         authorised_until = None
         if grants_stay:
-            if not stay_category:
-                raise ApplicationError(
-                    _("An admitted entry needs a stay category."), detail={"field": "stay_category"}
-                )
-            category = _get_category(stay_category)
-            if not category.open_ended:
-                allowance = selectors.stay_allowance(
-                    traveller=traveller,
-                    nationality=travel_document.nationality_id,
-                    category=category,
-                    entry_date=timezone.localdate(occurred_at),
-                    area_entered_on=area_entered_on,
-                )
-                days = stay_days if stay_days is not None else allowance.days
-                if days < 1:
-                    raise ApplicationError(
-                        _("No days of stay are left under the rule “%(rule)s”. Refuse or refer the entry.")
-                        % {"rule": allowance.rule_name},
-                        detail={"field": "stay_days"},
-                    )
-                if days > allowance.days:
-                    raise ApplicationError(
-                        _("At most %(max)s days can be granted under the rule “%(rule)s” (%(why)s).")
-                        % {"max": allowance.days, "rule": allowance.rule_name, "why": allowance.explanation},
-                        detail={"field": "stay_days", "max": allowance.days},
-                    )
-                stay_days = days
-                authorised_until = timezone.localdate(occurred_at) + timedelta(days=days - 1)
+            category, stay_days, authorised_until = _stay_terms(
+                traveller=traveller,
+                nationality=travel_document.nationality_id,
+                stay_category=stay_category,
+                stay_days=stay_days,
+                entry_date=timezone.localdate(occurred_at),
+                area_entered_on=area_entered_on,
+            )
         elif stay_days or (stay_category and direction == Direction.EXIT):
             raise ApplicationError(
                 _("A stay is granted only on an admitted entry."), detail={"field": "stay_category"}
@@ -326,6 +307,56 @@ def crossing_record(
         return RecordedCrossing(crossing=crossing, stay=stay, warnings=warnings)
 
 
+def _stay_terms(
+    *,
+    traveller: Traveller,
+    nationality: str,
+    stay_category: str | None,
+    stay_days: int | None,
+    entry_date: date,
+    area_entered_on: date | None,
+) -> tuple[StayCategory, int | None, date | None]:
+    """The category, days and last day of a stay granted on `entry_date`, checked against the stay rules.
+
+    Days default to the most the rules allow; more than that, or none left, is refused with the rule's name.
+    """
+    if not stay_category:
+        raise ApplicationError(
+            _("An admitted entry needs a stay category."), detail={"field": "stay_category"}
+        )
+    category = _get_category(stay_category)
+    if category.open_ended:
+        return category, None, None
+    allowance = selectors.stay_allowance(
+        traveller=traveller,
+        nationality=nationality,
+        category=category,
+        entry_date=entry_date,
+        area_entered_on=area_entered_on,
+    )
+    days = stay_days if stay_days is not None else allowance.days
+    if days < 1:
+        raise ApplicationError(
+            _("No days of stay are left under the rule “%(rule)s”. Refuse or refer the entry.")
+            % {"rule": allowance.rule_name},
+            detail={"field": "stay_days"},
+        )
+    if days > allowance.days:
+        raise ApplicationError(
+            _("At most %(max)s days can be granted under the rule “%(rule)s” (%(why)s).")
+            % {"max": allowance.days, "rule": allowance.rule_name, "why": allowance.explanation},
+            detail={"field": "stay_days", "max": allowance.days},
+        )
+    return category, days, entry_date + timedelta(days=days - 1)
+
+
+def _check_not_future(occurred_at: datetime) -> None:
+    if occurred_at > timezone.now() + timedelta(minutes=5):
+        raise ApplicationError(
+            _("A crossing cannot be recorded in the future."), detail={"field": "occurred_at"}
+        )
+
+
 def _default_transport(post: BorderPost) -> str:
     return {"airport": "air", "land": "land", "seaport": "sea"}.get(post.kind, "")
 
@@ -358,6 +389,8 @@ def crossing_correct(
             raise ApplicationError(
                 _("This crossing has already been corrected; correct the correction."), status=409
             )
+        if occurred_at is not None:
+            _check_not_future(occurred_at)
         new_direction = direction or original.direction
         new_decision = decision or original.decision
         if new_direction not in Direction.values or new_decision not in Decision.values:
@@ -378,29 +411,23 @@ def crossing_correct(
             device_id=settings.CORREDOR_DEVICE_ID,
         )
         if new_direction == Direction.ENTRY and new_decision == Decision.ADMITTED:
-            old_stay = Stay.objects.filter(entry=original).first()
-            category = (
-                _get_category(stay_category) if stay_category else (old_stay.category if old_stay else None)
+            old_stay = Stay.objects.select_related("category").filter(entry=original).first()
+            category, days, until = _stay_terms(
+                traveller=original.traveller,
+                nationality=original.document.nationality_id,
+                stay_category=stay_category or (old_stay.category_id if old_stay else None),
+                stay_days=stay_days
+                if stay_days is not None
+                else (old_stay.granted_days if old_stay else None),
+                entry_date=timezone.localdate(correction.occurred_at),
+                area_entered_on=old_stay.area_entered_on if old_stay else None,
             )
-            if category is None:
-                raise ApplicationError(
-                    _("An admitted entry needs a stay category."), detail={"field": "stay_category"}
-                )
-            entry_day = timezone.localdate(correction.occurred_at)
-            if stay_days is not None:
-                until = entry_day + timedelta(days=stay_days - 1)
-            elif old_stay is not None and old_stay.granted_days:
-                until = entry_day + timedelta(days=old_stay.granted_days - 1)
-                stay_days = old_stay.granted_days
-            else:
-                stay_days = category.default_days
-                until = entry_day + timedelta(days=stay_days - 1)
             Stay.objects.create(
                 traveller=original.traveller,
                 entry=correction,
                 category=category,
-                granted_days=None if category.open_ended else stay_days,
-                authorised_until=None if category.open_ended else until,
+                granted_days=days,
+                authorised_until=until,
                 area_entered_on=old_stay.area_entered_on if old_stay else None,
                 device_id=settings.CORREDOR_DEVICE_ID,
             )

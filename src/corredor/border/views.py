@@ -221,8 +221,10 @@ def desk_allowance(request: HttpRequest) -> HttpResponse:
     """The days the rules allow for the chosen category: refills the days box when the category changes."""
     try:
         permit_personal_data(request.user)
-        category = StayCategory.objects.get(code=request.GET.get("stay_category", ""))
-    except (ApplicationError, StayCategory.DoesNotExist):
+    except ApplicationError as error:
+        return render_error(request, error)
+    category = StayCategory.objects.filter(code=request.GET.get("stay_category", "")).first()
+    if category is None:
         return HttpResponse("", status=400)
     traveller = None
     traveller_id = request.GET.get("traveller_id")
@@ -246,6 +248,7 @@ def desk_allowance(request: HttpRequest) -> HttpResponse:
 def traveller_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     try:
+        permit_personal_data(request.user)
         results = selectors.traveller_search(user=request.user, query=query) if query else []
     except ApplicationError as error:
         return render_error(request, error)

@@ -1,7 +1,6 @@
 """`corredor overstays --as-of DATE [--format csv|json] [--post CODE]`: the overstay list."""
 
 import json
-import sys
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -30,7 +29,8 @@ class Command(BaseCommand):
         with acting_as(Actor(username="cli", role="", origin="command line")):
             rows = overstay_rows(as_of=as_of, post=options["post"])
         if options["format"] == "json":
-            json.dump([asdict(row) for row in rows], sys.stdout, default=str, ensure_ascii=False, indent=1)
-            sys.stdout.write("\n")
+            self.stdout.write(
+                json.dumps([asdict(row) for row in rows], default=str, ensure_ascii=False, indent=1)
+            )
         else:
-            write_overstays_csv(rows, sys.stdout)
+            write_overstays_csv(rows, self.stdout)

@@ -1,0 +1,43 @@
+"""Named personas, so that permission tests read like the spec:
+
+- alice: border officer at post SJO (Juan Santamaría airport)
+- bob: border officer at post PBL (Peñas Blancas land crossing)
+- sofia: supervisor at SJO
+- ana: analyst (aggregates only: refused travellers' personal data)
+- aud: auditor (reads the audit log)
+- admin: administrator
+
+`PersonaTestCase` loads Costa Rica's border posts and stay rules and makes the personas once per class.
+"""
+
+from django.test import TestCase
+
+from corredor.core.models import BorderPost, StayRule
+from corredor.core.reference import load_posts_and_rules
+from tests.factories import (
+    AdministratorFactory,
+    AnalystFactory,
+    AuditorFactory,
+    OfficerFactory,
+    SupervisorFactory,
+)
+
+
+def load_reference(country: str = "CRI") -> None:
+    """The border posts and stay rules Corredor ships for `country` (countries and categories come with
+    the migrations)."""
+    load_posts_and_rules(country=country, post_model=BorderPost, rule_model=StayRule)
+
+
+class PersonaTestCase(TestCase):
+    """A TestCase with Costa Rica's posts and rules and the six personas, made once per class."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_reference("CRI")
+        cls.alice = OfficerFactory(username="alice", border_post_id="SJO")
+        cls.bob = OfficerFactory(username="bob", border_post_id="PBL")
+        cls.sofia = SupervisorFactory(username="sofia", border_post_id="SJO")
+        cls.ana = AnalystFactory(username="ana")
+        cls.aud = AuditorFactory(username="aud")
+        cls.admin = AdministratorFactory(username="admin")
