@@ -28,15 +28,15 @@ from typing import Any, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
 from corredor.border import stay_rules
-from corredor.icao import build_mrz
+from corredor.icao import build_mrz, check_digit
 
 # --- names ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class NamePool:
-    """Given names and surnames of one naming tradition; `surnames` is how many surnames a person carries
-    (Spanish: father's and mother's) with the probability of carrying two."""
+    """Given names and surnames of one naming tradition, with how often a person carries two surnames
+    (Spanish: the father's and the mother's) or two given names."""
 
     male: tuple[str, ...]
     female: tuple[str, ...]
@@ -297,42 +297,42 @@ FLOWS: tuple[Flow, ...] = (
         (("USA", 84), ("CAN", 16)),
         (("SJO", 55), ("LIR", 43), ("SYQ", 2)),
         (("tourist", 94), ("business", 4), ("student", 2)),
-        trips=((1, 78), (2, 15), (3, 5), (4, 2)), median_days=9, overstay=0.015, refusal=0.002,
+        trips=((1, 78), (2, 15), (3, 5), (4, 2)), median_days=9, overstay=0.025, refusal=0.004,
         referral=0.0003,
     ),
     Flow(
         "cruise_passengers", 3,
         (("USA", 60), ("CAN", 15), ("GBR", 8), ("D", 6), ("FRA", 4), ("NLD", 4), ("ITA", 3)),
         (("PLM", 50), ("PUN", 30), ("CAL", 15), ("GLF", 5)),
-        (("tourist", 100),), median_days=1, same_day=True, refusal=0.0005,
+        (("tourist", 100),), median_days=1, same_day=True, refusal=0.001,
     ),
     Flow(
         "european_tourists", 8,
         (("ESP", 22), ("D", 22), ("FRA", 18), ("GBR", 16), ("NLD", 12), ("ITA", 10)),
         (("SJO", 72), ("LIR", 28)),
         (("tourist", 95), ("business", 3), ("student", 2)),
-        trips=((1, 92), (2, 8)), median_days=16, overstay=0.015, refusal=0.002,
+        trips=((1, 92), (2, 8)), median_days=16, overstay=0.025, refusal=0.004,
     ),
     Flow(
         "latin_american_air", 7,
         (("MEX", 30), ("COL", 24), ("BRA", 15), ("GTM", 8), ("SLV", 8), ("HND", 6), ("ECU", 5), ("PAN", 4)),
         (("SJO", 90), ("LIR", 10)),
         (("tourist", 80), ("business", 15), ("student", 5)),
-        trips=((1, 75), (2, 18), (3, 7)), median_days=7, overstay=0.03, refusal=0.012, referral=0.001,
+        trips=((1, 75), (2, 18), (3, 7)), median_days=7, overstay=0.05, refusal=0.02, referral=0.001,
     ),
     Flow(
         "caribbean", 1.5,
         (("JAM", 45), ("TTO", 35), ("BRB", 10), ("BHS", 10)),
         (("SJO", 85), ("PLM", 15)),
         (("tourist", 90), ("business", 10)),
-        trips=((1, 85), (2, 15)), median_days=8, overstay=0.03, refusal=0.02, referral=0.001,
+        trips=((1, 85), (2, 15)), median_days=8, overstay=0.05, refusal=0.03, referral=0.001,
     ),
     Flow(
         "nicaraguans", 13,
         (("NIC", 100),),
         (("PBL", 60), ("LCH", 18), ("SJO", 22)),
         (("tourist", 60), ("worker", 32), ("student", 4), ("humanitarian", 4)),
-        trips=((1, 45), (2, 30), (3, 15), (4, 7), (6, 3)), median_days=14, overstay=0.06, refusal=0.015,
+        trips=((1, 45), (2, 30), (3, 15), (4, 7), (6, 3)), median_days=14, overstay=0.10, refusal=0.025,
         referral=0.003, id_card=0.15, seasonal=False,
     ),
     Flow(
@@ -353,8 +353,8 @@ FLOWS: tuple[Flow, ...] = (
         (("PAN", 100),),
         (("PCN", 55), ("SIX", 25), ("SAB", 5), ("SJO", 15)),
         (("tourist", 85), ("business", 10), ("worker", 5)),
-        trips=((1, 35), (2, 20), (3, 15), (5, 15), (8, 10), (12, 5)), median_days=3, overstay=0.02,
-        refusal=0.005, id_card=0.3, seasonal=False,
+        trips=((1, 35), (2, 20), (3, 15), (5, 15), (8, 10), (12, 5)), median_days=3, overstay=0.035,
+        refusal=0.01, id_card=0.3, seasonal=False,
     ),
     Flow(
         "costa_ricans", 14,
@@ -368,7 +368,7 @@ FLOWS: tuple[Flow, ...] = (
         (("VEN", 52), ("ECU", 14), ("COL", 8), ("HTI", 14), ("CUB", 6), ("PER", 3), ("DOM", 3)),
         (("PCN", 100),),
         (("transit", 100),),
-        transit_exit_posts=(("PBL", 55), ("LCH", 45)), overstay=0.08, refusal=0.01, referral=0.012,
+        transit_exit_posts=(("PBL", 55), ("LCH", 45)), overstay=0.13, refusal=0.02, referral=0.012,
         minors=0.22, seasonal=False, reverse=0.3,
     ),
     Flow(
@@ -376,7 +376,7 @@ FLOWS: tuple[Flow, ...] = (
         (("CHN", 30), ("IND", 20), ("BGD", 10), ("NPL", 10), ("CMR", 10), ("SEN", 10), ("ERI", 10)),
         (("PCN", 88), ("SJO", 12)),
         (("transit", 100),),
-        transit_exit_posts=(("PBL", 55), ("LCH", 45)), overstay=0.08, refusal=0.02, referral=0.012,
+        transit_exit_posts=(("PBL", 55), ("LCH", 45)), overstay=0.13, refusal=0.03, referral=0.012,
         minors=0.1, seasonal=False, reverse=0.1,
     ),
 )  # fmt: skip
@@ -540,13 +540,19 @@ class DemoContext:
 
     def post_for(self, cri_code: str) -> str:
         """The country's post standing in for a Costa Rican post of the flows (itself in Costa Rica)."""
-        if cri_code in self.posts:
-            return cri_code
-        kind = CRI_POST_KINDS.get(cri_code, "airport")
-        same_kind = sorted(code for code, (k, _) in self.posts.items() if k == kind) or sorted(self.posts)
-        same_kind_cri = [code for code, k in CRI_POST_KINDS.items() if k == kind] or [cri_code]
-        index = same_kind_cri.index(cri_code) if cri_code in same_kind_cri else 0
-        return same_kind[index % len(same_kind)]
+        return stand_in_post(cri_code, {code: kind for code, (kind, _) in self.posts.items()})
+
+
+def stand_in_post(cri_code: str, posts: Mapping[str, str]) -> str:
+    """Among `posts` (code -> kind), the one standing in for a Costa Rican post: itself, or the post of the
+    same kind in the same place of the list, so that the flows work for any country's posts."""
+    if cri_code in posts:
+        return cri_code
+    kind = CRI_POST_KINDS.get(cri_code, "airport")
+    same_kind = sorted(code for code, k in posts.items() if k == kind) or sorted(posts)
+    same_kind_cri = [code for code, k in CRI_POST_KINDS.items() if k == kind]
+    index = same_kind_cri.index(cri_code) if cri_code in same_kind_cri else 0
+    return same_kind[index % len(same_kind)]
 
 
 def flows_for(context: DemoContext) -> list[Flow]:
@@ -599,6 +605,17 @@ class _Choice:
         return self.values[bisect.bisect(self.cum, rng.random() * self.total)]
 
 
+class _Random(random.Random):
+    """randint and choice from one random() call each: several times faster than the exactly uniform
+    versions (which draw bits until they fit), and as deterministic. Demo data can bear the bias."""
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def choice(self, seq: Sequence[Any]) -> Any:
+        return seq[int(self.random() * len(seq))]
+
+
 @dataclass
 class _Trip:
     start: date
@@ -614,9 +631,10 @@ class _Trip:
 
 class _Generator:
     def __init__(self, *, seed: int, context: DemoContext) -> None:
-        self.rng = random.Random(seed)
+        self.rng = _Random(seed)
         # Ids come from their own stream, so that the data does not depend on how many ids were drawn.
         self.ids = random.Random(f"{seed}:ids")
+        self.sequence = 0
         self.context = context
         self.flows = flows_for(context)
         self.flow_choice = _Choice([(flow, flow.weight) for flow in self.flows])
@@ -631,7 +649,6 @@ class _Generator:
             for group in _AIRLINES.values()
             for airline in group
         }
-        self.allowance_cache: dict[tuple[str, str], int] = {}
 
     # -- small draws --
 
@@ -643,7 +660,11 @@ class _Generator:
         return choice.pick(self.rng)
 
     def uuid(self) -> uuid.UUID:
-        return uuid.UUID(int=self.ids.getrandbits(128), version=4)
+        # A sequence number in the top 48 bits, 74 random bits below: ids grow in the order rows are
+        # written, so a big load appends to the primary-key and foreign-key indexes instead of scattering
+        # writes all over them (a million-crossing load runs much faster). Still valid version-4 UUIDs.
+        self.sequence += 1
+        return uuid.UUID(int=(self.sequence << 80) | self.ids.getrandbits(80), version=4)
 
     def day_in_year(self, seasonal: bool, first: date | None = None, last: date | None = None) -> date:
         first = first or self.context.year_start
@@ -680,6 +701,16 @@ class _Generator:
         rng = self.rng
         local = datetime(day.year, day.month, day.day, int(hour), rng.randint(0, 59), rng.randint(0, 59))
         return local.replace(tzinfo=self.zones[post]).astimezone(UTC)
+
+    def later_same_day(self, post: str, previous: datetime) -> datetime:
+        """A moment after `previous`, before the post closes (land 22:00, seaport 19:00, airport midnight)."""
+        local = previous.astimezone(self.zones[post])
+        closing_hour = {"airport": 24, "land": 22, "seaport": 19}[self.context.posts[post][0]]
+        closing = local.replace(hour=0, minute=0, second=0) + timedelta(hours=closing_hour)
+        room = (closing - local).total_seconds()
+        if room <= 120:
+            return previous + timedelta(seconds=60)
+        return previous + timedelta(seconds=int(room * (0.2 + 0.7 * self.rng.random())))
 
     def transport_reference(self, post: str, nationality: str) -> str:
         kind = self.context.posts[post][0]
@@ -827,7 +858,8 @@ class _Generator:
             if last_start + timedelta(days=cap) > year_end:
                 overstays = False
                 last_start = year_end
-        starts = sorted(self.day_in_year(flow.seasonal, last=last_start) for _ in range(count - overstays))
+        earlier_last = last_start - timedelta(days=60) if overstays else last_start
+        starts = sorted(self.day_in_year(flow.seasonal, last=earlier_last) for _ in range(count - overstays))
         if overstays:
             starts.append(last_start)
         trips: list[_Trip] = []
@@ -835,10 +867,7 @@ class _Generator:
         free_from = year_start
         for index, start in enumerate(starts):
             last = index == len(starts) - 1
-            if start < free_from:
-                if overstays and last:
-                    break  # the earlier trips ran into it; drop the overstay rather than move it
-                start = free_from
+            start = max(start, free_from)
             if start > year_end:
                 break
             entry_post = str(self.choose(flow.entry_posts))
@@ -899,7 +928,7 @@ class _Generator:
         """(document code, expiry, number, MRZ, format) for the document in use, and the one it replaced
         when `switch_on` (the day the renewed passport was issued) is given."""
         rng = self.rng
-        state = "D" if nationality == "DEU" else nationality
+        state = nationality  # the flows use ICAO codes (D for Germany): issuing state and nationality alike
         year_end = self.context.year_end
         fmt = "TD1" if id_card else "TD3"
         code = "ID" if id_card else "P"
@@ -973,7 +1002,7 @@ class _Generator:
         for day, direction, post, trip in events:
             at = self.moment(post, direction, day)
             if previous is not None and at <= previous:
-                at = previous + timedelta(minutes=rng.randint(30, 240))  # same day: leave after arriving
+                at = self.later_same_day(post, previous)
             if at > context.latest:
                 break  # never in the future
             previous = at
@@ -996,7 +1025,6 @@ class _Generator:
             ),
             flow=flow.name,
         )
-        state = "D" if nationality == "DEU" else nationality
         doc_rows = []
         for code, expiry, number, mrz, fmt in docs:
             doc_surname, doc_given = _mrz_names(mrz, fmt)
@@ -1005,11 +1033,11 @@ class _Generator:
                     id=self.uuid(),
                     traveller_id=traveller_id,
                     document_code=code,
-                    issuing_state_id=state,
+                    issuing_state_id=nationality,
                     number=number,
                     surname=doc_surname,
                     given_names=doc_given,
-                    nationality_id=state,
+                    nationality_id=nationality,
                     birth_date=birth,
                     sex=sex,
                     expiry_date=expiry,
@@ -1117,10 +1145,11 @@ class ScriptedTraveller:
         )
         if self.stored:
             return zone
-        # The document number's check digit (line 2, column 10), deliberately wrong.
+        # The document number's check digit (line 2, column 10) deliberately wrong, and the composite
+        # check digit made to agree with it, so that the desk shows exactly one problem.
         first, second = zone.split("\n")
-        wrong = str((int(second[9]) + 3) % 10)
-        return f"{first}\n{second[:9]}{wrong}{second[10:]}"
+        second = f"{second[:9]}{(int(second[9]) + 3) % 10}{second[10:43]}"
+        return f"{first}\n{second}{check_digit(second[0:10] + second[13:20] + second[21:43])}"
 
 
 SCRIPTED: tuple[ScriptedTraveller, ...] = (
@@ -1306,16 +1335,13 @@ def demo_users_ensure() -> list[DemoLogin]:
     """
     from corredor.core.models import BorderPost, User
 
-    posts = {code: kind for code, kind in BorderPost.objects.filter(active=True).values_list("code", "kind")}
+    posts = dict(BorderPost.objects.filter(active=True).values_list("code", "kind"))
     if not posts:
         raise DemoError("There are no active border posts; load them with `corredor refdata load`.")
-    context = DemoContext(
-        "", date.today(), datetime.now(UTC), {c: (k, "UTC") for c, k in posts.items()}, {}, {}, {}
-    )
     existing = set(User.objects.values_list("username", flat=True))
     logins = []
     for username, role, post in DEMO_LOGINS:
-        post_code = context.post_for(post) if post else None
+        post_code = stand_in_post(post, posts) if post else None
         created = username not in existing
         if created:
             User.objects.create_user(
@@ -1332,6 +1358,19 @@ def demo_users_ensure() -> list[DemoLogin]:
         if username not in existing:
             User.objects.create_user(username, password=None, role="officer", border_post_id=code)
     return logins
+
+
+def demo_logins_existing() -> list[DemoLogin]:
+    """The demo logins that exist (nothing is created: a database in use gets no demo passwords)."""
+    from corredor.core.models import User
+
+    names = [username for username, _, _ in DEMO_LOGINS]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    return [
+        DemoLogin(name, users[name].role, users[name].border_post_id, created=False)
+        for name in names
+        if name in users
+    ]
 
 
 def demo_context(*, year_end: date, now: datetime) -> DemoContext:
@@ -1356,18 +1395,18 @@ def demo_context(*, year_end: date, now: datetime) -> DemoContext:
             raise DemoError(f"Post {post} has no officer; run the demo's user set-up first.")
         names.sort()
     categories = {c.code: (c.default_days, c.open_ended) for c in StayCategory.objects.all()}
-    nationalities = {n for flow in FLOWS for n, _ in flow.nationalities} | {settings.CORREDOR_COUNTRY}
-    used = {c for flow in FLOWS for c, _ in flow.categories} | {"tourist"}
+    country = settings.CORREDOR_COUNTRY
+    pairs = {(n, c) for flow in FLOWS for n, _ in flow.nationalities for c, _ in flow.categories}
+    pairs |= {(country, "national")} | {(s.nationality, "tourist") for s in SCRIPTED}
+    by_code = {c.code: c for c in StayCategory.objects.filter(code__in={c for _, c in pairs})}
     rules: dict[tuple[str, str], stay_rules.Rule | None] = {}
-    by_code = {c.code: c for c in StayCategory.objects.filter(code__in=used)}
-    for nationality in sorted(nationalities):
-        for code in sorted(used):
-            rule = stay_rule_for(nationality=nationality, category=by_code[code])
-            rules[(nationality, code)] = (
-                None
-                if rule is None
-                else stay_rules.Rule(rule.days_per_entry, rule.window_days, rule.window_length)
-            )
+    for nationality, code in sorted(pairs):
+        rule = stay_rule_for(nationality=nationality, category=by_code[code])
+        rules[(nationality, code)] = (
+            None
+            if rule is None
+            else stay_rules.Rule(rule.days_per_entry, rule.window_days, rule.window_length)
+        )
     end_of_year_end = datetime(
         year_end.year, year_end.month, year_end.day, tzinfo=ZoneInfo(settings.TIME_ZONE)
     )
@@ -1375,7 +1414,7 @@ def demo_context(*, year_end: date, now: datetime) -> DemoContext:
     taken = frozenset(TravelDocument.objects.values_list("issuing_state_id", "number"))
     reserved = frozenset((s.nationality, s.number) for s in SCRIPTED)
     return DemoContext(
-        country=settings.CORREDOR_COUNTRY,
+        country=country,
         year_end=year_end,
         latest=latest,
         posts=posts,
@@ -1510,7 +1549,7 @@ def demo_load(
     from django.conf import settings
     from django.db import connection
 
-    from corredor.border.models import Crossing
+    from corredor.border.models import Crossing, Traveller
     from corredor.core import reference
     from corredor.core.audit import audit_write
     from corredor.core.models import BorderPost, StayRule
@@ -1529,6 +1568,7 @@ def demo_load(
     reference.load_posts_and_rules(country=country, post_model=BorderPost, rule_model=StayRule)
     demo_users_ensure()
     context = demo_context(year_end=year_end, now=now)
+    scripted = scripted_people(context)
     load = DemoLoad(year_start=context.year_start, year_end=year_end)
     started = time.perf_counter()
     sqlite = connection.vendor == "sqlite"
@@ -1538,7 +1578,11 @@ def demo_load(
             cursor.execute("PRAGMA cache_size = -262144")
     try:
         writer = _Writer(load)
-        writer.write(scripted_people(context))
+        # The scripted travellers have fixed ids: a database that kept them (crossings removed) keeps them.
+        kept = set(
+            Traveller.objects.filter(id__in=[p.traveller.id for p in scripted]).values_list("id", flat=True)
+        )
+        writer.write([person for person in scripted if person.traveller.id not in kept])
         people = generate(travellers=travellers, seed=seed, context=context)
         done = 0
         while done < travellers:

@@ -1,0 +1,90 @@
+"""`corredor demo --travellers N [--seed S] [--if-empty] [--year-end DATE]`: a synthetic demo year."""
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone, translation
+
+from corredor.border.demo import (
+    SCRIPTED,
+    DemoError,
+    DemoLogin,
+    ProgressBar,
+    demo_load,
+    demo_logins_existing,
+    demo_users_ensure,
+)
+from corredor.border.models import Crossing
+from corredor.core.audit import Actor, acting_as
+from corredor.core.models import BorderPost, Role
+
+
+class Command(BaseCommand):
+    help = "Load a realistic synthetic year of crossings for the deploying country, with demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--travellers", type=int, default=2000, help="how many travellers (default 2000)")
+        parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when the database already holds crossings"
+        )
+        parser.add_argument(
+            "--year-end", dest="year_end", help="last day of the year, YYYY-MM-DD (default today)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            year_end = (
+                date.fromisoformat(options["year_end"]) if options["year_end"] else timezone.localdate()
+            )
+        except ValueError:
+            raise CommandError(
+                f"--year-end must be a date YYYY-MM-DD, not {options['year_end']!r}."
+            ) from None
+        if options["travellers"] < 0:
+            raise CommandError("--travellers cannot be negative.")
+        with acting_as(Actor(username="cli", role="", origin="corredor demo")):
+            try:
+                if options["if_empty"] and Crossing.objects.exists():
+                    self.stdout.write("The database already holds crossings: no demo data loaded.")
+                    self._print_logins(demo_logins_existing())
+                    return
+                progress = ProgressBar("demo", stream=self.stderr._out) if options["travellers"] else None
+                load = demo_load(
+                    travellers=options["travellers"],
+                    seed=options["seed"],
+                    year_end=year_end,
+                    progress=progress,
+                )
+                logins = demo_users_ensure()
+            except DemoError as exc:
+                raise CommandError(str(exc)) from None
+        rate = load.crossings / load.seconds if load.seconds else 0
+        self.stdout.write(
+            f"Demo year {load.year_start} to {load.year_end}: {load.travellers:,} travellers, "
+            f"{load.documents:,} documents, {load.crossings:,} crossings ({load.refused:,} refused, "
+            f"{load.referred:,} referred), {load.stays:,} stays, in {load.seconds:.1f} s "
+            f"({rate:,.0f} crossings/s)."
+        )
+        self._print_logins(logins)
+        self._print_scripted()
+
+    def _print_logins(self, logins: list[DemoLogin]) -> None:
+        if not logins:
+            return
+        posts = {post.code: post.name_en for post in BorderPost.objects.all()}
+        self.stdout.write("\nDemo logins (the password is the username, unless changed since):")
+        for login in logins:
+            where = f" at {login.post} ({posts.get(login.post, '')})" if login.post else ""
+            with translation.override("en"):
+                role = str(Role(login.role).label)
+            self.stdout.write(f"  {login.username:<12} {role}{where}")
+        self.stdout.write("API token for the officer: corredor token create oficial")
+
+    def _print_scripted(self) -> None:
+        self.stdout.write("\nTravellers to try at the desk (paste the MRZ):")
+        for scripted in SCRIPTED:
+            self.stdout.write(f"\n  {scripted.label}:")
+            for line in scripted.mrz().split("\n"):
+                self.stdout.write(f"    {line}")
