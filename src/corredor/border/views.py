@@ -2,6 +2,7 @@
 permit, call a service or selector, render."""
 
 import uuid
+import zoneinfo
 from datetime import timedelta
 from typing import Any
 
@@ -34,7 +35,18 @@ ACTIONS = {
 
 
 def desk_post(request: HttpRequest) -> str:
-    """The post the desk works for: the officer's own; administrators pick one."""
+    """The post the desk works for: the officer's own; administrators pick one.
+
+    Times on the page are shown in that post's time zone.
+    """
+    code = _chosen_post(request)
+    zone = BorderPost.objects.filter(code=code).values_list("timezone", flat=True).first()
+    if zone:
+        timezone.activate(zoneinfo.ZoneInfo(zone))
+    return code
+
+
+def _chosen_post(request: HttpRequest) -> str:
     user = request.user
     if user.role in (Role.OFFICER, Role.SUPERVISOR):
         return user.border_post_id

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from corredor.core.audit import acting_as, actor_for
 
@@ -16,5 +17,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A view may show times in its post's zone; never let that leak into the next request on this thread.
+        timezone.deactivate()
         with acting_as(actor_for(getattr(request, "user", None), client_address(request))):
             return self.get_response(request)
