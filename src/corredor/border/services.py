@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corredor.border import selectors
+from corredor.border import hooks, selectors
 from corredor.border.models import (
     Crossing,
     Decision,
@@ -274,6 +274,16 @@ def crossing_record(
             raise ApplicationError(
                 _("A stay is granted only on an admitted entry."), detail={"field": "stay_category"}
             )
+        hook_context = hooks.CrossingContext(
+            document=document,
+            post_code=post_code,
+            officer=officer,
+            travel_document=travel_document,
+            traveller=traveller,
+            direction=direction,
+            decision=decision,
+        )
+        screening_outcome = hooks.before_record(hook_context)
         try:
             crossing = Crossing.objects.create(
                 id=crossing_id or uuid.uuid4(),
@@ -286,6 +296,7 @@ def crossing_record(
                 transport=transport or _default_transport(post),
                 transport_reference=transport_reference.strip().upper()[:40],
                 decision=decision,
+                screening_outcome=screening_outcome,
                 note=note,
                 device_id=device_id,
             )
@@ -304,6 +315,7 @@ def crossing_record(
                 area_entered_on=area_entered_on,
                 device_id=device_id,
             )
+        hooks.after_record(crossing, hook_context)
         return RecordedCrossing(crossing=crossing, stay=stay, warnings=warnings)
 
 

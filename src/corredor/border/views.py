@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from corredor.border import selectors, services
+from corredor.border import hooks, selectors, services
 from corredor.border.exports import write_overstays_csv
 from corredor.border.forms import DecisionForm, DocumentForm
 from corredor.border.models import Direction
@@ -101,7 +101,17 @@ def _document_context(
         )
     elif doc.expiry_date and doc.expiry_date < timezone.localdate() and not expiry_flagged:
         warnings.append(_("The document expired on %(date)s.") % {"date": doc.expiry_date})
+    notices = hooks.desk_notices(
+        hooks.CrossingContext(
+            document=doc,
+            post_code=post,
+            officer=user,
+            travel_document=existing,
+            traveller=existing.traveller if existing is not None else None,
+        )
+    )
     return {
+        "notices": notices,
         "doc": doc,
         "mrz_result": mrz_result,
         "problems": problems,
