@@ -9,14 +9,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import sys
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import Any, TextIO
 
+from corredor.clitools import CliExit, StreamArgumentParser
 from corredor.icao.build import FORMATS, build_mrz
 from corredor.icao.mrz import parse_mrz_blocks
-
-if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
 
 __all__ = ["mrz_cli"]
 
@@ -24,36 +21,6 @@ __all__ = ["mrz_cli"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
-
-
-class _Exit(Exception):
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-class _ArgumentParser(argparse.ArgumentParser):
-    """An ArgumentParser that writes to the given streams and returns instead of calling sys.exit."""
-
-    def __init__(self, *, stdout: TextIO, stderr: TextIO, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._stdout = stdout
-        self._stderr = stderr
-
-    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
-        if not message:
-            return
-        if file is None or file is sys.stdout:
-            self._stdout.write(message)
-        elif file is sys.stderr:
-            self._stderr.write(message)
-        else:
-            file.write(message)
-
-    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        if message:
-            self._stderr.write(message)
-        raise _Exit(status)
 
 
 def _iso_date(text: str) -> datetime.date:
@@ -70,8 +37,8 @@ def _format_name(text: str) -> str:
 _format_name.__name__ = "format"
 
 
-def _parser(stdout: TextIO, stderr: TextIO) -> _ArgumentParser:
-    parser = _ArgumentParser(
+def _parser(stdout: TextIO, stderr: TextIO) -> StreamArgumentParser:
+    parser = StreamArgumentParser(
         prog="corredor mrz",
         description="Read or write ICAO Doc 9303 machine-readable zones.",
         stdout=stdout,
@@ -180,7 +147,7 @@ def mrz_cli(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     parser = _parser(stdout, stderr)
     try:
         args = parser.parse_args(argv)
-    except _Exit as exit_request:
+    except CliExit as exit_request:
         return exit_request.status
     if args.command == "parse":
         return _run_parse(args, stdin, stdout, stderr)

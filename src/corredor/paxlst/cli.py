@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import Any, TextIO
 
+from corredor.clitools import CliExit, StreamArgumentParser
 from corredor.paxlst.model import Message, PaxlstError, Separators, message_from_json
 from corredor.paxlst.reader import read_paxlst
 from corredor.paxlst.writer import write_paxlst
-
-if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
 
 __all__ = ["paxlst_cli"]
 
@@ -26,38 +23,8 @@ EXIT_NOT_PAXLST = 1
 EXIT_USAGE = 2
 
 
-class _Exit(Exception):
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-class _ArgumentParser(argparse.ArgumentParser):
-    """An ArgumentParser that writes to the given streams and returns instead of calling sys.exit."""
-
-    def __init__(self, *, stdout: TextIO, stderr: TextIO, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._stdout = stdout
-        self._stderr = stderr
-
-    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
-        if not message:
-            return
-        if file is None or file is sys.stdout:
-            self._stdout.write(message)
-        elif file is sys.stderr:
-            self._stderr.write(message)
-        else:
-            file.write(message)
-
-    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        if message:
-            self._stderr.write(message)
-        raise _Exit(status)
-
-
-def _parser(stdout: TextIO, stderr: TextIO) -> _ArgumentParser:
-    parser = _ArgumentParser(
+def _parser(stdout: TextIO, stderr: TextIO) -> StreamArgumentParser:
+    parser = StreamArgumentParser(
         prog="corredor paxlst",
         description="Read or write UN/EDIFACT PAXLST passenger and crew lists.",
         stdout=stdout,
@@ -169,7 +136,7 @@ def paxlst_cli(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -
     parser = _parser(stdout, stderr)
     try:
         args = parser.parse_args(argv)
-    except _Exit as exit_request:
+    except CliExit as exit_request:
         return exit_request.status
     if args.command == "parse":
         return _run_parse(args, stdin, stdout, stderr)
