@@ -18,7 +18,7 @@ from corredor.border.models import Crossing, Decision, Direction, Stay, StayChan
 from corredor.core.audit import audit_write
 from corredor.core.errors import NotFound
 from corredor.core.models import StayCategory, StayRule
-from corredor.core.permissions import permit_personal_data, permit_supervise, visible_post_codes
+from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise, visible_post_codes
 
 
 def _end_of_day(day: date) -> datetime:
@@ -310,8 +310,6 @@ def crossings_list(
     )
     if allowed is not None:
         if post and post not in allowed:
-            from corredor.core.permissions import permit_post
-
             permit_post(user, post)
         qs = qs.filter(post_id__in=allowed)
     if post:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from corredor.border import hooks, selectors, services
 from corredor.border.exports import write_overstays_csv
 from corredor.border.forms import DecisionForm, DocumentForm
-from corredor.border.models import Direction
+from corredor.border.models import Direction, Traveller
 from corredor.border.mrz_display import problems_for_display
 from corredor.core.errors import ApplicationError
 from corredor.core.models import BorderPost, Role, StayCategory
@@ -251,8 +251,6 @@ def desk_allowance(request: HttpRequest) -> HttpResponse:
     traveller = None
     traveller_id = request.GET.get("traveller_id")
     if traveller_id:
-        from corredor.border.models import Traveller
-
         traveller = Traveller.objects.filter(id=traveller_id).first()
     allowance = None
     if not category.open_ended:
