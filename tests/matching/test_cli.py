@@ -1,0 +1,135 @@
+"""screen_cli: ``corredor screen --watchlist FILE.csv [--threshold T]``."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from corredor.matching.cli import screen_cli
+from corredor.matching.score import DEFAULT_THRESHOLD
+
+WATCHLIST = """entry_id,full_name,surname,given_names,aliases,birth_date,nationality,sex,category
+W1,,García López,José Luis,Pepe el Toro,1985-03-12,México,M,wanted
+W2,Jean-Baptiste Pierre-Louis,,,,1990,HT,male,refused entry
+W3,,de la Cruz Hernández,María Guadalupe,,,mex,F,missing child
+"""
+
+
+@pytest.fixture
+def watchlist(tmp_path: Path) -> Path:
+    path = tmp_path / "list.csv"
+    path.write_text(WATCHLIST, encoding="utf-8")
+    return path
+
+
+def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = screen_cli(argv, io.StringIO(stdin), stdout, stderr)
+    return status, stdout.getvalue(), stderr.getvalue()
+
+
+def queries(*items: object) -> str:
+    return "".join((item if isinstance(item, str) else json.dumps(item)) + "\n" for item in items)
+
+
+def test_one_line_per_query_in_order(watchlist: Path) -> None:
+    status, out, err = run(
+        ["--watchlist", str(watchlist)],
+        queries(
+            {
+                "id": "a",
+                "surname": "GARSIA",
+                "given_names": "PEPE LUIS",
+                "birth_date": "1985-12-03",
+                "nationality": "MEX",
+                "sex": "M",
+            },
+            {"id": 2, "full_name": "PIERRE LOUIS<<JEANBAPTISTE", "birth_date": "1990-06-01"},
+            {"id": "c", "full_name": "Juan Pérez"},
+            {
+                "id": "d",
+                "surname": "DELACRUZ HERNANDEZ",
+                "given_names": "LUPE",
+                "document_number": "X1",
+                "issuing_state": "MEX",
+            },
+        ),
+    )
+    assert status == 0 and err == ""
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", 2, "c", "d"]
+    first = lines[0]["hits"][0]
+    assert list(first) == ["entry_id", "score", "reasons"]
+    assert first["entry_id"] == "W1" and DEFAULT_THRESHOLD <= first["score"] <= 1
+    assert "surname GARCIA ≈ GARSIA (sounds the same)" in first["reasons"]
+    assert lines[1]["hits"][0]["entry_id"] == "W2"
+    assert lines[2]["hits"] == []
+    assert lines[3]["hits"][0]["entry_id"] == "W3"
+
+
+def test_bad_query_lines_get_an_error_and_screening_goes_on(watchlist: Path) -> None:
+    status, out, _ = run(
+        ["--watchlist", str(watchlist)],
+        queries(
+            "not json",
+            [1, 2],
+            {"id": 3, "surname": "X", "birth_date": "1985-13-01"},
+            {"id": 4, "surname": "X", "nationality": "Narnia"},
+            {"id": 5},
+            {"surname": 7},
+            {"id": 7, "surname": "X", "colour": "blue"},
+            {"id": 8, "full_name": "José Luis García López"},
+        ),
+    )
+    assert status == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines[0] == {"id": None, "line": 1, "error": "not JSON: Expecting value at column 1"}
+    assert lines[1]["error"] == "a query must be a JSON object" and lines[1]["line"] == 2
+    assert lines[2] == {
+        "id": 3,
+        "error": "birth_date: '1985-13-01' is not a real date (month 13 does not exist)",
+    }
+    assert lines[3]["id"] == 4 and lines[3]["error"].startswith("nationality:")
+    assert lines[4]["error"].startswith("give a name")
+    assert lines[5] == {"id": None, "error": "surname must be text, not int", "line": 6}
+    assert lines[6]["error"] == "unknown field(s): colour"
+    assert lines[7]["hits"][0]["entry_id"] == "W1"
+
+
+def test_threshold(watchlist: Path) -> None:
+    query = queries({"id": 1, "surname": "GARCIA", "given_names": "MARIA"})
+    _, out, _ = run(["--watchlist", str(watchlist), "--threshold", "0"], query)
+    low = json.loads(out)["hits"]
+    _, out, _ = run(["--watchlist", str(watchlist)], query)
+    assert low and json.loads(out)["hits"] == []
+    assert all(hit["score"] >= 0 for hit in low)
+    status, out, err = run(["--watchlist", str(watchlist), "--threshold", "1.5"])
+    assert status == 2 and out == "" and "between 0 and 1" in err
+
+
+def test_a_bad_watchlist_is_refused_whole_with_located_errors(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(WATCHLIST + "W4,,Pérez,,,1985-02-30,,,\nW1,Ana,,,,,,,\n", encoding="utf-8")
+    status, out, err = run(["--watchlist", str(path)], queries({"id": 1, "full_name": "Ana"}))
+    assert status == 2
+    assert out == ""
+    assert f"{path}: line 5, column birth_date: '1985-02-30' is not a real date" in err
+    assert f"{path}: line 6, column entry_id: entry_id 'W1' already on line 2" in err
+    assert "2 error(s); nothing screened" in err
+
+
+def test_missing_file_and_missing_option(tmp_path: Path) -> None:
+    status, out, err = run(["--watchlist", str(tmp_path / "nope.csv")])
+    assert status == 2 and out == "" and "no such file" in err
+    status, _, err = run([])
+    assert status == 2 and "--watchlist" in err
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(WATCHLIST.encode("latin-1"))
+    status, _, err = run(["--watchlist", str(path)])
+    assert status == 2 and "not UTF-8" in err
