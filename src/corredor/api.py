@@ -90,6 +90,8 @@ def _mount() -> None:
     from corredor.border.api import router as border_router
 
     api.add_router("/", border_router)
+    api.add_router("/screening/", "corredor.screening.api.router")
+    api.add_router("/manifests/", "corredor.manifests.api.router")
 
 
 _mount()

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "ninja",
     "corredor.core",
     "corredor.border",
+    "corredor.screening",
+    "corredor.manifests",
 ]
 
 MIDDLEWARE = [

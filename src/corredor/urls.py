@@ -14,4 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("corredor.core.urls")),
     path("", include("corredor.border.urls")),
+    path("", include("corredor.screening.urls")),
+    path("", include("corredor.manifests.urls")),
 ]

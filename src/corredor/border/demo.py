@@ -1170,6 +1170,12 @@ SCRIPTED: tuple[ScriptedTraveller, ...] = (
         "COL", "Vargas Rojas", "Camila Andrea", "F", date(1996, 2, 29), "AV4471230", date(2030, 1, 15),
         stored=False,
     ),
+    ScriptedTraveller(
+        "watchlist_hit",
+        "On a watchlist (wanted; the alert spells his name differently): the desk shows a hit",
+        "VEN", "Rondón Carrasquero", "Yorman José", "M", date(1988, 7, 9), "134592817", date(2031, 3, 4),
+        stored=False,
+    ),
 )  # fmt: skip
 
 _SCRIPTED_NAMESPACE = uuid.UUID("8f0c7a52-3c1e-4a43-9a57-2f7f4a1c0d11")

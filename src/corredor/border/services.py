@@ -76,6 +76,21 @@ def document_input_from_mrz(mrz_text: str) -> tuple[DocumentInput, MrzResult]:
     )
 
 
+def _document_input_of(document: TravelDocument) -> DocumentInput:
+    return DocumentInput(
+        document_code=document.document_code,
+        issuing_state=document.issuing_state_id,
+        number=document.number,
+        surname=document.surname,
+        given_names=document.given_names,
+        nationality=document.nationality_id,
+        birth_date=document.birth_date,
+        sex=document.sex,
+        expiry_date=document.expiry_date,
+        mrz=document.mrz,
+    )
+
+
 def _icao_code(code: str) -> str:
     # Germany's documents print D, not DEU; a typed DEU means the same state.
     code = code.strip().upper().strip("<")
@@ -386,7 +401,7 @@ def crossing_correct(
 ) -> Crossing:
     """Correct a crossing: a new crossing that replaces it. The original stays on record, marked corrected."""
     # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
-    original = Crossing.objects.select_related("post").filter(id=crossing_id).first()
+    original = Crossing.objects.select_related("post", "document", "traveller").filter(id=crossing_id).first()
     if original is None:
         raise NotFound(_("No crossing %(id)s.") % {"id": crossing_id})
     if getattr(officer, "role", None) not in (Role.SUPERVISOR, Role.ADMINISTRATOR) and (
@@ -407,6 +422,17 @@ def crossing_correct(
         new_decision = decision or original.decision
         if new_direction not in Direction.values or new_decision not in Decision.values:
             raise ApplicationError(_("Direction or decision not recognised."))
+        # A correction is screened like any crossing: turning a referral into an admission must not bypass it.
+        hook_context = hooks.CrossingContext(
+            document=_document_input_of(original.document),
+            post_code=original.post_id,
+            officer=officer,
+            travel_document=original.document,
+            traveller=original.traveller,
+            direction=new_direction,
+            decision=new_decision,
+        )
+        screening_outcome = hooks.before_record(hook_context)
         correction = Crossing.objects.create(
             traveller=original.traveller,
             document=original.document,
@@ -417,7 +443,7 @@ def crossing_correct(
             transport=original.transport,
             transport_reference=original.transport_reference,
             decision=new_decision,
-            screening_outcome=original.screening_outcome,
+            screening_outcome=screening_outcome,
             note=_("Correction: %(reason)s") % {"reason": reason.strip()},
             corrects=original,
             device_id=settings.CORREDOR_DEVICE_ID,
@@ -443,6 +469,7 @@ def crossing_correct(
                 area_entered_on=old_stay.area_entered_on if old_stay else None,
                 device_id=settings.CORREDOR_DEVICE_ID,
             )
+        hooks.after_record(correction, hook_context)
         return correction
 
 

@@ -110,6 +110,9 @@ def _document_context(
             traveller=existing.traveller if existing is not None else None,
         )
     )
+    if any(n.data.get("blocking") for n in notices):
+        # An alert that forbids admitting the traveller: the decision to reach for is a referral.
+        default_action = "refer"
     return {
         "notices": notices,
         "doc": doc,

@@ -195,6 +195,7 @@ class Role(models.TextChoices):
     INFORMATION_EDITOR = "information_editor", _("Information editor")
     ADMINISTRATOR = "administrator", _("Administrator")
     AUDITOR = "auditor", _("Auditor")
+    CARRIER = "carrier", _("Carrier (airline) account")
 
 
 class User(AbstractUser):

@@ -23,6 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("desk")
     if role == Role.AUDITOR:
         return redirect("audit-log")
+    if role == Role.WATCHLIST_MANAGER:
+        return redirect("screening-watchlists")
     if role == Role.ADMINISTRATOR:
         return redirect("post-day")
     return render(request, "core/home.html")

@@ -1,8 +1,13 @@
 """`corredor demo --travellers N [--seed S] [--if-empty] [--year-end DATE]`: a synthetic demo year."""
 
+import importlib
+import inspect
+import random
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
@@ -15,9 +20,30 @@ from corredor.border.demo import (
     demo_logins_existing,
     demo_users_ensure,
 )
-from corredor.border.models import Crossing
+from corredor.border.models import Crossing, Traveller
 from corredor.core.audit import Actor, acting_as
 from corredor.core.models import BorderPost, Role
+
+# Apps that add to the demo (a watchlist, today's flights), in order: the watchlist first, so that the
+# passenger lists are screened against it when they arrive. Each module has `seed(*, rng, now) -> str`.
+DEMO_SEEDERS = ["corredor.screening.demo", "corredor.manifests.demo"]
+
+
+def _app_seeders() -> list[Callable[..., str]]:
+    seeders = []
+    for module_name in DEMO_SEEDERS:
+        if apps.is_installed(module_name.rsplit(".", 1)[0]):
+            seeders.append(importlib.import_module(module_name).seed)
+    return seeders
+
+
+def _run_seeder(seed: Callable[..., str], *, seed_value: int) -> str:
+    # Seeders take what they need of: a random generator, the time now, and the demo's travellers.
+    offered: dict[str, Any] = {"rng": random.Random(seed_value), "now": timezone.now()}
+    wanted = inspect.signature(seed).parameters
+    if "travellers" in wanted:
+        offered["travellers"] = list(Traveller.objects.order_by("created_at", "id")[:20000])
+    return seed(**{name: value for name, value in offered.items() if name in wanted})
 
 
 class Command(BaseCommand):
@@ -58,6 +84,7 @@ class Command(BaseCommand):
                     progress=progress,
                 )
                 logins = demo_users_ensure()
+                extras = [_run_seeder(seed, seed_value=options["seed"]) for seed in _app_seeders()]
             except DemoError as exc:
                 raise CommandError(str(exc)) from None
         rate = load.crossings / load.seconds if load.seconds else 0
@@ -67,6 +94,8 @@ class Command(BaseCommand):
             f"{load.referred:,} referred), {load.stays:,} stays, in {load.seconds:.1f} s "
             f"({rate:,.0f} crossings/s)."
         )
+        for summary in extras:
+            self.stdout.write(summary)
         self._print_logins(logins)
         self._print_scripted()
 

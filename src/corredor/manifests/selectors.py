@@ -1,0 +1,426 @@
+"""Reads of passenger lists: a post's flights with their counts, one flight with its lists, changes between
+versions, hits to prepare for and the reconciliation with arrivals; the boarding decisions an interactive
+API answers with; the API coverage per carrier for the statistics.
+
+Reads of people on lists check the reader's post and write the audit log.
+"""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corredor.core.audit import audit_write
+from corredor.core.errors import NotFound
+from corredor.manifests import keys, screening_adapter
+from corredor.manifests.models import (
+    Direction,
+    Flight,
+    ListType,
+    ManifestDocument,
+    ManifestList,
+    ManifestPerson,
+    ScreeningStatus,
+)
+from corredor.manifests.permissions import permit_coverage, permit_flights
+from corredor.manifests.services import FLIGHT_WINDOW
+from corredor.paxlst import BoardingDecision, BoardingResponse, Leg, write_cusres
+from corredor.paxlst import Flight as PaxlstFlight
+
+# A flight is "processed" this long after its scheduled time: whoever has not presented by then did not.
+PROCESSING_TIME = timedelta(hours=3)
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of `day` in the active time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# --- flights at a post --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FlightSummary:
+    """A flight with the counts a supervisor plans with (current lists only)."""
+
+    flight: Flight
+    passengers: int
+    crew: int
+    presented: int
+    hits_open: int
+    not_screened: int
+    versions: int  # of the passenger list: 2 and more when the airline sent it again with changes
+    processed: bool
+
+
+def _current(prefix: str = "lists__") -> Q:
+    return Q(**{f"{prefix}is_current": True})
+
+
+def flights_for_post(*, user: Any, post_code: str, start: datetime, end: datetime) -> list[FlightSummary]:
+    """The post's flights expected between `start` and `end`, earliest first, with their counts."""
+    permit_flights(user, post_code)
+    current = _current()
+    flights = list(
+        Flight.objects.filter(post_id=post_code, expected_at__gte=start, expected_at__lt=end)
+        .annotate(
+            passengers=Count("lists__persons", filter=current & Q(lists__list_type=ListType.PASSENGER)),
+            crew=Count("lists__persons", filter=current & Q(lists__list_type=ListType.CREW)),
+            presented=Count("lists__persons", filter=current & Q(lists__persons__crossing__isnull=False)),
+            not_screened=Count(
+                "lists__persons",
+                filter=current & Q(lists__persons__screening_status=ScreeningStatus.NOT_SCREENED),
+            ),
+            passenger_version=Max("lists__version", filter=Q(lists__list_type=ListType.PASSENGER)),
+        )
+        .order_by("expected_at", "carrier", "number")
+    )
+    open_hits = _open_hits_by_flight([flight.pk for flight in flights])
+    now = timezone.now()
+    return [
+        FlightSummary(
+            flight=flight,
+            passengers=flight.passengers,
+            crew=flight.crew,
+            presented=flight.presented,
+            hits_open=open_hits.get(flight.pk, 0),
+            not_screened=flight.not_screened,
+            versions=flight.passenger_version or 0,
+            processed=flight.expected_at + PROCESSING_TIME <= now,
+        )
+        for flight in flights
+    ]
+
+
+def _live_hits(persons: list[ManifestPerson]) -> dict[str, str]:
+    """Each stored hit's status now: from the screening app when installed, else as stored."""
+    stored = {hit["id"]: hit.get("status", screening_adapter.OPEN) for p in persons for hit in p.hits}
+    stored.update(screening_adapter.hit_statuses(list(stored)))
+    return stored
+
+
+def _open_hits_by_flight(flight_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    persons = list(
+        ManifestPerson.objects.filter(
+            manifest_list__flight_id__in=flight_ids,
+            manifest_list__is_current=True,
+            screening_status=ScreeningStatus.HIT,
+        ).select_related("manifest_list")
+    )
+    statuses = _live_hits(persons)
+    counts: Counter[uuid.UUID] = Counter()
+    for person in persons:
+        counts[person.manifest_list.flight_id] += sum(
+            1 for hit in person.hits if statuses.get(hit["id"]) != screening_adapter.FALSE_MATCH
+        )
+    return dict(counts)
+
+
+# --- one flight ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HitRow:
+    """A pre-arrival hit on a person, with its status now and where it is adjudicated."""
+
+    person: ManifestPerson
+    hit_id: str
+    status: str
+    summary: str
+    url: str | None
+
+
+@dataclass
+class Changes:
+    """Who a version of a list added, removed or changed, compared with the version it replaced."""
+
+    added: list[ManifestPerson] = field(default_factory=list)
+    removed: list[ManifestPerson] = field(default_factory=list)
+    changed: list[tuple[ManifestPerson, ManifestPerson]] = field(default_factory=list)
+
+
+@dataclass
+class Reconciliation:
+    """After the flight: who on its lists presented, who did not, and who presented naming the flight
+    without being on its lists."""
+
+    processed: bool
+    presented: list[ManifestPerson]
+    not_presented: list[ManifestPerson]
+    not_on_list: list[Any]
+
+
+@dataclass
+class FlightDetail:
+    flight: Flight
+    lists: list[ManifestList]
+    current: dict[str, ManifestList]
+    persons: list[ManifestPerson]
+    nationalities: list[tuple[str, int, int]]
+    hits: list[HitRow]
+    changes: dict[str, Changes]
+    reconciliation: Reconciliation
+    warnings: list[dict[str, Any]]
+
+
+def _persons(queryset: QuerySet[ManifestPerson]) -> list[ManifestPerson]:
+    return list(
+        queryset.select_related("crossing", "manifest_list")
+        .prefetch_related(Prefetch("documents", queryset=ManifestDocument.objects.order_by("pk")))
+        .order_by("-role", "position")  # passengers, then crew
+    )
+
+
+def list_changes(*, manifest_list: ManifestList) -> Changes:
+    """Who this version added, removed or changed, compared with the one it replaced (empty for a first)."""
+    if manifest_list.replaces_id is None:
+        return Changes()
+    new = {p.key: p for p in _persons(ManifestPerson.objects.filter(manifest_list=manifest_list))}
+    old = {
+        p.key: p for p in _persons(ManifestPerson.objects.filter(manifest_list_id=manifest_list.replaces_id))
+    }
+    return Changes(
+        added=[person for key, person in new.items() if key not in old],
+        removed=[person for key, person in old.items() if key not in new],
+        changed=[
+            (old[key], person)
+            for key, person in new.items()
+            if key in old and old[key].fingerprint != person.fingerprint
+        ],
+    )
+
+
+def flight_get(*, user: Any, flight_id: uuid.UUID | str) -> Flight:
+    flight = Flight.objects.select_related("post").filter(pk=flight_id).first()
+    if flight is None:
+        raise NotFound(_("No flight with this id."))
+    permit_flights(user, flight.post_id)
+    return flight
+
+
+def flight_detail(*, user: Any, flight_id: uuid.UUID | str, purpose: str = "view") -> FlightDetail:
+    """A flight with its lists and versions, everyone on the current lists, counts by nationality, the hits
+    to prepare for, what the latest versions changed, and the reconciliation with arrivals."""
+    flight = flight_get(user=user, flight_id=flight_id)
+    audit_write(
+        action="read",
+        object_type="manifests.flight",
+        object_id=flight.pk,
+        summary=f"{flight.designator} {purpose}",
+    )
+    lists = list(flight.lists.select_related("message").order_by("list_type", "-version"))
+    current = {item.list_type: item for item in lists if item.is_current}
+    persons = _persons(
+        ManifestPerson.objects.filter(manifest_list__flight=flight, manifest_list__is_current=True)
+    )
+    by_nationality: dict[str, list[int]] = {}
+    for person in persons:
+        counts = by_nationality.setdefault(person.nationality or "—", [0, 0])
+        counts[0 if person.role == ListType.PASSENGER else 1] += 1
+    nationalities = sorted(
+        ((code, counts[0], counts[1]) for code, counts in by_nationality.items()),
+        key=lambda row: (-row[1] - row[2], row[0]),
+    )
+    statuses = _live_hits(persons)
+    hits = [
+        HitRow(
+            person=person,
+            hit_id=hit["id"],
+            status=statuses.get(hit["id"], hit.get("status", screening_adapter.OPEN)),
+            summary=hit.get("summary", ""),
+            url=screening_adapter.hit_url(hit["id"]),
+        )
+        for person in persons
+        for hit in person.hits
+    ]
+    warnings: list[dict[str, Any]] = []
+    for item in current.values():
+        warnings.extend(item.message.warnings)
+    return FlightDetail(
+        flight=flight,
+        lists=lists,
+        current=current,
+        persons=persons,
+        nationalities=nationalities,
+        hits=hits,
+        changes={list_type: list_changes(manifest_list=item) for list_type, item in current.items()},
+        reconciliation=_reconcile(flight, persons),
+        warnings=warnings,
+    )
+
+
+def _reconcile(flight: Flight, persons: list[ManifestPerson]) -> Reconciliation:
+    from corredor.border.models import Crossing
+
+    before, after = FLIGHT_WINDOW
+    candidates = (
+        Crossing.objects.filter(
+            post_id=flight.post_id,
+            direction="entry" if flight.direction == Direction.ARRIVAL else "exit",
+            occurred_at__range=(flight.expected_at - before, flight.expected_at + after),
+            corrected_by__isnull=True,
+        )
+        .exclude(transport_reference="")
+        .exclude(
+            Exists(
+                ManifestPerson.objects.filter(Q(crossing=OuterRef("pk")) | Q(crossing=OuterRef("corrects")))
+            )
+        )
+        .select_related("traveller", "document")
+        .order_by("occurred_at")
+    )
+    designator = (flight.carrier, flight.number)
+    not_on_list = [c for c in candidates if keys.flight_designator(c.transport_reference) == designator]
+    return Reconciliation(
+        processed=flight.expected_at + PROCESSING_TIME <= timezone.now(),
+        presented=[p for p in persons if p.crossing_id is not None],
+        not_presented=[p for p in persons if p.crossing_id is None],
+        not_on_list=not_on_list,
+    )
+
+
+def manifest_list_get(*, user: Any, list_id: uuid.UUID | str) -> ManifestList:
+    manifest_list = ManifestList.objects.select_related("flight", "message").filter(pk=list_id).first()
+    if manifest_list is None:
+        raise NotFound(_("No passenger list with this id."))
+    permit_flights(user, manifest_list.flight.post_id)
+    return manifest_list
+
+
+# --- interactive API ----------------------------------------------------------------------------------------
+
+
+def boarding_decisions(*, manifest_list: ManifestList) -> list[tuple[ManifestPerson, BoardingDecision]]:
+    """What to tell the airline about each person on the list: do not board when a hit was confirmed, contact
+    the authority while a hit is open, board otherwise (also when screening could not run: the traveller is
+    screened again at the desk)."""
+    persons = list(ManifestPerson.objects.filter(manifest_list=manifest_list).order_by("position"))
+    statuses = _live_hits(persons)
+    decisions = []
+    for person in persons:
+        states = {statuses.get(hit["id"], hit.get("status")) for hit in person.hits}
+        if screening_adapter.TRUE_MATCH in states:
+            decision = BoardingDecision.DO_NOT_BOARD
+        elif states - {screening_adapter.FALSE_MATCH}:
+            decision = BoardingDecision.CONTACT_AUTHORITY
+        else:
+            decision = BoardingDecision.BOARD
+        decisions.append((person, decision))
+    return decisions
+
+
+def manifest_cusres(*, manifest_list: ManifestList) -> str:
+    """The CUSRES answering the list: one response per person the airline can name (passenger or booking
+    reference)."""
+    flight = manifest_list.flight
+    departure = (
+        datetime.combine(flight.departure_date, flight.departure_time) if flight.departure_time else None
+    )
+    arrival = (
+        datetime.combine(flight.arrival_date, flight.arrival_time)
+        if flight.arrival_date and flight.arrival_time
+        else None
+    )
+    responses = [
+        BoardingResponse(
+            decision=decision,
+            passenger_reference=person.passenger_reference or None,
+            booking_references=list(person.booking_references),
+        )
+        for person, decision in boarding_decisions(manifest_list=manifest_list)
+        if person.passenger_reference or person.booking_references
+    ]
+    return write_cusres(
+        responses,
+        flight=PaxlstFlight(
+            carrier=flight.carrier,
+            number=flight.number,
+            legs=[
+                Leg(
+                    departure_airport=flight.departure_airport,
+                    departure_time=departure,
+                    arrival_airport=flight.arrival_airport,
+                    arrival_time=arrival,
+                )
+            ],
+        ),
+        request_reference=manifest_list.message_reference or str(manifest_list.pk)[:14],
+        sender=f"{settings.CORREDOR_COUNTRY}API",
+        recipient=flight.carrier,
+        prepared_at=timezone.localtime().replace(tzinfo=None, second=0, microsecond=0),
+        message_reference=str(manifest_list.version),
+        version=manifest_list.directory or "D05B",
+    )
+
+
+# --- API coverage -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """Arrivals by air of one carrier at the post(s), and how many were on an API list."""
+
+    carrier: str
+    arrivals: int
+    on_list: int
+
+    @property
+    def share(self) -> float | None:
+        return self.on_list / self.arrivals if self.arrivals else None
+
+
+@dataclass
+class Coverage:
+    post: str | None
+    date_from: date
+    date_to: date
+    rows: list[CoverageRow]
+    total: CoverageRow
+
+
+def api_coverage(*, user: Any, post: str | None, date_from: date, date_to: date) -> Coverage:
+    """The share of arrivals by air (entries at a post, any decision, corrections counted once) that were
+    on an API list, per carrier: the flight's carrier when the crossing is linked to a list, else the
+    carrier of the flight the officer recorded, else "" (not known)."""
+    from corredor.border.models import Crossing
+
+    post = permit_coverage(user, post)
+    linked = ManifestPerson.objects.filter(Q(crossing=OuterRef("pk")) | Q(crossing=OuterRef("corrects")))
+    crossings = Crossing.objects.filter(
+        direction="entry",
+        transport="air",
+        corrected_by__isnull=True,
+        occurred_at__gte=start_of_day(date_from),
+        occurred_at__lt=start_of_day(date_to + timedelta(days=1)),
+    )
+    if post:
+        crossings = crossings.filter(post_id=post)
+    rows = crossings.annotate(
+        list_carrier=Subquery(linked.values("manifest_list__flight__carrier")[:1])
+    ).values_list("transport_reference", "list_carrier")
+    arrivals: Counter[str] = Counter()
+    on_list: Counter[str] = Counter()
+    for reference, list_carrier in rows.iterator(chunk_size=5000):
+        if list_carrier:
+            carrier = list_carrier
+            on_list[carrier] += 1
+        else:
+            designator = keys.flight_designator(reference)
+            carrier = designator[0] if designator else ""
+        arrivals[carrier] += 1
+    result = [CoverageRow(carrier, arrivals[carrier], on_list[carrier]) for carrier in arrivals]
+    result.sort(key=lambda row: (-row.arrivals, row.carrier))
+    total = CoverageRow("", sum(arrivals.values()), sum(on_list.values()))
+    audit_write(
+        action="read",
+        object_type="manifests.coverage",
+        object_id=post or "all",
+        summary=f"API coverage {date_from}..{date_to}",
+    )
+    return Coverage(post=post, date_from=date_from, date_to=date_to, rows=result, total=total)

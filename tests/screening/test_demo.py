@@ -1,0 +1,75 @@
+"""The demo's watchlists: some demo travellers meet hits (one protective, one a spelling variant, one a
+stolen passport), the scripted 'watchlist_hit' traveller hits, the other scripted travellers do not."""
+
+import random
+from datetime import timedelta
+
+from django.test import TestCase
+from django.utils import timezone
+
+from corredor.border.demo import SCRIPTED, demo_load
+from corredor.border.models import TravelDocument, Traveller
+from corredor.border.services import DocumentInput, document_input_from_mrz
+from corredor.icao import build_mrz
+from corredor.screening import selectors
+from corredor.screening.demo import SCRIPTED_HIT, seed
+from corredor.screening.hooks import traveller_of
+from corredor.screening.models import DocumentAlert, PersonAlert, Watchlist
+
+
+def screen(document: DocumentInput) -> selectors.Screening:
+    return selectors.screening_run(traveller=traveller_of(document))
+
+
+class DemoSeedTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        demo_load(travellers=400, seed=3, year_end=timezone.localdate() - timedelta(days=1))
+        cls.summary = seed(rng=random.Random(3), travellers=list(Traveller.objects.order_by("id")))
+
+    def test_two_lists_with_alerts_some_travellers_match(self) -> None:
+        assert set(Watchlist.objects.values_list("source", flat=True)) == {"national", "interpol"}
+        assert self.summary.startswith("Screening: 2 watchlists")
+        outcomes = {}
+        for document in TravelDocument.objects.all():
+            found = screen(
+                DocumentInput(
+                    document.document_code,
+                    document.issuing_state_id,
+                    document.number,
+                    document.surname,
+                    document.given_names,
+                    document.nationality_id,
+                    document.birth_date,
+                    document.sex,
+                    document.expiry_date,
+                )
+            )
+            if found.outcome == "hit":
+                outcomes[document.number] = found
+        categories = {m.alert.category for found in outcomes.values() for m in found.persons}
+        assert {"missing_child", "refused_entry", "notify_on_arrival"} <= categories
+        assert any(found.documents for found in outcomes.values())  # a demo passport reported stolen
+        assert len(outcomes) <= 5  # the random alerts match nobody
+        assert PersonAlert.objects.count() > 20 and DocumentAlert.objects.count() > 5
+
+    def test_the_scripted_watchlist_traveller_hits_and_the_others_do_not(self) -> None:
+        fields = {k: v for k, v in SCRIPTED_HIT.items() if k not in ("key", "number")}
+        mrz = build_mrz(
+            {
+                **fields,
+                "issuing_state": SCRIPTED_HIT["nationality"],
+                "document_number": SCRIPTED_HIT["number"],
+            }
+        )
+        found = screen(document_input_from_mrz(mrz)[0])
+        assert [m.alert.category for m in found.persons] == ["wanted"]
+        assert found.persons[0].hit.score < 1.0  # the list spells him differently
+        for scripted in SCRIPTED:
+            if scripted.stored and scripted.key != "watchlist_hit":
+                assert screen(document_input_from_mrz(scripted.mrz())[0]).outcome == "clear", scripted.key
+
+    def test_seeding_twice_adds_nothing(self) -> None:
+        count = PersonAlert.objects.count()
+        assert "already" in seed(rng=random.Random(3), travellers=[])
+        assert PersonAlert.objects.count() == count

@@ -1,0 +1,337 @@
+"""Importing watchlists: the issue's CSV, any CSV or XLSX with a column mapping, document alerts, incremental
+changes and removals, located errors, and nothing half-imported."""
+
+import datetime
+import io
+from unittest import mock
+
+import openpyxl
+import pytest
+
+from corredor.core.audit import acting_as, actor_for
+from corredor.core.errors import PermissionDenied
+from corredor.core.models import AuditEntry
+from corredor.screening import importers, services
+from corredor.screening.models import DocumentAlert, ImportJob, PersonAlert
+from tests.screening import ScreeningTestCase
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def alert_counts() -> tuple[int, int]:
+    return PersonAlert.objects.count(), DocumentAlert.objects.count()
+
+
+class CsvImportTests(ScreeningTestCase):
+    def test_the_issue_format_is_read_with_partial_dates_country_names_and_aliases(self) -> None:
+        wanted = PersonAlert.objects.get(external_id="W-WANTED")
+        assert (wanted.surname, wanted.given_names, wanted.birth_date) == (
+            "Pérez Castillo",
+            "Juan Carlos",
+            "1980-02-03",
+        )
+        assert wanted.aliases == ["Juancho Pérez"]
+        assert wanted.note.startswith("Armed")
+        refused = PersonAlert.objects.get(external_id="W-REFUSED")
+        assert (refused.birth_date, refused.nationality, refused.sex) == ("1975", "COL", "M")
+        child = PersonAlert.objects.get(external_id="W-CHILD")
+        assert child.full_name == "María José Ruiz Mora" and child.nationality == "HND" and child.protective
+        assert not wanted.protective
+        assert PersonAlert.objects.get(external_id="W-NOTIFY").officer_action == "Notify the liaison office."
+
+    def test_the_report_counts_what_was_done_and_the_import_is_audited(self) -> None:
+        with acting_as(actor_for(self.wendy, "test")):
+            report = self.import_csv("entry_id,surname,given_names,category\nX1,Mora,Luis,wanted\n")
+        assert report.ok and (report.rows, report.created, report.updated) == (1, 1, 0)
+        entry = AuditEntry.objects.filter(object_type="screening.watchlist", object_id="nat").first()
+        assert entry is not None and entry.action == "bulk" and "1 new" in entry.summary
+        assert entry.username == "wendy"
+
+    def test_every_bad_row_is_reported_with_its_line_and_column_and_nothing_is_written(self) -> None:
+        before = alert_counts()
+        report = self.import_csv(
+            "entry_id,surname,given_names,birth_date,nationality,sex,category\n"
+            "N1,Nuevo,Uno,1980,NIC,M,wanted\n"
+            "N2,Malo,Dos,1982-13,NIC,M,wanted\n"
+            "N3,Malo,Tres,,Atlantis,M,wanted\n"
+            "N4,Malo,Cuatro,,NIC,Q,spy\n"
+            "N1,Nuevo,Repetido,,NIC,M,wanted\n"
+        )
+        assert not report.ok
+        located = {(e.line, e.column, e.code) for e in report.errors}
+        assert {
+            (3, "birth_date", "bad_birth_date"),
+            (4, "nationality", "bad_nationality"),
+            (5, "sex", "bad_sex"),
+            (5, "category", "bad_category"),
+            (6, "entry_id", "duplicate_entry_id"),
+        } <= located
+        assert alert_counts() == before
+        assert not PersonAlert.objects.filter(external_id="N1").exists()
+        entry = AuditEntry.objects.filter(object_type="screening.watchlist").first()
+        assert entry is not None and "rejected" in entry.summary
+
+    def test_a_file_that_is_not_a_watchlist_says_so(self) -> None:
+        assert self.import_csv("").errors[0].code == "empty_file"
+        report = self.import_csv("nombre,apellido\nJuan,Perez\n")
+        assert {e.code for e in report.errors} >= {"unknown_column", "missing_column"}
+        assert all(e.line == 1 for e in report.errors)
+        report = services.watchlist_import(
+            user=self.wendy, watchlist=self.watchlist, data=b"\x00\x01garbage", filename="x.xlsx"
+        )
+        assert report.errors[0].code == "bad_xlsx"
+
+    def test_a_row_with_the_wrong_number_of_fields_is_located(self) -> None:
+        report = self.import_csv("entry_id,surname,category\nA,Mora,wanted,extra\n")
+        assert [(e.line, e.code) for e in report.errors] == [(2, "wrong_field_count")]
+
+    def test_semicolons_and_windows_1252_from_a_spanish_excel_are_read(self) -> None:
+        data = "entry_id;apellidos;nombres;categoría\nS1;Muñoz;José;buscado\n".encode("cp1252")
+        report = services.watchlist_import(
+            user=self.wendy,
+            watchlist=self.watchlist,
+            data=data,
+            filename="lista.csv",
+            mapping={"apellidos": "surname", "nombres": "given_names", "categoría": "category"},
+        )
+        assert report.ok, report.errors
+        alert = PersonAlert.objects.get(external_id="S1")
+        assert (alert.surname, alert.given_names, alert.category) == ("Muñoz", "José", "wanted")
+
+    def test_progress_is_reported_up_to_the_total(self) -> None:
+        calls: list[tuple[int, int]] = []
+        self.import_csv(
+            "entry_id,surname,category\n" + "".join(f"P{i},Mora,wanted\n" for i in range(1200)),
+            progress=lambda done, total: calls.append((done, total)),
+        )
+        assert calls and calls[-1][0] == calls[-1][1] == 2400
+        assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+    def test_only_watchlist_managers_and_administrators_import(self) -> None:
+        for user in (self.alice, self.sofia, self.ana):
+            with pytest.raises(PermissionDenied):
+                services.watchlist_import(
+                    user=user, watchlist=self.watchlist, data=b"entry_id\n", filename="x.csv"
+                )
+        assert AuditEntry.objects.filter(action="denied", object_id="watchlists").count() == 3
+        report = services.watchlist_import(
+            user=self.admin,
+            watchlist=self.watchlist,
+            data=b"entry_id,surname,category\nA9,Mora,wanted\n",
+            filename="x.csv",
+        )
+        assert report.ok
+
+
+class XlsxAndMappingTests(ScreeningTestCase):
+    def test_an_xlsx_with_its_own_column_titles_is_imported_through_a_mapping(self) -> None:
+        data = xlsx(
+            [
+                [
+                    "Código",
+                    "Apellidos",
+                    "Nombres",
+                    "Fecha de nacimiento",
+                    "País",
+                    "Tipo de alerta",
+                    "Ignorada",
+                ],
+                [
+                    1001,
+                    "Vargas Solís",
+                    "Ana",
+                    datetime.datetime(1979, 3, 5),
+                    "Nicaragua",
+                    "Entrada denegada",
+                    "x",
+                ],
+                [1002, "Quirós", "Luis", "1990", "CRI", "notificación roja", ""],
+            ]
+        )
+        mapping = {
+            "Código": "entry_id",
+            "Apellidos": "surname",
+            "Nombres": "given_names",
+            "Fecha de nacimiento": "birth_date",
+            "País": "nationality",
+            "Tipo de alerta": "category",
+        }
+        report = services.watchlist_import(
+            user=self.wendy, watchlist=self.watchlist, data=data, filename="lista.xlsx", mapping=mapping
+        )
+        assert report.ok, report.errors
+        assert report.warnings == ["column 'Ignorada' is not used"]
+        first = PersonAlert.objects.get(external_id="1001")
+        assert (first.birth_date, first.nationality, first.category) == ("1979-03-05", "NIC", "refused_entry")
+        assert PersonAlert.objects.get(external_id="1002").category == "wanted"
+
+    def test_xlsx_errors_name_the_row_the_column_and_the_cell(self) -> None:
+        before = alert_counts()
+        data = xlsx([["entry_id", "surname", "birth_date", "category"], ["X1", "Mora", "1980-99", "wanted"]])
+        report = services.watchlist_import(
+            user=self.wendy, watchlist=self.watchlist, data=data, filename="a.xlsx"
+        )
+        assert [(e.line, e.column, e.cell) for e in report.errors] == [(2, "birth_date", "C2")]
+        assert alert_counts() == before
+
+    def test_the_mapping_form_guesses_spanish_and_english_titles(self) -> None:
+        guessed = importers.guess_mapping(
+            [
+                "ID",
+                "Apellidos",
+                "Nombres",
+                "Fecha de Nacimiento",
+                "Nacionalidad",
+                "Sexo",
+                "Categoría",
+                "Otra",
+            ],
+            "persons",
+        )
+        assert guessed == {
+            "ID": "entry_id",
+            "Apellidos": "surname",
+            "Nombres": "given_names",
+            "Fecha de Nacimiento": "birth_date",
+            "Nacionalidad": "nationality",
+            "Sexo": "sex",
+            "Categoría": "category",
+            "Otra": "",
+        }
+        assert importers.detect_kind(["Número de documento", "Estado emisor", "Motivo", "id"]) == "documents"
+
+    def test_a_mapping_to_a_column_we_do_not_have_is_an_error(self) -> None:
+        report = services.watchlist_import(
+            user=self.wendy,
+            watchlist=self.watchlist,
+            data=b"a,b\n1,2\n",
+            filename="x.csv",
+            mapping={"a": "entry_id", "b": "shoe_size"},
+            kind="persons",
+        )
+        assert report.errors[0].code == "bad_mapping" and report.errors[0].column == "b"
+
+
+class DocumentImportTests(ScreeningTestCase):
+    def test_document_alerts_are_stored_normalised(self) -> None:
+        report = self.import_csv(
+            "entry_id,issuing_state,document_type,number,reason,date\n"
+            "D2,Costa Rica,pasaporte,a-12 345 678,robado,14/05/2023\n"
+        )
+        assert report.ok and report.kind == "documents"
+        alert = DocumentAlert.objects.get(external_id="D2")
+        assert (alert.issuing_state, alert.document_type, alert.number, alert.reason) == (
+            "CRI",
+            "P",
+            "A12345678",
+            "stolen",
+        )
+        assert alert.reported_on == datetime.date(2023, 5, 14)
+
+    def test_bad_document_rows_are_located(self) -> None:
+        report = self.import_csv(
+            "entry_id,issuing_state,number,reason\nD3,Narnia,123,stolen\nD4,NIC,,lost\nD5,NIC,9,misplaced\n"
+        )
+        assert {(e.line, e.column) for e in report.errors} == {
+            (2, "issuing_state"),
+            (3, "number"),
+            (4, "reason"),
+        }
+        assert not DocumentAlert.objects.filter(external_id__in=["D3", "D4", "D5"]).exists()
+
+
+class IncrementalAndFullTests(ScreeningTestCase):
+    def test_an_incremental_file_changes_only_what_differs_and_bumps_versions(self) -> None:
+        report = self.import_csv(
+            "entry_id,surname,given_names,birth_date,nationality,sex,category,note\n"
+            "W-WANTED,Pérez Castillo,Juan Carlos,1980-02-03,NIC,M,wanted,Now believed to be in Managua.\n"
+            "W-REFUSED,González Ulate,Pedro,1975,COL,M,refused_entry,\n"
+            "W-NEW,Rojas,Marta,,,F,notify_on_arrival,\n"
+        )
+        assert (report.created, report.updated, report.unchanged, report.removed) == (1, 1, 1, 0)
+        wanted = PersonAlert.objects.get(external_id="W-WANTED")
+        assert wanted.version == 2 and wanted.note == "Now believed to be in Managua."
+        assert wanted.aliases == []  # the file is the alert now: no aliases column, no aliases
+        assert PersonAlert.objects.get(external_id="W-REFUSED").version == 1
+        assert PersonAlert.objects.filter(removed_at__isnull=True).count() == 5
+
+    def test_a_removal_file_needs_only_ids_and_warns_of_unknown_ones(self) -> None:
+        report = self.import_csv("entry_id,remove\nW-NOTIFY,yes\nW-GHOST,sí\n")
+        assert report.ok and report.removed == 1
+        assert report.warnings == ["1 removals of entries not on the list: W-GHOST"]
+        removed = PersonAlert.objects.get(external_id="W-NOTIFY")
+        assert removed.removed_at is not None and removed.version == 2
+
+    def test_a_full_file_removes_what_it_does_not_list_and_lists_again_what_it_does(self) -> None:
+        self.import_csv("entry_id,remove\nW-NOTIFY,yes\n")
+        report = self.import_csv(
+            "entry_id,surname,given_names,birth_date,nationality,sex,category,action\n"
+            "W-NOTIFY,Chen,Wei,1990-10,CHN,M,notify_on_arrival,Notify the liaison office.\n",
+            mode="full",
+        )
+        assert (report.restored, report.removed) == (1, 3)
+        live = set(PersonAlert.objects.filter(removed_at__isnull=True).values_list("external_id", flat=True))
+        assert live == {"W-NOTIFY"}
+        assert DocumentAlert.objects.get(external_id="D-STOLEN").removed_at is None  # persons only
+
+    def test_a_removal_row_still_needs_a_sensible_flag(self) -> None:
+        report = self.import_csv("entry_id,remove\nW-NOTIFY,perhaps\n")
+        assert [(e.line, e.column, e.code) for e in report.errors] == [(2, "remove", "bad_remove")]
+
+
+class ImportJobTests(ScreeningTestCase):
+    def test_a_job_keeps_the_file_until_it_runs_then_keeps_the_report(self) -> None:
+        job = services.import_job_create(
+            user=self.wendy,
+            watchlist=self.watchlist,
+            data="Código,Apellidos,Nombres,Categoría\nJ1,Mora,Luis,buscado\n".encode(),
+            filename="lista.csv",
+        )
+        assert job.columns == ["Código", "Apellidos", "Nombres", "Categoría"]
+        assert job.mapping == {
+            "Código": "entry_id",
+            "Apellidos": "surname",
+            "Nombres": "given_names",
+            "Categoría": "category",
+        }
+        job = services.import_job_start(
+            user=self.wendy, job=job, mapping=job.mapping, mode="incremental", kind="persons"
+        )
+        assert job.status == "done" and job.report["created"] == 1 and bytes(job.data) == b""
+        assert PersonAlert.objects.filter(external_id="J1").exists()
+
+    def test_a_rejected_file_is_reported_on_the_job(self) -> None:
+        job = services.import_job_create(
+            user=self.wendy,
+            watchlist=self.watchlist,
+            data=b"entry_id,surname,category\nJ2,Mora,nope\n",
+            filename="x.csv",
+        )
+        job = services.import_job_start(
+            user=self.wendy, job=job, mapping=job.mapping, mode="incremental", kind="persons"
+        )
+        assert job.status == "rejected"
+        assert job.report["errors"][0]["line"] == 2 and job.report["errors"][0]["column"] == "category"
+
+    def test_an_unexpected_error_is_recorded_on_the_job_and_nothing_is_imported(self) -> None:
+        job = services.import_job_create(
+            user=self.wendy,
+            watchlist=self.watchlist,
+            data=b"entry_id,surname,category\nJ3,Mora,wanted\n",
+            filename="x.csv",
+        )
+        with mock.patch.object(services, "_write_records", side_effect=RuntimeError("disk full")):
+            job = services.import_job_start(
+                user=self.wendy, job=job, mapping=job.mapping, mode="full", kind="persons"
+            )
+        assert job.status == "failed" and "disk full" in job.error
+        assert not PersonAlert.objects.filter(external_id="J3").exists()
+        assert ImportJob.objects.get(pk=job.pk).finished_at is not None
