@@ -91,6 +91,7 @@ def _mount() -> None:
 
     api.add_router("/", border_router)
     api.add_router("/screening/", "corredor.screening.api.router")
+    api.add_router("/statistics/", "corredor.statistics.api.router")
     api.add_router("/manifests/", "corredor.manifests.api.router")
 
 

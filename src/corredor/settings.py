@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "corredor.border",
     "corredor.screening",
     "corredor.manifests",
+    "corredor.statistics",
 ]
 
 MIDDLEWARE = [

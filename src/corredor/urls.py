@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("corredor.border.urls")),
     path("", include("corredor.screening.urls")),
     path("", include("corredor.manifests.urls")),
+    path("", include("corredor.statistics.urls")),
 ]

@@ -1,0 +1,50 @@
+"""`corredor bulletin --month YYYY-MM [--lang es|en] [--out DIR] [--html-only]`: the monthly bulletin."""
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from corredor.core.audit import Actor, acting_as, audit_write
+from corredor.core.errors import ApplicationError
+from corredor.statistics.bulletin import bulletin_write
+
+
+class Command(BaseCommand):
+    help = "Write the monthly statistics bulletin as HTML and PDF."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--month", help="YYYY-MM (default: last month)")
+        parser.add_argument("--lang", choices=["es", "en"], default="es")
+        parser.add_argument("--out", help="folder to write to (default: DATA_DIR/bulletins)")
+        parser.add_argument("--html-only", action="store_true", help="skip the PDF")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        month = options["month"]
+        if not month:
+            first = timezone.localdate().replace(day=1)
+            previous = (first - timedelta(days=1)).replace(day=1)
+            month = f"{previous:%Y-%m}"
+        with acting_as(Actor(username="cli", role="", origin="corredor bulletin")):
+            try:
+                files = bulletin_write(
+                    month=month,
+                    lang=options["lang"],
+                    out_dir=Path(options["out"]) if options["out"] else None,
+                    pdf=not options["html_only"],
+                )
+            except ApplicationError as error:
+                raise CommandError(error.message) from None
+            audit_write(
+                action="export",
+                object_type="statistics.bulletin",
+                object_id=month,
+                summary=f"bulletin {month} {options['lang']}: {files.html.name}"
+                + (f", {files.pdf.name}" if files.pdf else ""),
+            )
+        self.stdout.write(f"Wrote {files.html}")
+        if files.pdf:
+            self.stdout.write(f"Wrote {files.pdf}")
+        self.stdout.write(f"In {files.seconds:.1f} s (PDF {files.pdf_seconds:.1f} s).")

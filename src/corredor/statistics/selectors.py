@@ -1,0 +1,476 @@
+"""Reads for the statistics pages, the API, the exports and the bulletin: who may see what, the
+protected tables, the dashboard's figures, the international datasets.
+
+Analysts see aggregates only (and only protected ones); supervisors see the figures of their own post;
+administrators everything. Officers and the other roles get no statistics.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+
+from corredor.core.audit import audit_write
+from corredor.core.errors import ApplicationError, PermissionDenied
+from corredor.core.models import Role
+from corredor.statistics import disclosure
+from corredor.statistics.engine import (
+    DIMENSIONS,
+    MEASURES,
+    TOTAL,
+    Engine,
+    Query,
+    Result,
+    period_next,
+    period_start,
+)
+from corredor.statistics.models import Dataset, MigrantStock, MissingMigrantIncident, RefugeeFigure
+
+STATISTICS_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR})
+
+
+def min_cell() -> int:
+    """The smallest published cell (K): CORREDOR_STATS_MIN_CELL, default 5."""
+    configured = getattr(settings, "CORREDOR_STATS_MIN_CELL", None) or os.environ.get(
+        "CORREDOR_STATS_MIN_CELL"
+    )
+    return int(configured) if configured else disclosure.DEFAULT_MIN_CELL
+
+
+def permit_statistics(user: Any) -> None:
+    """Refuse anyone whose role gives no access to statistics (the refusal is audited)."""
+    allowed = bool(
+        user is not None and user.is_authenticated and user.is_active and user.role in STATISTICS_ROLES
+    )
+    if not allowed:
+        message = _("Statistics are for analysts, supervisors and administrators.")
+        audit_write(action="denied", object_type="permission", object_id="statistics", summary=message)
+        raise PermissionDenied(message)
+
+
+def statistics_scope(*, user: Any, filters: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
+    """The filters the user may apply: a supervisor's figures are always their own post's."""
+    permit_statistics(user)
+    scoped = {code: list(values) for code, values in (filters or {}).items() if values}
+    if user.role == Role.SUPERVISOR:
+        own = user.border_post_id
+        asked = scoped.get("post")
+        if asked and asked != [own]:
+            message = _("You supervise post %(own)s and see its figures only.") % {"own": own}
+            audit_write(
+                action="denied", object_type="permission", object_id=f"post:{asked[0]}", summary=message
+            )
+            raise PermissionDenied(message)
+        scoped["post"] = [own]
+    return scoped
+
+
+def check_k(k: int | None, *, floor: int | None = None) -> int:
+    """The K to use: the configured one, or a larger one asked for (smaller ones are refused)."""
+    floor = min_cell() if floor is None else floor
+    if k is None:
+        return floor
+    if k < floor:
+        raise ApplicationError(
+            _("The smallest published cell is %(floor)s; a smaller one (%(k)s) is not allowed.")
+            % {"floor": floor, "k": k}
+        )
+    return k
+
+
+def validate_request(*, measure: str, by: Sequence[str], filters: Mapping[str, Sequence[str]]) -> None:
+    if measure not in MEASURES:
+        raise ApplicationError(
+            _("Unknown measure %(m)s; one of: %(all)s") % {"m": measure, "all": ", ".join(MEASURES)}
+        )
+    for code in [*by, *filters]:
+        if code not in DIMENSIONS:
+            raise ApplicationError(
+                _("Unknown dimension %(d)s; one of: %(all)s") % {"d": code, "all": ", ".join(DIMENSIONS)}
+            )
+
+
+def statistics_table(
+    *,
+    user: Any,
+    measure: str,
+    by: Sequence[str],
+    date_from: date | None = None,
+    date_to: date | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    k: int | None = None,
+    engine: Engine | None = None,
+) -> Result:
+    """A protected table for a person: their scope applied, primary and secondary suppression done."""
+    scoped = statistics_scope(user=user, filters=filters)
+    validate_request(measure=measure, by=by, filters=scoped)
+    engine = engine or Engine()
+    result = engine.table(measure, by=by, date_from=date_from, date_to=date_to, filters=scoped)
+    return result.protect(check_k(k))
+
+
+# --- the dashboard ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Kpi:
+    code: str
+    label: str
+    value: Any
+    previous: Any = None
+    unit: str = ""
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous in (None, 0) or self.unit == "ratio":
+            return None
+        return (self.value - self.previous) / abs(self.previous)
+
+
+@dataclass
+class Dashboard:
+    """Everything the main statistics page shows, every table protected."""
+
+    date_from: date
+    date_to: date
+    period: str
+    filters: dict[str, list[str]]
+    first_day: date | None
+    last_day: date | None
+    k: int
+    kpis: list[Kpi] = field(default_factory=list)
+    flows: dict[str, Result] = field(default_factory=dict)  # entries, exits, net_flow, refusals, referrals
+    nationalities: Result | None = None
+    regions: Result | None = None
+    posts: dict[str, Result] = field(default_factory=dict)
+    sex_age: Result | None = None
+    in_country: Result | None = None
+    overstays: Result | None = None
+    overstay_rate: Result | None = None
+    seconds: float = 0.0
+
+
+def previous_range(date_from: date, date_to: date) -> tuple[date, date]:
+    """The range of the same length just before (whole months stay whole months)."""
+    if date_from.day == 1 and (date_to + timedelta(days=1)).day == 1:
+        months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+        start = date_from
+        for _month in range(months):
+            start = period_start(start - timedelta(days=1), "month")
+        return start, date_from - timedelta(days=1)
+    length = (date_to - date_from).days + 1
+    return date_from - timedelta(days=length), date_from - timedelta(days=1)
+
+
+def dashboard_data(
+    *,
+    user: Any,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    period: str = "month",
+    filters: Mapping[str, Sequence[str]] | None = None,
+    engine: Engine | None = None,
+) -> Dashboard:
+    """The dashboard's figures for a range and filters: flows over time, nationalities, regions, posts,
+    sex and age, people in the country, overstays and the overstay rate, with the range before for
+    comparison."""
+    import time
+
+    started = time.perf_counter()
+    scoped = statistics_scope(user=user, filters=filters)
+    validate_request(measure="entries", by=(), filters=scoped)
+    if period not in ("day", "month", "quarter", "year"):
+        raise ApplicationError(_("The period is day, month, quarter or year."))
+    engine = engine or Engine()
+    default_from, default_to = engine.default_range()
+    date_from, date_to = date_from or default_from, date_to or default_to
+    k = min_cell()
+    board = Dashboard(
+        date_from=date_from,
+        date_to=date_to,
+        period=period,
+        filters=scoped,
+        first_day=engine.first_day,
+        last_day=engine.last_day,
+        k=k,
+    )
+
+    def run(
+        measures: list[str],
+        by: list[str],
+        *,
+        start: date = date_from,
+        end: date = date_to,
+        margins: bool = True,
+    ) -> dict[str, Result]:
+        query = Query.make(
+            measures=measures, by=by, date_from=start, date_to=end, filters=scoped, margins=margins
+        )
+        return {code: result.protect(k) for code, result in engine.run(query).items()}
+
+    flows = ["entries", "exits", "net_flow", "refusals", "referrals"]
+    # One scan of the crossings answers every breakdown of the page (GROUPING SETS).
+    breakdowns = [[period], ["nationality"], ["region"], ["post"], ["sex", "age_band"]]
+    answers = engine.run_many(
+        [
+            Query.make(measures=flows, by=by, date_from=date_from, date_to=date_to, filters=scoped)
+            for by in breakdowns
+        ]
+    )
+    protected = [{code: result.protect(k) for code, result in answer.items()} for answer in answers]
+    board.flows = protected[0]
+    board.nationalities = protected[1]["entries"]
+    board.regions = protected[2]["entries"]
+    board.posts = {code: protected[3][code] for code in ("entries", "exits")}
+    board.sex_age = protected[4]["entries"]
+    previous_from, previous_to = previous_range(date_from, date_to)
+    # A comparison with a range the records do not cover would show growth from nothing.
+    comparable = engine.first_day is not None and previous_from >= engine.first_day
+    before = run(flows, [], start=previous_from, end=previous_to) if comparable else {}
+    for code in flows:
+        board.kpis.append(
+            Kpi(
+                code,
+                str(MEASURES[code].label),
+                _grand_total(board.flows[code]),
+                before[code].total() if comparable else None,
+            )
+        )
+    stock = run(["in_country", "overstays"], [period])
+    board.in_country, board.overstays = stock["in_country"], stock["overstays"]
+    board.overstay_rate = run(["overstay_rate"], [period])["overstay_rate"]
+    previous_stock = (
+        run(["in_country", "overstays"], [], start=previous_to, end=previous_to) if comparable else {}
+    )
+    for code in ("in_country", "overstays"):
+        series = stock[code].series()
+        board.kpis.append(
+            Kpi(
+                code,
+                str(MEASURES[code].label),
+                series[-1][1] if series else None,
+                previous_stock[code].total() if comparable else None,
+                unit="people",
+            )
+        )
+    rate_before = (
+        run(["overstay_rate"], [], start=previous_from, end=previous_to)["overstay_rate"]
+        if comparable
+        else None
+    )
+    board.kpis.append(
+        Kpi(
+            "overstay_rate",
+            str(MEASURES["overstay_rate"].label),
+            _grand_total(board.overstay_rate),
+            rate_before.total() if rate_before is not None else None,
+            unit="ratio",
+        )
+    )
+    board.seconds = time.perf_counter() - started
+    return board
+
+
+def _grand_total(result: Result) -> Any:
+    index = tuple(len(c) - 1 for c in result.categories)
+    if any(c[-1] != TOTAL for c in result.categories):
+        return None
+    if result.status is not None and result.status[index]:
+        return None
+    value = result.values[index]
+    return value.item() if hasattr(value, "item") else value
+
+
+def top_categories(result: Result, n: int = 10) -> list[tuple[Any, Any]]:
+    """The `n` largest published categories of a one-dimensional result, largest first; the rest (and
+    the withheld) summed as "other" only when that sum cannot reveal a withheld cell (never here: the
+    chart lists what is published)."""
+    pairs = [(category, value) for category, value in result.series() if value is not None]
+    pairs.sort(key=lambda pair: -pair[1])
+    return pairs[:n]
+
+
+# --- the international datasets ---------------------------------------------------------------------------
+
+
+def external_figures(
+    *,
+    dataset: str,
+    origin: str | None = None,
+    destination: str | None = None,
+    year: int | None = None,
+) -> list[dict[str, Any]]:
+    """Figures of an imported dataset as {origin, destination, year, value}: UN DESA migrant stock;
+    UNHCR refugees plus asylum seekers; Missing Migrants dead plus missing by country of incident and
+    year (origin empty). Public data: no permission needed beyond the caller's own."""
+    origin = origin.upper() if origin else None
+    destination = destination.upper() if destination else None
+    if dataset == Dataset.UNDESA_STOCK:
+        qs = MigrantStock.objects.all()
+        value = F("value")
+    elif dataset == Dataset.UNHCR_BILATERAL:
+        qs = RefugeeFigure.objects.all()
+        value = F("refugees") + F("asylum_seekers")
+    elif dataset == Dataset.MISSING_MIGRANTS:
+        if origin:
+            return []  # incidents have no origin
+        qs = MissingMigrantIncident.objects.exclude(year__isnull=True)
+        if destination is not None:
+            qs = qs.filter(country=destination)
+        if year is not None:
+            qs = qs.filter(year=year)
+        rows = (
+            qs.values("country", "year")
+            .annotate(value=Sum(F("dead") + F("missing")))
+            .order_by("year", "country")
+        )
+        return [
+            {"origin": "", "destination": row["country"], "year": row["year"], "value": row["value"]}
+            for row in rows
+        ]
+    else:
+        raise ApplicationError(
+            _("Unknown dataset %(d)s; one of: %(all)s") % {"d": dataset, "all": ", ".join(Dataset.values)}
+        )
+    if origin is not None:
+        qs = qs.filter(origin=origin)
+    if destination is not None:
+        qs = qs.filter(destination=destination)
+    if year is not None:
+        qs = qs.filter(year=year)
+    rows = qs.annotate(total=value).values("origin", "destination", "year", "total")
+    return [
+        {"origin": r["origin"], "destination": r["destination"], "year": r["year"], "value": r["total"]}
+        for r in rows.order_by("year", "origin", "destination")
+    ]
+
+
+@dataclass
+class CountryContext:
+    """The international picture for one country beside its own records."""
+
+    country: str
+    stock_year: int | None = None
+    stock_total: int | None = None
+    stock_by_origin: list[tuple[str, int]] = field(default_factory=list)
+    stock_trend: list[tuple[int, int]] = field(default_factory=list)
+    abroad_total: int | None = None
+    abroad_by_destination: list[tuple[str, int]] = field(default_factory=list)
+    refugee_year: int | None = None
+    refugees_hosted: list[tuple[str, int]] = field(default_factory=list)
+    refugees_hosted_trend: list[tuple[int, int]] = field(default_factory=list)
+    refugees_from: list[tuple[str, int]] = field(default_factory=list)
+    incidents: list[MissingMigrantIncident] = field(default_factory=list)
+    incident_trend: list[tuple[int, int]] = field(default_factory=list)
+    incident_by_country: list[tuple[str, int]] = field(default_factory=list)
+    imports: list[Any] = field(default_factory=list)
+
+
+# The corridor the Missing Migrants map and trend cover: Mexico, Central America, the Caribbean, the
+# Darién and the US-Mexico border, where the region's routes run.
+CORRIDOR_BOX = (-120.0, -5.0, -55.0, 35.0)  # west, south, east, north
+CORRIDOR_REGIONS = ("Central America", "Caribbean", "North America", "South America")
+
+
+def country_context(*, user: Any, country: str, top: int = 10) -> CountryContext:
+    """UN DESA stock in and from the country, UNHCR refugees hosted and from it, Missing Migrants on the
+    corridor: what the context page and the bulletin show."""
+    from corredor.statistics.models import ExternalImport
+
+    permit_statistics(user)
+    context = CountryContext(country=country)
+    stock = MigrantStock.objects.filter(destination=country)
+    context.stock_year = stock.order_by("-year").values_list("year", flat=True).first()
+    if context.stock_year:
+        latest = stock.filter(year=context.stock_year)
+        context.stock_total = latest.aggregate(total=Sum("value"))["total"]
+        context.stock_by_origin = list(latest.order_by("-value").values_list("origin", "value")[:top])
+        context.stock_trend = [
+            (row["year"], row["total"])
+            for row in stock.values("year").annotate(total=Sum("value")).order_by("year")
+        ]
+        abroad = MigrantStock.objects.filter(origin=country, year=context.stock_year)
+        context.abroad_total = abroad.aggregate(total=Sum("value"))["total"]
+        context.abroad_by_destination = list(
+            abroad.order_by("-value").values_list("destination", "value")[:top]
+        )
+    refugees = RefugeeFigure.objects.filter(destination=country)
+    context.refugee_year = RefugeeFigure.objects.order_by("-year").values_list("year", flat=True).first()
+    total = F("refugees") + F("asylum_seekers")
+    if context.refugee_year:
+        context.refugees_hosted = [
+            (o, v)
+            for o, v in refugees.filter(year=context.refugee_year)
+            .annotate(total=total)
+            .order_by("-total")
+            .values_list("origin", "total")[:top]
+            if v
+        ]
+        context.refugees_hosted_trend = [
+            (row["year"], row["value"])
+            for row in refugees.values("year").annotate(value=Sum(total)).order_by("year")
+        ]
+        context.refugees_from = [
+            (d, v)
+            for d, v in RefugeeFigure.objects.filter(origin=country, year=context.refugee_year)
+            .annotate(total=total)
+            .order_by("-total")
+            .values_list("destination", "total")[:top]
+            if v
+        ]
+    west, south, east, north = CORRIDOR_BOX
+    corridor = MissingMigrantIncident.objects.filter(
+        longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
+    )
+    context.incidents = list(corridor.only("latitude", "longitude", "dead", "missing", "year", "country"))
+    context.incident_trend = [
+        (row["year"], row["value"])
+        for row in corridor.exclude(year__isnull=True)
+        .values("year")
+        .annotate(value=Sum(F("dead") + F("missing")))
+        .order_by("year")
+    ]
+    context.incident_by_country = [
+        (row["country"], row["value"])
+        for row in corridor.values("country")
+        .annotate(value=Sum(F("dead") + F("missing")))
+        .order_by("-value")[:top]
+    ]
+    context.imports = list(ExternalImport.objects.order_by("-imported_at")[:6])
+    return context
+
+
+def incident_grid(
+    incidents: Sequence[MissingMigrantIncident], cell: float = 0.5
+) -> list[tuple[float, float, int, int]]:
+    """Incidents summed on a grid of `cell` degrees: (longitude, latitude, dead and missing, incidents),
+    placed at the people-weighted centre of each cell. Thousands of overlapping circles read as one."""
+    cells: dict[tuple[int, int], list[float]] = {}
+    for incident in incidents:
+        people = incident.dead + incident.missing
+        if incident.longitude is None or incident.latitude is None or people <= 0:
+            continue
+        key = (int(incident.longitude // cell), int(incident.latitude // cell))
+        acc = cells.setdefault(key, [0.0, 0.0, 0, 0])
+        acc[0] += incident.longitude * people
+        acc[1] += incident.latitude * people
+        acc[2] += people
+        acc[3] += 1
+    return [(lon / people, lat / people, int(people), int(n)) for lon, lat, people, n in cells.values()]
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """The first and last day of YYYY-MM."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        first = date(year, number, 1)
+    except (ValueError, TypeError):
+        raise ApplicationError(_("A month is written YYYY-MM, not %(m)s.") % {"m": month}) from None
+    return first, period_next(first, "month") - timedelta(days=1)

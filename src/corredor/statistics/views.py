@@ -1,0 +1,526 @@
+"""The statistics pages: the dashboard (trends, nationalities, posts, net migration, overstays, with
+filters and drill-down), the table explorer and its downloads, the international context. Thin: parse,
+permit (in the selectors), call, render. Charts are server-side SVG with their tables beside them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import dateformat
+from django.utils.dateparse import parse_date
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from corredor.core.errors import ApplicationError
+from corredor.core.models import BorderPost
+from corredor.core.views import render_error
+from corredor.icao import country_to_alpha3
+from corredor.statistics import charts, exports, geo, selectors, services
+from corredor.statistics.countrynames import country_label
+from corredor.statistics.engine import (
+    AGE_BANDS,
+    DIMENSIONS,
+    MEASURES,
+    TOTAL,
+    Result,
+    period_label,
+    period_next,
+)
+from corredor.statistics.regions import REGION_LABELS
+
+FILTER_DIMS = ("post", "nationality", "region", "sex", "age_band", "stay_category", "post_kind")
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return number_format(value, decimal_pos=1, force_grouping=True)
+    return number_format(int(value), decimal_pos=0, force_grouping=True)
+
+
+def _percent(value: Any) -> str:
+    return "—" if value is None else number_format(value * 100, decimal_pos=1) + " %"
+
+
+def axis_label(start: date, period: str) -> str:
+    """A short period label for a chart axis: "Mar 2026", "2026-03-14", "2026-Q1", "2026"."""
+    if period == "month":
+        return dateformat.format(start, "M Y")
+    return period_label(start, period)
+
+
+def _parse(request: HttpRequest) -> dict[str, Any]:
+    """Range, period and filters from the query string (bad dates are ignored, not guessed)."""
+    get = request.GET
+    filters = {dim: [v for v in get.getlist(dim) if v] for dim in FILTER_DIMS if get.getlist(dim)}
+    period = get.get("period") or "month"
+    return {
+        "date_from": parse_date(get.get("from") or "") if get.get("from") else None,
+        "date_to": parse_date(get.get("to") or "") if get.get("to") else None,
+        "period": period if period in ("day", "month", "quarter", "year") else "month",
+        "filters": {k: v for k, v in filters.items() if v},
+    }
+
+
+def _query_string(base: dict[str, Any], **changes: Any) -> str:
+    params: list[tuple[str, str]] = []
+    merged = {**base, **changes}
+    for key, value in merged.items():
+        if value in (None, "", []):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            params.append((key, str(item)))
+    return "?" + urlencode(params)
+
+
+def _label(dim: str, value: Any) -> str:
+    lang = (get_language() or "es")[:2]
+    if dim == "post":
+        return str(value)
+    return exports.label(dim, value, lang)
+
+
+def _table(result: Result, *, percent: bool = False) -> dict[str, Any]:
+    """A protected result as rows for a template: labels, values (— when withheld), flags."""
+    fmt = _percent if percent else _number
+    header = [str(d.label) for d in result.dims] + [str(result.measure.label)]
+    rows = []
+    for labels, value, status in result.cells():
+        names = []
+        for axis, v in enumerate(labels):
+            dim = result.dims[axis]
+            if v == TOTAL:
+                names.append(_("Total"))
+            elif dim.period:
+                names.append(period_label(v, dim.period))
+            else:
+                names.append(_label(dim.code, v))
+        rows.append(
+            {"labels": names, "value": fmt(value), "withheld": bool(status), "total": TOTAL in labels}
+        )
+    return {"header": header, "rows": rows}
+
+
+def _download(measure: str, by: list[str], state: dict[str, Any]) -> dict[str, str]:
+    base = {
+        "measure": measure,
+        "by": ",".join(by),
+        "from": state["date_from"].isoformat(),
+        "to": state["date_to"].isoformat(),
+        **state["filters"],
+    }
+    return {fmt.replace("-", "_"): _query_string(base, format=fmt) for fmt in exports.FORMATS}
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    parsed = _parse(request)
+    try:
+        board = selectors.dashboard_data(user=request.user, **parsed)
+    except ApplicationError as error:
+        return render_error(request, error)
+    period = board.period
+    state = {"date_from": board.date_from, "date_to": board.date_to, "filters": board.filters}
+    base = {
+        "from": board.date_from.isoformat(),
+        "to": board.date_to.isoformat(),
+        "period": period,
+        **{k: v for k, v in board.filters.items() if not (k == "post" and request.user.role == "supervisor")},
+    }
+    flows = board.flows
+    periods = [c for c in flows["entries"].categories[0] if c != TOTAL]
+    x_labels = [axis_label(p, period) for p in periods]
+
+    def values(result: Result) -> list[Any]:
+        return [v for _c, v in result.series(axis=0)]
+
+    def drill_period(start: date) -> str:
+        end = period_next(start, period) - timedelta(days=1)
+        finer = {"year": "month", "quarter": "month", "month": "day", "day": "day"}[period]
+        return _query_string(base, **{"from": start.isoformat(), "to": end.isoformat(), "period": finer})
+
+    period_links = [drill_period(p) for p in periods]
+    cards: list[dict[str, Any]] = []
+    cards.append(
+        {
+            "id": "trend",
+            "title": _("Entries and exits"),
+            "svg": charts.line_chart(
+                x_labels,
+                [(_("Entries"), values(flows["entries"])), (_("Exits"), values(flows["exits"]))],
+                title=_("Entries and exits"),
+                fmt=_number,
+                width=1100,
+            ),
+            "tables": [_table(flows["entries"]), _table(flows["exits"])],
+            "download": _download("entries", [period], state),
+            "wide": True,
+        }
+    )
+    cards.append(
+        {
+            "id": "net",
+            "title": _("Net migration (entries minus exits)"),
+            "svg": charts.column_chart(
+                x_labels,
+                values(flows["net_flow"]),
+                title=_("Net migration"),
+                fmt=_number,
+                links=period_links,
+                width=1100,
+            ),
+            "tables": [_table(flows["net_flow"])],
+            "download": _download("net_flow", [period], state),
+            "note": _("Click a column to see its days."),
+            "wide": True,
+        }
+    )
+    top = selectors.top_categories(board.nationalities, 12)
+    cards.append(
+        {
+            "id": "nationalities",
+            "title": _("Top nationalities (entries)"),
+            "svg": charts.bar_chart(
+                [(_label("nationality", c), v) for c, v in top],
+                title=_("Top nationalities (entries)"),
+                fmt=_number,
+                links=[_query_string(base, nationality=c) for c, _v in top],
+            ),
+            "tables": [_table(board.nationalities)],
+            "download": _download("entries", ["nationality", "sex", "age_band"], state),
+            "note": _("Click a nationality to see its figures."),
+        }
+    )
+    region_items = [(c, v) for c, v in board.regions.series() if v is not None]
+    cards.append(
+        {
+            "id": "regions",
+            "title": _("Entries by region of nationality"),
+            "svg": charts.bar_chart(
+                [(_label("region", c), v) for c, v in region_items],
+                title=_("Entries by region of nationality"),
+                fmt=_number,
+                colour=charts.PALETTE[2],
+                links=[_query_string(base, region=c) for c, _v in region_items],
+            ),
+            "tables": [_table(board.regions)],
+            "download": _download("entries", ["region", "sex"], state),
+        }
+    )
+    post_names = dict(
+        BorderPost.objects.values_list(
+            "code", "name_es" if (get_language() or "es")[:2] == "es" else "name_en"
+        )
+    )
+    entries_by_post = dict(board.posts["entries"].series())
+    exits_by_post = dict(board.posts["exits"].series())
+    post_codes = sorted(entries_by_post, key=lambda c: -(entries_by_post.get(c) or 0))
+    cards.append(
+        {
+            "id": "posts",
+            "title": _("Border posts"),
+            "svg": charts.paired_bars(
+                [(c, entries_by_post.get(c), exits_by_post.get(c)) for c in post_codes],
+                (_("Entries"), _("Exits")),
+                title=_("Entries and exits by border post"),
+                fmt=_number,
+                links=[_query_string(base, post=c) for c in post_codes],
+            ),
+            "tables": [_table(board.posts["entries"]), _table(board.posts["exits"])],
+            "download": _download("crossings", ["post", "direction"], state),
+            "legend": [(c, post_names.get(c, c)) for c in post_codes],
+        }
+    )
+    sex_age = board.sex_age
+    women = [sex_age.value_at("F", band) for band in AGE_BANDS]
+    men = [sex_age.value_at("M", band) for band in AGE_BANDS]
+    cards.append(
+        {
+            "id": "sex-age",
+            "title": _("Entries by sex and age"),
+            "svg": charts.pyramid(
+                list(AGE_BANDS),
+                women,
+                men,
+                title=_("Entries by sex and age"),
+                names=(_("Women"), _("Men")),
+                fmt=_number,
+            ),
+            "tables": [_table(sex_age)],
+            "download": _download("entries", ["sex", "age_band"], state),
+        }
+    )
+    cards.append(
+        {
+            "id": "in-country",
+            "title": _("Foreigners in the country and overstays"),
+            "svg": charts.line_chart(
+                x_labels,
+                [
+                    (_("In the country"), values(board.in_country)),
+                    (_("Overstaying"), values(board.overstays)),
+                ],
+                title=_("Foreigners in the country and overstays (at the end of each period)"),
+                fmt=_number,
+            ),
+            "tables": [_table(board.in_country), _table(board.overstays)],
+            "download": _download("overstays", [period, "nationality"], state),
+        }
+    )
+    cards.append(
+        {
+            "id": "overstay-rate",
+            "title": _("Overstay rate"),
+            "svg": charts.line_chart(
+                x_labels,
+                [(_("Overstay rate"), values(board.overstay_rate))],
+                title=_("Overstay rate: stays ending in the period not followed by an exit"),
+                fmt=_percent,
+                percent=True,
+                colours=(charts.PALETTE[1],),
+            ),
+            "tables": [_table(board.overstay_rate, percent=True)],
+            "download": _download("overstay_rate", [period], state),
+            "note": str(MEASURES["overstay_rate"].description),
+        }
+    )
+    kpis = [
+        {
+            "label": k.label,
+            "value": _percent(k.value) if k.unit == "ratio" else _number(k.value),
+            "previous": _percent(k.previous) if k.unit == "ratio" else _number(k.previous),
+            "change": None if k.change is None else number_format(k.change * 100, decimal_pos=1),
+            "up": (k.change or 0) > 0,
+        }
+        for k in board.kpis
+    ]
+    active = [
+        {
+            "dim": str(DIMENSIONS[d].label),
+            "value": ", ".join(_label(d, v) for v in vs),
+            "clear": _query_string({**base, d: None}),
+        }
+        for d, vs in board.filters.items()
+        if not (d == "post" and request.user.role == "supervisor")
+    ]
+    context = {
+        "board": board,
+        "kpis": kpis,
+        "cards": cards,
+        "active": active,
+        "posts": BorderPost.objects.filter(active=True).order_by("code"),
+        "regions": [(code, label) for code, label in REGION_LABELS.items()],
+        "age_bands": AGE_BANDS,
+        "filters": board.filters,
+        "seconds": board.seconds,
+        "supervisor_post": request.user.border_post_id if request.user.role == "supervisor" else None,
+    }
+    return render(request, "statistics/dashboard.html", context)
+
+
+@login_required
+def download(request: HttpRequest) -> HttpResponse:
+    """A protected table as a file, the same as `corredor stats export` (audited)."""
+    get = request.GET
+    parsed = _parse(request)
+    try:
+        k = int(get["min_cell"]) if get.get("min_cell") else None
+    except ValueError:
+        k = -1
+    try:
+        if k == -1:
+            raise ApplicationError(_("min_cell must be a whole number."))
+        file = services.statistics_export(
+            user=request.user,
+            measure=get.get("measure", ""),
+            by=[d for d in get.get("by", "").split(",") if d],
+            date_from=parsed["date_from"],
+            date_to=parsed["date_to"],
+            fmt=get.get("format", "csv"),
+            filters=parsed["filters"],
+            k=k,
+            lang=(get_language() or "es")[:2],
+        )
+    except ApplicationError as error:
+        return render_error(request, error)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
+
+
+@login_required
+def explore(request: HttpRequest) -> HttpResponse:
+    """Build a table: a measure broken down by chosen dimensions, protected, with its downloads."""
+    get = request.GET
+    parsed = _parse(request)
+    measure = get.get("measure") or "entries"
+    by = [d for d in get.getlist("by") if d] or ["month", "sex", "age_band"]
+    result = None
+    error = None
+    try:
+        selectors.permit_statistics(request.user)
+        if "measure" in get:
+            result = selectors.statistics_table(
+                user=request.user,
+                measure=measure,
+                by=by,
+                date_from=parsed["date_from"],
+                date_to=parsed["date_to"],
+                filters=parsed["filters"],
+            )
+    except ApplicationError as exc:
+        if exc.status == 403:
+            return render_error(request, exc)
+        error = exc
+    state = None
+    if result is not None:
+        state = {"date_from": result.date_from, "date_to": result.date_to, "filters": result.filters}
+    counts = None
+    if result is not None and result.status is not None:
+        counts = {"primary": int((result.status == 1).sum()), "secondary": int((result.status == 2).sum())}
+    return render(
+        request,
+        "statistics/explore.html",
+        {
+            "measures": MEASURES.values(),
+            "dimensions": DIMENSIONS.values(),
+            "measure": measure,
+            "by": by,
+            "date_from": parsed["date_from"] or (result.date_from if result else None),
+            "date_to": parsed["date_to"] or (result.date_to if result else None),
+            "result": result,
+            "table": _table(result, percent=result.measure.kind == "rate") if result is not None else None,
+            "downloads": _download(measure, by, state) if state else None,
+            "counts": counts,
+            "k": selectors.min_cell(),
+            "error": error,
+            "filters": parsed["filters"],
+        },
+    )
+
+
+@login_required
+def context_page(request: HttpRequest) -> HttpResponse:
+    """The international picture beside the country's own records: UN DESA stock, UNHCR, Missing
+    Migrants on the corridor (map and trend)."""
+    own = country_to_alpha3(settings.CORREDOR_COUNTRY) or settings.CORREDOR_COUNTRY
+    country = (request.GET.get("country") or own).upper()[:3]
+    lang = (get_language() or "es")[:2]
+    try:
+        context = selectors.country_context(user=request.user, country=country)
+        own_figures = None
+        if country == own:
+            try:
+                own_figures = selectors.statistics_table(
+                    user=request.user, measure="in_country", by=["nationality"]
+                )
+            except ApplicationError:
+                own_figures = None
+    except ApplicationError as error:
+        return render_error(request, error)
+    name = country_label(country, lang)
+    stock_items = [(country_label(c, lang), v) for c, v in context.stock_by_origin]
+    own_items: list[tuple[str, Any]] = []
+    if own_figures is not None:
+        own_items = [(country_label(c, lang), v) for c, v in selectors.top_categories(own_figures, 10)]
+    refugee_items = [
+        (country_label(c, lang) if c else _("Various or unknown"), v) for c, v in context.refugees_hosted
+    ]
+    incidents = [
+        (lon, lat, people, _("%(people)s dead or missing in %(n)s incidents") % {"people": people, "n": n})
+        for lon, lat, people, n in selectors.incident_grid(context.incidents)
+    ]
+    map_svg = charts.map_chart(
+        geo.americas(),
+        incidents,
+        box=selectors.CORRIDOR_BOX,
+        title=_("Migrants dead or missing on the corridor"),
+        fmt=_number,
+        labels=[(-104, 25.5, "México"), (-99, 33.5, "USA"), (-72.5, 6, "Colombia"), (-73, 20.8, "Caribe")],
+    )
+    years, totals = charts.as_series(context.incident_trend)
+    view = {
+        "country": country,
+        "country_name": name,
+        "own": own,
+        "ctx": context,
+        "choices": sorted(
+            {own, "MEX", "USA", "CRI", "PAN", "GTM", "HND", "SLV", "NIC", "CAN", "DOM", "HTI", "BLZ"}
+        ),
+        "stock_svg": charts.bar_chart(stock_items, title=_("Migrant stock by country of birth"), fmt=_number)
+        if stock_items
+        else "",
+        "own_svg": charts.bar_chart(
+            own_items,
+            title=_("Foreigners in the country by nationality (records)"),
+            fmt=_number,
+            colour=charts.PALETTE[2],
+        )
+        if own_items
+        else "",
+        "stock_trend_svg": charts.line_chart(
+            [str(y) for y, _v in context.stock_trend],
+            [(_("Migrant stock"), [v for _y, v in context.stock_trend])],
+            title=_("Migrant stock over time"),
+            fmt=_number,
+        )
+        if context.stock_trend
+        else "",
+        "refugee_svg": charts.bar_chart(
+            refugee_items,
+            title=_("Refugees and asylum seekers by origin"),
+            fmt=_number,
+            colour=charts.PALETTE[4],
+        )
+        if refugee_items
+        else "",
+        "refugee_trend_svg": charts.line_chart(
+            [str(y) for y, _v in context.refugees_hosted_trend],
+            [(_("Refugees and asylum seekers"), [v for _y, v in context.refugees_hosted_trend])],
+            title=_("Refugees and asylum seekers hosted"),
+            fmt=_number,
+            colours=(charts.PALETTE[4],),
+        )
+        if context.refugees_hosted_trend
+        else "",
+        "map_svg": mark_safe(map_svg),
+        "incident_svg": charts.column_chart(
+            [str(y) for y in years], totals, title=_("Dead and missing per year on the corridor"), fmt=_number
+        )
+        if years
+        else "",
+        "incident_rows": [
+            (country_label(c, lang) if c else _("Unknown"), _number(v))
+            for c, v in context.incident_by_country
+        ],
+        "stock_rows": [(label, _number(v)) for label, v in stock_items],
+        "abroad_rows": [(country_label(c, lang), _number(v)) for c, v in context.abroad_by_destination],
+        "refugee_rows": [(label, _number(v)) for label, v in refugee_items],
+        "refugees_from_rows": [
+            (country_label(c, lang) if c else _("Various or unknown"), _number(v))
+            for c, v in context.refugees_from
+        ],
+        "own_rows": [(label, _number(v)) for label, v in own_items],
+        "number": _number,
+        "stock_total": _number(context.stock_total),
+        "abroad_total": _number(context.abroad_total),
+    }
+    for key in (
+        "stock_svg",
+        "own_svg",
+        "stock_trend_svg",
+        "refugee_svg",
+        "refugee_trend_svg",
+        "incident_svg",
+    ):
+        view[key] = mark_safe(view[key])
+    return render(request, "statistics/context.html", view)

@@ -1,0 +1,54 @@
+"""Tests of the statistics app. `StatisticsTestCase` loads a small demo year once per class, extracts it
+into a temporary statistics directory and makes the personas."""
+
+import os
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.test import override_settings
+from django.utils import timezone
+
+from corredor.border.demo import demo_load
+from corredor.statistics import engine as engine_module
+from corredor.statistics.extract import extract_refresh
+from tests.personas import PersonaTestCase
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def shared_data() -> Path:
+    """The real public datasets: CORREDOR_SHARED_DATA, else ../shared/data beside the repository."""
+    configured = os.environ.get("CORREDOR_SHARED_DATA")
+    return Path(configured) if configured else (REPO.parent / "shared" / "data")
+
+
+class StatisticsTestCase(PersonaTestCase):
+    """The personas, a demo year of `TRAVELLERS` travellers ending yesterday, and its extract."""
+
+    TRAVELLERS = 400
+    stats_dir: Path
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.stats_dir = Path(tempfile.mkdtemp(prefix="corredor-stats-test-"))
+        cls._settings = override_settings(CORREDOR_STATS_DIR=str(cls.stats_dir))
+        cls._settings.enable()
+        engine_module._CACHE.clear()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        super().tearDownClass()
+        cls._settings.disable()
+        shutil.rmtree(cls.stats_dir, ignore_errors=True)
+        engine_module._CACHE.clear()
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.year_end = timezone.localdate() - timedelta(days=1)
+        # The border's demo generator itself (the `demo` command also seeds the other apps' demos).
+        demo_load(travellers=cls.TRAVELLERS, seed=1, year_end=cls.year_end)
+        cls.refresh = extract_refresh(full=True)

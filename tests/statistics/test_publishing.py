@@ -1,0 +1,237 @@
+"""Publishing: the dashboards, exports and API for the roles that may see them (refused otherwise, and
+audited), files that carry disclosure control in every format, the bulletin in Spanish and English."""
+
+import csv
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+
+from corredor.border.models import Traveller
+from corredor.core.models import AuditEntry
+from corredor.statistics import disclosure, exports
+from corredor.statistics.bulletin import bulletin_write
+from corredor.statistics.engine import TOTAL, Engine
+from tests.statistics import StatisticsTestCase
+
+
+def client_for(user: object) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+class DashboardAccess(StatisticsTestCase):
+    def test_analyst_sees_aggregates_with_charts_tables_and_downloads(self) -> None:
+        response = client_for(self.ana).get("/statistics/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert html.count("<svg") >= 7 and "<table" in html and "format=xlsx" in html
+        # Aggregates only: no traveller's name appears anywhere on the page.
+        surnames = set(Traveller.objects.values_list("surname", flat=True)[:200])
+        assert not [s for s in surnames if len(s) > 3 and f">{s}<" in html]
+
+    def test_drill_down_by_nationality_and_month(self) -> None:
+        client = client_for(self.ana)
+        response = client.get("/statistics/", {"nationality": "NIC"})
+        assert response.status_code == 200
+        assert "Nicaragua" in response.content.decode()
+        engine = Engine()
+        start, _ = engine.default_range()
+        daily = client.get(
+            "/statistics/",
+            {"from": start.isoformat(), "to": start.replace(day=28).isoformat(), "period": "day"},
+        )
+        assert daily.status_code == 200
+
+    def test_officer_is_refused_and_the_refusal_audited(self) -> None:
+        before = AuditEntry.objects.filter(action="denied").count()
+        for url in ("/statistics/", "/statistics/download/?measure=entries&by=sex", "/statistics/context/"):
+            assert client_for(self.alice).get(url).status_code == 403
+        assert client_for(self.aud).get("/statistics/").status_code == 403
+        assert AuditEntry.objects.filter(action="denied").count() == before + 4
+
+    def test_supervisor_sees_her_own_post_only(self) -> None:
+        client = client_for(self.sofia)
+        response = client.get("/statistics/")
+        assert response.status_code == 200
+        assert client.get("/statistics/", {"post": "PBL"}).status_code == 403
+        download = client.get("/statistics/download/", {"measure": "entries", "by": "post", "format": "csv"})
+        rows = list(csv.reader(io.StringIO(download.content.decode())))
+        assert {row[0] for row in rows[1:]} <= {"SJO", TOTAL}
+
+    def test_download_is_protected_and_audited(self) -> None:
+        before = AuditEntry.objects.filter(action="export").count()
+        response = client_for(self.ana).get(
+            "/statistics/download/", {"measure": "entries", "by": "nationality,sex", "format": "csv"}
+        )
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        published = [int(r["entries"]) for r in rows if r["entries"] != ""]
+        assert not [v for v in published if 0 < v < 5]
+        assert any(r["flag"] == "confidential" and r["entries"] == "" for r in rows)
+        entry = AuditEntry.objects.filter(action="export").order_by("-id").first()
+        assert AuditEntry.objects.filter(action="export").count() == before + 1
+        assert entry.username == "ana" and "K=5" in entry.summary and "nationality,sex" in entry.summary
+
+    def test_a_smaller_k_is_refused_through_the_web_and_the_api(self) -> None:
+        client = client_for(self.ana)
+        assert client.get("/statistics/download/", {"measure": "entries", "min_cell": "2"}).status_code == 400
+        assert (
+            client.get("/api/v1/statistics/table", {"measure": "entries", "min_cell": 2}).status_code == 400
+        )
+
+    def test_explore_and_context_pages(self) -> None:
+        client = client_for(self.ana)
+        page = client.get("/statistics/explore/", {"measure": "travellers", "by": ["month", "region"]})
+        assert page.status_code == 200 and "withheld" in page.content.decode()
+        assert client.get("/statistics/context/").status_code == 200
+
+
+class ApiAccess(StatisticsTestCase):
+    def test_table_catalogue_and_files(self) -> None:
+        client = client_for(self.ana)
+        table = client.get("/api/v1/statistics/table", {"measure": "entries", "by": "post,sex"}).json()
+        assert table["min_cell"] == 5 and table["by"] == ["post", "sex"]
+        values = [c["value"] for c in table["cells"] if not c["suppressed"]]
+        assert not [v for v in values if 0 < v < 5]
+        assert all(c["value"] is None for c in table["cells"] if c["suppressed"])
+        catalogue = client.get("/api/v1/statistics/catalogue").json()
+        assert "overstay_rate" in [m["code"] for m in catalogue["measures"]]
+        sdmx = client.get(
+            "/api/v1/statistics/export", {"measure": "entries", "by": "month,sex", "format": "sdmx-csv"}
+        )
+        assert sdmx.status_code == 200 and sdmx.content.startswith(
+            b"DATAFLOW,MEASURE,SEX,TIME_PERIOD,OBS_VALUE,CONF_STATUS"
+        )
+
+    def test_officer_is_refused(self) -> None:
+        response = client_for(self.bob).get("/api/v1/statistics/table", {"measure": "entries"})
+        assert response.status_code == 403
+        assert "message" in response.json()
+
+    def test_external_figures(self) -> None:
+        assert (
+            client_for(self.ana).get("/api/v1/statistics/external", {"dataset": "undesa-stock"}).json() == []
+        )
+        assert client_for(self.ana).get("/api/v1/statistics/external", {"dataset": "nope"}).status_code == 400
+
+
+class ExportFormats(StatisticsTestCase):
+    def protected(self) -> object:
+        return Engine().table("entries", by=["month", "nationality", "sex", "age_band"]).protect(5)
+
+    def test_every_published_cell_is_zero_or_at_least_k_and_margins_protect_the_rest(self) -> None:
+        result = self.protected()
+        published = result.values[result.status == disclosure.PUBLISHED]
+        assert not ((published > 0) & (published < 5)).any()
+        assert (result.status == disclosure.PRIMARY).any()
+        # Every primary cell has a hypercube of withheld cells: another table agrees with all published.
+        protection = disclosure.protect(result.values, margin_axes=result.margin_axes, k=5)
+        for cell, corners in list(protection.witnesses.items())[:200]:
+            other = disclosure.perturb(result.values, corners, 1)
+            assert other.min() >= 0 and other[cell] != result.values[cell]
+            assert np.array_equal(other[protection.status == 0], result.values[protection.status == 0])
+
+    def test_csv_hxl_sdmx_and_xlsx(self) -> None:
+        result = self.protected()
+        with translation.override("en"):
+            hxl = exports.write_hxl(result).decode().splitlines()
+            sdmx = list(csv.reader(io.StringIO(exports.write_sdmx_csv(result).decode())))
+            xlsx = exports.write_xlsx(result)
+        tags = hxl[1].split(",")
+        assert tags[:3] == ["#date+month", "#country+code", "#country+name"]
+        assert "#affected+entries+f+age18_29+adults" in tags and "#affected+entries+m" in tags
+        assert "#affected+entries+f+age0_11+children" in tags
+        assert sdmx[0] == [
+            "DATAFLOW",
+            "MEASURE",
+            "CITIZENSHIP",
+            "SEX",
+            "AGE",
+            "TIME_PERIOD",
+            "OBS_VALUE",
+            "CONF_STATUS",
+        ]
+        statuses = {row[-1] for row in sdmx[1:]}
+        assert statuses <= {"F", "C", "D"} and "C" in statuses
+        assert all(row[-2] == "" for row in sdmx[1:] if row[-1] in ("C", "D"))
+        assert {row[4] for row in sdmx[1:]} >= {"Y18T29", "Y_GE60", "_T"}
+        assert xlsx[:2] == b"PK"
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(xlsx))
+        assert book.sheetnames == ["data", "notes"]
+
+    def test_an_unprotected_table_is_never_written(self) -> None:
+        with pytest.raises(ValueError):
+            exports.write_csv(Engine().table("entries", by=["sex"]))
+
+    def test_export_command_writes_a_file_and_the_audit_log(self) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "entries.csv"
+            call_command(
+                "stats",
+                "export",
+                "--measure",
+                "entries",
+                "--by",
+                "month,post,sex",
+                "--format",
+                "hxl",
+                "--min-cell",
+                "10",
+                "--out",
+                str(out),
+                stderr=io.StringIO(),
+            )
+            lines = out.read_text().splitlines()
+        assert lines[1].startswith("#date+month,#loc+name+code,#affected+entries+f")
+        entry = AuditEntry.objects.filter(action="export").order_by("-id").first()
+        assert entry.username == "cli" and "K=10" in entry.summary
+
+    def test_export_command_to_standard_output(self) -> None:
+        out = io.StringIO()
+        call_command(
+            "stats", "export", "--measure", "refusals", "--by", "quarter", "--format", "csv", stdout=out
+        )
+        assert out.getvalue().startswith("quarter,refusals,flag")
+
+
+class Bulletin(StatisticsTestCase):
+    def test_bulletin_in_spanish_and_english(self) -> None:
+        import tempfile
+
+        engine = Engine()
+        month = f"{engine.last_day.replace(day=1) - timedelta(days=1):%Y-%m}"
+        try:
+            import weasyprint  # noqa: F401
+        except OSError as missing:  # WeasyPrint imports but cannot find Pango (Debian: libpango-1.0-0)
+            pytest.skip(f"WeasyPrint cannot load its system libraries: {missing}")
+        with tempfile.TemporaryDirectory() as folder:
+            es = bulletin_write(month=month, lang="es", out_dir=Path(folder), pdf=False)
+            en = bulletin_write(month=month, lang="en", out_dir=Path(folder), pdf=True)
+            spanish = es.html.read_text()
+            english = en.html.read_text()
+            pdf = en.pdf.read_bytes()
+        assert "Boletín de estadísticas migratorias" in spanish and "Metodología" in spanish
+        assert "Migration statistics bulletin" in english and "The month in brief" in english
+        assert english.count('<img class="chart"') >= 8
+        assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+    def test_bulletin_command_and_a_month_without_records(self) -> None:
+        from django.core.management.base import CommandError
+
+        with self.assertRaises(CommandError):
+            call_command("bulletin", "--month", "2999-01", "--html-only", stdout=io.StringIO())
+        with self.assertRaises(CommandError):
+            call_command("bulletin", "--month", "May 2025", "--html-only", stdout=io.StringIO())
