@@ -270,13 +270,20 @@ def traveller_search(*, user: Any, query: str, limit: int = 50) -> list[Travelle
 
 
 def crossing_warnings(
-    *, traveller: Traveller, document: TravelDocument, direction: str, on: date, include_expiry: bool = True
+    *,
+    traveller: Traveller,
+    document: TravelDocument,
+    direction: str,
+    on: date,
+    include_expiry: bool = True,
+    status: "TravellerStatus | None" = None,
 ) -> list[str]:
     """What the officer should know before recording: expired document, not in the country, overstay."""
     warnings: list[str] = []
     if include_expiry and document.expiry_date and document.expiry_date < on:
         warnings.append(_("The document expired on %(date)s.") % {"date": document.expiry_date})
-    status = traveller_status(traveller=traveller, as_of=on)
+    # The desk already has the status from the history it shows: no need to ask the database twice.
+    status = status or traveller_status(traveller=traveller, as_of=on)
     if direction == Direction.ENTRY and status.in_country:
         warnings.append(_("The record shows the traveller already in the country (no exit recorded)."))
     if direction == Direction.EXIT and not status.in_country:

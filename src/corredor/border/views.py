@@ -98,6 +98,7 @@ def _document_context(
             direction=default_action,
             on=timezone.localdate(),
             include_expiry=not expiry_flagged,
+            status=history.status if history is not None else None,
         )
     elif doc.expiry_date and doc.expiry_date < timezone.localdate() and not expiry_flagged:
         warnings.append(_("The document expired on %(date)s.") % {"date": doc.expiry_date})
