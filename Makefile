@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/corredor migrate --no-input -v 0
 	$(BIN)/corredor demo --if-empty
+	$(BIN)/corredor stats refresh
 	$(BIN)/corredor runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)

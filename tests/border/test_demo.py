@@ -60,6 +60,7 @@ class LoadedDemoTests(TestCase):
             "supervisora": ("supervisor", "SJO"),
             "analista": ("analyst", None),
             "auditora": ("auditor", None),
+            "listas": ("watchlist_manager", None),
         }
         for username, (role, post) in expected.items():
             user = User.objects.get(username=username)

@@ -219,10 +219,9 @@ class PermissionPageTests(ViewTestCase):
     def test_analyst_is_refused_the_empty_traveller_search(self) -> None:
         assert self.client_for(self.ana).get("/travellers/").status_code == 403
 
-    def test_officers_home_is_the_desk_and_analysts_home_explains(self) -> None:
+    def test_officers_home_is_the_desk_and_analysts_home_the_statistics(self) -> None:
         assert self.client_for(self.alice).get("/")["Location"] == "/desk/"
-        response = self.client_for(self.ana).get("/")
-        assert response.status_code == 200
+        assert self.client_for(self.ana).get("/")["Location"] == "/statistics/"
 
     def test_bob_cannot_see_sjos_day_list(self) -> None:
         response = self.client_for(self.bob).get("/post/day/", {"post": "SJO", "day": DAY.isoformat()})

@@ -1,7 +1,6 @@
 """Tests of the statistics app. `StatisticsTestCase` loads a small demo year once per class, extracts it
 into a temporary statistics directory and makes the personas."""
 
-import os
 import shutil
 import tempfile
 from datetime import timedelta
@@ -12,16 +11,14 @@ from django.utils import timezone
 
 from corredor.border.demo import demo_load
 from corredor.statistics import engine as engine_module
+from corredor.statistics.demo import shared_data_dir
 from corredor.statistics.extract import extract_refresh
 from tests.personas import PersonaTestCase
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def shared_data() -> Path:
     """The real public datasets: CORREDOR_SHARED_DATA, else ../shared/data beside the repository."""
-    configured = os.environ.get("CORREDOR_SHARED_DATA")
-    return Path(configured) if configured else (REPO.parent / "shared" / "data")
+    return shared_data_dir()
 
 
 class StatisticsTestCase(PersonaTestCase):

@@ -1303,6 +1303,7 @@ DEMO_LOGINS: tuple[tuple[str, str, str | None], ...] = (
     ("supervisora", "supervisor", "SJO"),
     ("analista", "analyst", None),
     ("auditora", "auditor", None),
+    ("listas", "watchlist_manager", None),
 )
 
 

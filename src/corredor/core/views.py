@@ -25,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("audit-log")
     if role == Role.WATCHLIST_MANAGER:
         return redirect("screening-watchlists")
+    if role == Role.ANALYST:
+        return redirect("statistics")
     if role == Role.ADMINISTRATOR:
         return redirect("post-day")
     return render(request, "core/home.html")
