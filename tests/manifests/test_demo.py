@@ -49,3 +49,23 @@ class DemoTests(PersonaTestCase):
         lists = ManifestList.objects.count()
         assert "already loaded" in seed(rng=random.Random(3), now=self.now)
         assert ManifestList.objects.count() == lists
+
+
+class DemoWithWatchlistTests(PersonaTestCase):
+    """With the screening demo's watchlist loaded first (as `corredor demo` does), the wanted traveller booked
+    on IB6313 is a hit to prepare for before the flight lands."""
+
+    def test_the_wanted_passenger_is_a_pre_arrival_hit(self) -> None:
+        from corredor.border.demo import demo_load
+        from corredor.border.models import Traveller
+        from corredor.screening import demo as screening_demo
+
+        now = timezone.now()
+        demo_load(travellers=40, seed=2, year_end=timezone.localdate(now))
+        demo_users_ensure()
+        screening_demo.seed(rng=random.Random(2), travellers=list(Traveller.objects.all()))
+        printed = seed(rng=random.Random(3), now=now, scale=0.1)
+        assert "Pre-arrival hit: RONDON CARRASQUERO, YORMAN JOSE on IB6313" in printed
+        flight = Flight.objects.get(carrier="IB", number="6313")
+        assert flight.expected_at > now
+        assert selectors._open_hits_by_flight([flight.pk])[flight.pk] >= 1

@@ -63,6 +63,7 @@ _TOMORROW: tuple[tuple[int, str], ...] = (
     (8, "14:50"),
 )
 _SCRIPTED_ROUTE = 2  # CM412 from Panama City, landed 40 minutes ago
+_WATCHLISTED_ROUTE = 5  # IB6313 from Madrid, lands in 7 hours: a listed passenger to prepare for
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,40 @@ class ScriptedPassenger:
 
 
 SCRIPTED_PASSENGER = ScriptedPassenger()
+
+
+def _watchlisted(template: Person) -> Person | None:
+    """The screening demo's wanted traveller (the desk's scripted hit), booked on a flight not yet landed:
+    the pre-arrival screening meets him, so the supervisors have a hit to prepare for. None without the
+    screening app."""
+    from django.apps import apps
+
+    if not apps.is_installed("corredor.screening"):
+        return None
+    from corredor.screening.demo import SCRIPTED_HIT as hit
+
+    return Person(
+        role="passenger",
+        surname=_mrz_name(hit["surname"]),
+        given_names=_mrz_name(hit["given_names"]),
+        sex=hit["sex"],
+        birth_date=hit["birth_date"],
+        nationality=hit["nationality"],
+        residence_country="ESP",
+        embarkation=template.embarkation,
+        debarkation=template.debarkation,
+        booking_references=["RQ4M2X"],
+        passenger_reference=f"{template.passenger_reference or 'IB'}W",
+        seat="31A",
+        documents=[
+            Document(
+                type="P",
+                number=hit["number"],
+                issuing_state=hit["nationality"],
+                expiry_date=hit["expiry_date"],
+            )
+        ],
+    )
 
 
 def _mrz_name(text: str) -> str:
@@ -229,12 +264,17 @@ def seed(*, rng: random.Random, now: datetime, scale: float = 1.0, record_arriva
         return moment.astimezone(ZoneInfo(posts[post].timezone)).replace(tzinfo=None, second=0, microsecond=0)
 
     flights: list[tuple[Route, datetime, Message, Message]] = []
+    watchlisted = ""
     for index, hours in _TODAY:
         route = _ROUTES[index]
         arrival = local(now + timedelta(hours=hours), route.post)
         passengers, crew = _lists(rng, route, arrival, scale)
         if index == _SCRIPTED_ROUTE:
             passengers.persons.append(SCRIPTED_PASSENGER.person(passengers.persons[0]))
+        listed = _watchlisted(passengers.persons[0]) if index == _WATCHLISTED_ROUTE else None
+        if listed:
+            passengers.persons.append(listed)
+            watchlisted = f"{listed.surname}, {listed.given_names} on {passengers.flight.designator}"
         flights.append((route, arrival, passengers, crew))
     for index, clock in _TOMORROW:
         route = _ROUTES[index]
@@ -333,5 +373,14 @@ def seed(*, rng: random.Random, now: datetime, scale: float = 1.0, record_arriva
             f"{scripted.surname}, {scripted.given_names}."
             " Scan at the SJO desk within 12 hours to see 'Expected on flight CM412':",
             *(f"    {line}" for line in scripted.mrz().split("\n")),
+            *(
+                [
+                    "",
+                    f"Pre-arrival hit: {watchlisted} (lands at SJO in 7 hours): the SJO supervisor sees"
+                    " it under Flights and Hits, to prepare for.",
+                ]
+                if watchlisted
+                else []
+            ),
         ]
     )

@@ -60,4 +60,5 @@ def seed() -> str:
             f"No context datasets: {folder} is absent (set CORREDOR_SHARED_DATA to the folder holding them)"
         ]
     refresh = services.extract_refresh(full=True)
-    return "Statistics: context datasets: " + "; ".join(lines) + f".\nStatistics extract: {refresh.summary()}."
+    summary = "; ".join(lines)
+    return f"Statistics: context datasets: {summary}.\nStatistics extract: {refresh.summary()}."
