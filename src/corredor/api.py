@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from corredor.core.audit import _current, actor_for
 from corredor.core.errors import ApplicationError
@@ -43,12 +43,23 @@ class TokenHeader(APIKeyHeader):
         return _authenticate_token(request, key) if key else None
 
 
+class BrowserSession(SessionAuth):
+    """The signed-in browser's session (the docs page, htmx). Without one, the request is not authenticated
+    (401), rather than refused for a missing CSRF token as Ninja's session check would answer first; with
+    one, the CSRF check still applies to writes."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 api = NinjaAPI(
     title="Corredor API",
     version="1",
     description="Border crossings, travellers, stays and overstays. Authenticate with `Authorization: Bearer "
     '<token>` (make one with `corredor token create USERNAME`). Errors are `{"message", "detail"}`.',
-    auth=[BearerToken(), TokenHeader(), django_auth],
+    auth=[BearerToken(), TokenHeader(), BrowserSession()],
     urls_namespace="api-v1",
 )
 

@@ -200,10 +200,25 @@ class AuthApiTests(ApiTestCase):
         for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"X-API-Key": "nope"}):
             response = Client().get("/api/v1/crossings", headers=headers)
             self.assert_error(response, 401)
-        response = Client().post(
+        # As a real client meets it: CSRF checks on, so a write without credentials is 401, not a CSRF 403.
+        for headers in ({}, {"Authorization": "Bearer not-a-token"}):
+            response = Client(enforce_csrf_checks=True).post(
+                "/api/v1/crossings",
+                json.dumps(self.entry_body()),
+                content_type="application/json",
+                headers=headers,
+            )
+            self.assert_error(response, 401)
+        assert Crossing.objects.count() == 1
+
+    def test_a_signed_in_browser_session_still_needs_the_csrf_token_to_write(self) -> None:
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(self.alice)
+        assert browser.get("/api/v1/crossings").status_code == 200
+        response = browser.post(
             "/api/v1/crossings", json.dumps(self.entry_body()), content_type="application/json"
         )
-        self.assert_error(response, 401)
+        assert response.status_code == 403
         assert Crossing.objects.count() == 1
 
     def test_token_in_x_api_key_header_works(self) -> None:
