@@ -45,8 +45,14 @@ test-browser: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# The catalogs: each app with a locale/ folder keeps its own strings; the project catalog has the rest.
+APP_CATALOGS := screening manifests statistics
 messages: $(STAMP)
-	cd src/corredor && ../../$(BIN)/corredor makemessages -l es -l en -l fr -l ht --ignore '*/icao/*'
+	cd src/corredor && ../../$(BIN)/corredor makemessages -l es -l fr -l ht --ignore 'icao/*' \
+		--ignore '*/migrations/*' $(foreach app,$(APP_CATALOGS),--ignore '$(app)/*')
+	for app in $(APP_CATALOGS); do (cd src/corredor/$$app && ../../../$(BIN)/corredor makemessages \
+		-l es -l fr -l ht --ignore '*/migrations/*'); done
+	cd src/corredor && ../../$(BIN)/corredor compilemessages
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache
