@@ -69,6 +69,18 @@ class DemoSeedTests(TestCase):
             if scripted.stored and scripted.key != "watchlist_hit":
                 assert screen(document_input_from_mrz(scripted.mrz())[0]).outcome == "clear", scripted.key
 
+    def test_the_printed_mrzs_meet_the_protective_and_the_document_hits(self) -> None:
+        lines = self.summary.split("\n")
+        printed = {}
+        for i, line in enumerate(lines):
+            if line.endswith("scan at the desk to meet the hit:"):
+                printed[line.strip().split(" (")[0]] = "\n".join(x.strip() for x in lines[i + 1 : i + 3])
+        assert set(printed) == {"A missing child", "A passport reported stolen"}
+        child = screen(document_input_from_mrz(printed["A missing child"])[0])
+        assert [m.alert.category for m in child.persons] == ["missing_child"]
+        stolen = screen(document_input_from_mrz(printed["A passport reported stolen"])[0])
+        assert stolen.documents and stolen.documents[0].alert.reason == "stolen"
+
     def test_seeding_twice_adds_nothing(self) -> None:
         count = PersonAlert.objects.count()
         assert "already" in seed(rng=random.Random(3), travellers=[])

@@ -395,8 +395,29 @@ def seed(*, rng: random.Random, travellers: Sequence[Any]) -> str:
                 f"demo watchlist import failed: {'; '.join(str(e) for e in report.errors[:5])}"
             )
     persons = reports[0].created + reports[1].created
-    return (
+    lines = [
         f"Screening: 2 watchlists, {persons} person alerts ({len(matched) + 1} match demo travellers, "
         f"one of them a missing child), {reports[2].created} document alerts "
         f"({1 if with_documents else 0} a demo traveller's passport)."
-    )
+    ]
+    to_try = [
+        ("A missing child (a protective alert)", child),
+        ("A passport reported stolen (a document alert)", owner if with_documents else None),
+    ]
+    for label, traveller in to_try:
+        mrz = _mrz_of(traveller) if traveller is not None else ""
+        if mrz:
+            lines.append(f"  {label}: scan at the desk to meet the hit:")
+            lines.extend(f"    {line}" for line in mrz.split("\n"))
+    return "\n".join(lines)
+
+
+def _mrz_of(traveller: _DemoTraveller) -> str:
+    """The MRZ of the traveller's first document as recorded (the demo's documents carry one)."""
+    from corredor.border.models import TravelDocument
+
+    if not traveller.documents:
+        return ""
+    state, number = traveller.documents[0]
+    document = TravelDocument.objects.filter(issuing_state_id=state, number=number).first()
+    return document.mrz.strip() if document is not None else ""
