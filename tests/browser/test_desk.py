@@ -2,65 +2,15 @@
 the crossing in the history; a bad MRZ; a role without desk access; the language switch."""
 
 import re
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from corredor.icao import build_mrz
-from tests.browser.conftest import PASSWORD
+from tests.browser.helpers import log_in, mrz_lines, ready, scan
 
 pytestmark = pytest.mark.browser
-
-
-def mrz_lines(number: str, surname: str, given_names: str, nationality: str = "NIC") -> list[str]:
-    """A valid passport (TD3) MRZ, as its two lines."""
-    text = build_mrz(
-        {
-            "document_code": "P",
-            "issuing_state": nationality,
-            "nationality": nationality,
-            "surname": surname,
-            "given_names": given_names,
-            "document_number": number,
-            "birth_date": date(1988, 4, 12),
-            "sex": "F",
-            "expiry_date": date.today() + timedelta(days=6 * 365),
-        },
-        format="TD3",
-    )
-    return text.splitlines()
-
-
-def log_in(page: Any, server: str, username: str, language: str | None = None) -> None:
-    """Log in through the form; with ``language``, choose it first as the header's switch would."""
-    if language:
-        page.context.add_cookies([{"name": "django_language", "value": language, "url": server}])
-    page.goto("/login/")
-    expect(page.locator("#id_username")).to_be_focused()
-    page.keyboard.type(username)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    expect(page.locator("form[action$='/logout/']")).to_be_visible()
-
-
-def scan(page: Any, lines: list[str]) -> None:
-    """What a keyboard-wedge scanner does: type each line then Enter, into whatever has the focus."""
-    box = page.locator("#mrz")
-    expect(box).to_be_focused()
-    with page.expect_response(re.compile(r"/desk/scan/$")) as scanned:
-        for line in lines:
-            page.keyboard.type(line)
-            page.keyboard.press("Enter")
-    assert scanned.value.status == 200
-
-
-def ready(page: Any) -> None:
-    """Wait until htmx has finished swapping the result in (see test_decision_at_the_instant_of_focus)."""
-    expect(page.locator("#result")).not_to_have_class(re.compile(r"htmx-(request|swapping|settling)"))
 
 
 def test_scan_record_entry_and_see_it_in_history(page: Any, server: str, results_dir: Path) -> None:

@@ -497,6 +497,24 @@ def _commentary(**data: Any) -> list[str]:
     return lines
 
 
+def bulletin_stem(month: str, lang: str) -> str:
+    """The file name without extension: boletin-2026-10-es, bulletin-2026-10-en."""
+    return f"{'boletin' if lang == 'es' else 'bulletin'}-{month}-{lang}"
+
+
+def bulletin_html(*, month: str, user: Any = None, engine: Engine | None = None, request: Any = None) -> str:
+    """The bulletin of `month` as one self-contained HTML page in the active language (charts inline)."""
+    context = bulletin_context(month=month, engine=engine, user=user)
+    return render_to_string("statistics/bulletin.html", context, request=request)
+
+
+def bulletin_pdf(html: str) -> bytes:
+    """The bulletin's HTML printed to PDF by WeasyPrint (A4 pages as its print stylesheet lays them out)."""
+    from weasyprint import HTML
+
+    return bytes(HTML(string=html).write_pdf())
+
+
 def bulletin_write(
     *,
     month: str,
@@ -511,17 +529,14 @@ def bulletin_write(
     out_dir = Path(out_dir or Path(settings.DATA_DIR) / "bulletins")
     out_dir.mkdir(parents=True, exist_ok=True)
     with translation.override(lang):
-        context = bulletin_context(month=month, engine=engine, user=user)
-        html = render_to_string("statistics/bulletin.html", context)
-    stem = f"{'boletin' if lang == 'es' else 'bulletin'}-{month}-{lang}"
+        html = bulletin_html(month=month, engine=engine, user=user)
+    stem = bulletin_stem(month, lang)
     html_path = out_dir / f"{stem}.html"
     html_path.write_text(html, encoding="utf-8")
     pdf_path = None
     pdf_started = time.perf_counter()
     if pdf:
-        from weasyprint import HTML
-
         pdf_path = out_dir / f"{stem}.pdf"
-        HTML(string=html, base_url=str(out_dir)).write_pdf(pdf_path)
+        pdf_path.write_bytes(bulletin_pdf(html))
     done = time.perf_counter()
     return BulletinFiles(html_path, pdf_path, done - started, done - pdf_started)

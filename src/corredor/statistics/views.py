@@ -1,6 +1,7 @@
 """The statistics pages: the dashboard (trends, nationalities, posts, net migration, overstays, with
-filters and drill-down), the table explorer and its downloads, the international context. Thin: parse,
-permit (in the selectors), call, render. Charts are server-side SVG with their tables beside them."""
+filters and drill-down), the table explorer and its downloads, the monthly bulletin, the international
+context. Thin: parse, permit (in the selectors), call, render. Charts are server-side SVG with their
+tables beside them."""
 
 from __future__ import annotations
 
@@ -12,18 +13,20 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
 from corredor.core.models import BorderPost
 from corredor.core.views import render_error
 from corredor.icao import country_to_alpha3
 from corredor.statistics import charts, exports, geo, selectors, services
+from corredor.statistics.bulletin import bulletin_html, bulletin_pdf, bulletin_stem
 from corredor.statistics.countrynames import country_label
 from corredor.statistics.engine import (
     AGE_BANDS,
@@ -34,7 +37,7 @@ from corredor.statistics.engine import (
     period_label,
     period_next,
 )
-from corredor.statistics.regions import REGION_LABELS
+from corredor.statistics.regions import CARIBBEAN, REGION_LABELS
 
 FILTER_DIMS = ("post", "nationality", "region", "sex", "age_band", "stay_category", "post_kind")
 
@@ -358,6 +361,30 @@ def download(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def bulletin(request: HttpRequest) -> HttpResponse:
+    """The monthly bulletin, as `corredor bulletin` writes it: last month unless ?month=YYYY-MM, in the
+    reader's language; ?format=pdf for the PDF. A supervisor's is their own post's. Audited as an export."""
+    month = request.GET.get("month") or f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
+    pdf = request.GET.get("format") == "pdf"
+    lang = (get_language() or "es")[:2]
+    try:
+        html = bulletin_html(month=month, user=request.user, request=request)
+    except ApplicationError as error:
+        return render_error(request, error)
+    audit_write(
+        action="export",
+        object_type="statistics.bulletin",
+        object_id=month,
+        summary=f"bulletin {month} {lang} {'pdf' if pdf else 'html'} (web)",
+    )
+    if not pdf:
+        return HttpResponse(html)
+    response = HttpResponse(bulletin_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{bulletin_stem(month, lang)}.pdf"'
+    return response
+
+
+@login_required
 def explore(request: HttpRequest) -> HttpResponse:
     """Build a table: a measure broken down by chosen dimensions, protected, with its downloads."""
     get = request.GET
@@ -445,7 +472,12 @@ def context_page(request: HttpRequest) -> HttpResponse:
         box=selectors.CORRIDOR_BOX,
         title=_("Migrants dead or missing on the corridor"),
         fmt=_number,
-        labels=[(-104, 25.5, "México"), (-99, 33.5, "USA"), (-72.5, 6, "Colombia"), (-73, 20.8, "Caribe")],
+        labels=[
+            (-104, 25.5, country_label("MEX", lang)),
+            (-99, 33.5, country_label("USA", lang)),
+            (-72.5, 6, country_label("COL", lang)),
+            (-73, 20.8, str(REGION_LABELS[CARIBBEAN])),
+        ],
     )
     years, totals = charts.as_series(context.incident_trend)
     view = {
