@@ -55,21 +55,18 @@ def test_enforcement_hit_stops_admission_until_a_supervisor_clears_it(
     with officer.expect_response(re.compile(r"/desk/record/$")) as refused:
         officer.keyboard.press("1")
     assert refused.value.status == 409
-    box = officer.locator("#result .error-box[data-status='409']")
+    box = officer.locator("#decision-error .error-box[data-status='409']")
     expect(box).to_contain_text("Not admitted: a screening hit stands")
-    expect(box).to_contain_text("Wanted")
+    expect(box).to_contain_text("Wanted: MONTALVO REYES, JOSE ARMANDO")
     officer.screenshot(path=str(results_dir / "screening-desk-refused.png"), full_page=True)
 
-    # The refusal replaces the whole result, decision buttons included (reported: the officer must read
-    # the document again to refer). Read it again, and refer: the default.
-    officer.locator("#mrz").click()
-    with officer.expect_response(re.compile(r"/desk/scan/$")):
-        officer.keyboard.press("Control+Enter")
-    expect(officer.locator("#result")).to_contain_text("First time this document is seen.")  # no crossing
+    # The refusal is shown under the decision buttons: the document and the hit stay on screen, the focus
+    # is back on Refer (the default), and one key refers the traveller without reading the document again.
+    expect(officer.locator("#result [data-source='screening']")).to_have_count(1)
     expect(refer).to_be_focused()
     ready(officer)
     with officer.expect_response(re.compile(r"/desk/record/$")) as recorded:
-        officer.keyboard.press("Enter")
+        officer.keyboard.press("4")
     assert recorded.value.status == 200
     expect(officer.locator("#result [data-recorded]")).to_contain_text("Referred")
 

@@ -69,8 +69,12 @@ class NoticeTests(ScreeningTestCase):
             "/desk/scan/", {"mrz": mrz_for(wanted_document())}, HTTP_ACCEPT_LANGUAGE="en"
         ).content
         assert b'data-source="screening" data-level="danger"' in html and b"Watchlist hit" in html
+        assert b'value="refer" class="warning" data-key="4" data-default' in html
         html = client.post("/desk/scan/", {"mrz": mrz_for(child_document())}).content
         assert b'data-level="protect"' in html
+        # A possible missing child is referred to protection: Refer is the default, not Admit.
+        assert b'value="refer" class="warning" data-key="4" data-default' in html
+        assert b'value="entry" data-key="1" data-default' not in html
 
 
 class RecordTests(ScreeningTestCase):

@@ -18,7 +18,9 @@ class DeskNotice:
     """Something the officer must see before deciding: a hit, an expected arrival.
 
     `level` decides how it reads: "danger" (an enforcement alert), "protect" (a protective alert: a missing
-    child, a possible trafficking victim), "warning", or "info".
+    child, a possible trafficking victim), "warning", or "info". `data["blocking"]` true: the crossing
+    cannot be admitted while the notice stands. A blocking or a "protect" notice makes Refer the desk's
+    default decision.
     """
 
     source: str

@@ -111,8 +111,9 @@ def _document_context(
             traveller=existing.traveller if existing is not None else None,
         )
     )
-    if any(n.data.get("blocking") for n in notices):
-        # An alert that forbids admitting the traveller: the decision to reach for is a referral.
+    if any(n.data.get("blocking") or n.level == "protect" for n in notices):
+        # An alert that forbids admitting the traveller, or one that protects them (a missing child, a
+        # possible trafficking victim): the decision to reach for is a referral.
         default_action = "refer"
     return {
         "notices": notices,
@@ -237,7 +238,13 @@ def desk_record(request: HttpRequest) -> HttpResponse:
             note=data["note"],
         )
     except ApplicationError as error:
-        return render_error(request, error)
+        response = render_error(request, error)
+        if request.headers.get("HX-Request"):
+            # Under the decision buttons, keeping the document and the decision on screen: the officer
+            # reads why, then decides again (refer, refuse) or corrects the form, without scanning again.
+            response["HX-Retarget"] = "#decision-error"
+            response["HX-Reswap"] = "innerHTML"
+        return response
     return render(request, "border/_recorded.html", {"recorded": recorded})
 
 

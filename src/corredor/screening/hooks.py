@@ -176,7 +176,10 @@ def _cleared_notice(match: selectors.PersonMatch | selectors.DocumentMatch) -> D
         source="screening",
         level="info",
         title=_("Previously cleared by %(by)s on %(date)s") % {"by": cleared.by, "date": _day(cleared.at)},
-        lines=(_("Not this traveller: %(what)s (%(reason)s).") % {"what": what, "reason": cleared.reason},),
+        lines=(
+            _("Not this traveller: %(what)s (%(reason)s).")
+            % {"what": what, "reason": cleared.reason.strip().rstrip(".")},
+        ),
         data={"kind": "cleared", "alert": alert.pk},
     )
 
@@ -203,7 +206,7 @@ def refusal_message(blocking: list[selectors.PersonMatch | selectors.DocumentMat
     what = []
     for match in blocking:
         if isinstance(match, selectors.PersonMatch):
-            what.append(f"{match.alert.get_category_display()} ({match.alert.display_name})")
+            what.append(f"{match.alert.get_category_display()}: {match.alert.display_name}")
         else:
             what.append(
                 _("document reported %(reason)s")

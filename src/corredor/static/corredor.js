@@ -47,7 +47,14 @@
   // After settle, not swap: htmx wires the new form only then, and a key pressed earlier would submit it
   // the browser's own way.
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!event.detail || !event.detail.target || event.detail.target.id !== "result") return;
+    if (!event.detail || !event.detail.target) return;
+    if (event.detail.target.id === "decision-error") {
+      // The decision was not recorded (the message is under the buttons): back to the default decision.
+      var fallback = document.querySelector("#decision button[data-default]");
+      if (fallback) fallback.focus();
+      return;
+    }
+    if (event.detail.target.id !== "result") return;
     var box = document.querySelector("[data-mrz-input]");
     if (event.detail.target.querySelector("[data-recorded]")) {
       if (box) { box.value = ""; box.focus(); }
