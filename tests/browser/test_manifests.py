@@ -164,6 +164,10 @@ def test_supervisor_prepares_for_the_flight_and_adjudicates_its_hit(
 
     supervisor.goto(flight_page)
     expect(supervisor.locator("#hits tbody tr").first.locator("td").last).to_have_text("True match")
+    # The hit as it reads now, in the reader's language (not as stored when the list arrived).
+    link = supervisor.locator("#hits tbody tr").first.locator("a")
+    expect(link).to_contain_text("Notify on arrival")
+    expect(link).not_to_contain_text("Open")
     # Confirmed, it is still one to prepare for (it read "to adjudicate", which it no longer is).
     supervisor.goto("/flights/")
     expect(supervisor.locator(f"tr[data-flight='{FLIGHT}'] td").nth(6)).to_have_text("1")
@@ -196,7 +200,7 @@ def test_officer_sees_expected_on_flight_and_the_flight_reconciles(
     expected = officer.locator("#result .notice[data-source='manifests']")
     expect(expected.locator("strong")).to_have_text(f"Expected on flight {FLIGHT}")
     expect(expected).to_have_attribute("data-level", "warning")
-    expect(expected).to_contain_text("Pre-arrival screening:")
+    expect(expected).to_contain_text("Pre-arrival screening: 1 hit")
     expect(officer.locator("#result .notice[data-source='screening']")).to_contain_text("Notify on arrival")
     officer.screenshot(path=str(results_dir / "manifests-desk-hit.png"), full_page=True)
     officer.keyboard.press("Escape")

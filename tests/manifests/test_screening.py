@@ -103,7 +103,7 @@ class AdapterTests(PersonaTestCase):
         )
         self.client.force_login(self.alice)
         scan = self.client.post("/desk/scan/", {"mrz": mrz_for(doc)}).content.decode()
-        assert "Pre-arrival screening: 1 hit(s) to adjudicate." in scan
+        assert "Pre-arrival screening: 1 hit to adjudicate." in scan
 
     def test_a_later_version_screens_only_who_is_new_or_changed(self) -> None:
         refs: list[list[str]] = []

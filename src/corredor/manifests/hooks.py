@@ -7,6 +7,7 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from corredor.border.hooks import CrossingContext, DeskHook, DeskNotice
 from corredor.manifests import screening_adapter, services
@@ -49,17 +50,30 @@ def person_notice(person: ManifestPerson) -> DeskNotice:
     level = "info"
     if person.screening_status == ScreeningStatus.HIT:
         statuses = screening_adapter.hit_statuses([hit["id"] for hit in person.hits])
-        still_open = [
-            hit
-            for hit in person.hits
-            if statuses.get(hit["id"], hit.get("status")) != screening_adapter.FALSE_MATCH
-        ]
-        if still_open:
+        now = [statuses.get(hit["id"], hit.get("status")) for hit in person.hits]
+        still_open = now.count(screening_adapter.OPEN)
+        confirmed = now.count(screening_adapter.TRUE_MATCH)
+        if still_open or confirmed:
             level = "warning"
+        if still_open:
             lines.append(
-                _("Pre-arrival screening: %(count)s hit(s) to adjudicate.") % {"count": len(still_open)}
+                ngettext(
+                    "Pre-arrival screening: %(count)s hit to adjudicate.",
+                    "Pre-arrival screening: %(count)s hits to adjudicate.",
+                    still_open,
+                )
+                % {"count": still_open}
             )
-        else:
+        if confirmed:
+            lines.append(
+                ngettext(
+                    "Pre-arrival screening: %(count)s hit confirmed as the listed person.",
+                    "Pre-arrival screening: %(count)s hits confirmed as the listed person.",
+                    confirmed,
+                )
+                % {"count": confirmed}
+            )
+        if not still_open and not confirmed:
             lines.append(_("Pre-arrival screening: hits adjudicated as false matches."))
     elif person.screening_status == ScreeningStatus.CLEAR:
         lines.append(_("Pre-arrival screening: no hit."))

@@ -126,17 +126,31 @@ def _hit_model() -> Any:
         return None
 
 
-def hit_statuses(hit_ids: Sequence[str]) -> dict[str, str]:
-    """The hits' statuses now (they are adjudicated in the screening app); {} without the app."""
+@dataclass(frozen=True)
+class HitNow:
+    status: str
+    description: str  # what was hit, in the active language, without the status
+
+
+def hits_now(hit_ids: Sequence[str]) -> dict[str, HitNow]:
+    """The hits as they are now (they are adjudicated in the screening app): their status, and what was hit
+    in the reader's language; {} without the app."""
     model = _hit_model()
     if model is None or not hit_ids:
         return {}
     try:
-        rows = model.objects.filter(pk__in=list(hit_ids)).values_list("pk", "status")
-        return {str(pk): str(status) for pk, status in rows}
+        rows = model.objects.filter(pk__in=list(hit_ids)).select_related("person_alert", "document_alert")
+        return {
+            str(hit.pk): HitNow(str(hit.status), str(getattr(hit, "description", "") or hit)) for hit in rows
+        }
     except Exception:  # a screening app with another shape: show what was stored at screening time
-        logger.exception("reading hit statuses failed")
+        logger.exception("reading hits failed")
         return {}
+
+
+def hit_statuses(hit_ids: Sequence[str]) -> dict[str, str]:
+    """The hits' statuses now; {} without the screening app."""
+    return {hit_id: hit.status for hit_id, hit in hits_now(hit_ids).items()}
 
 
 def hit_url(hit_id: str) -> str | None:

@@ -227,13 +227,14 @@ def flight_detail(*, user: Any, flight_id: uuid.UUID | str, purpose: str = "view
         ((code, counts[0], counts[1]) for code, counts in by_nationality.items()),
         key=lambda row: (-row[1] - row[2], row[0]),
     )
-    statuses = _live_hits(persons)
+    now = screening_adapter.hits_now([hit["id"] for person in persons for hit in person.hits])
     hits = [
         HitRow(
             person=person,
             hit_id=hit["id"],
-            status=statuses.get(hit["id"], hit.get("status", screening_adapter.OPEN)),
-            summary=hit.get("summary", ""),
+            status=now[hit["id"]].status if hit["id"] in now else hit.get("status", screening_adapter.OPEN),
+            # As the hit reads now, in the reader's language; as stored when the list was screened otherwise.
+            summary=now[hit["id"]].description if hit["id"] in now else hit.get("summary", ""),
             url=screening_adapter.hit_url(hit["id"]),
         )
         for person in persons
