@@ -56,6 +56,15 @@ class DeskTests(ViewTestCase):
         assert re.search(r'value="entry"[^>]*data-default', html)  # first time: admit is the default
         assert 'value="90"' in html  # the days the rule allows, prefilled
 
+    def test_a_national_is_prefilled_as_a_national_and_a_foreigner_as_a_tourist(self) -> None:
+        client = self.client_for(self.alice)
+        national = DocumentInputFactory(issuing_state="CRI", nationality="CRI", number="C7654321")
+        html = client.post("/desk/scan/", {"mrz": mrz_for(national)}).content.decode()
+        assert '<option value="national" selected>' in html
+        foreign = DocumentInputFactory(nationality="COL", number="C7654322")
+        html = client.post("/desk/scan/", {"mrz": mrz_for(foreign)}).content.decode()
+        assert '<option value="tourist" selected>' in html
+
     def test_scan_with_a_bad_check_digit_shows_the_error(self) -> None:
         mrz = break_check_digit(mrz_for(DocumentInputFactory()))
         response = self.client_for(self.alice).post("/desk/scan/", {"mrz": mrz})

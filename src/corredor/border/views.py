@@ -6,6 +6,7 @@ import zoneinfo
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -72,7 +73,11 @@ def _document_context(
     in_country = bool(history and history.status.in_country)
     default_action = "exit" if in_country else "entry"
     categories = list(StayCategory.objects.filter(active=True))
-    category = next((c for c in categories if c.code == "tourist"), categories[0] if categories else None)
+    # The deploying country's own nationals enter as nationals; everyone else as a tourist until decided.
+    usual = "national" if doc.nationality == settings.CORREDOR_COUNTRY else "tourist"
+    category = next((c for c in categories if c.code == usual), None) or next(
+        (c for c in categories if c.code == "tourist"), categories[0] if categories else None
+    )
     allowance = None
     if category is not None and not category.open_ended:
         allowance = selectors.stay_allowance(
