@@ -150,7 +150,7 @@ class LoadedDemoTests(TestCase):
                 self.assertIn(line, self.output)
 
     def test_the_wrong_check_digit_mrz_is_not_stored_and_fails_its_check(self) -> None:
-        wrong = next(s for s in SCRIPTED if not s.stored)
+        wrong = next(s for s in SCRIPTED if s.bad_check_digit)
         self.assertFalse(TravelDocument.objects.filter(number=wrong.number).exists())
         result = parse_mrz(wrong.mrz())
         self.assertFalse(result.valid)

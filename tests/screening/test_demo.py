@@ -62,7 +62,12 @@ class DemoSeedTests(TestCase):
                 "document_number": SCRIPTED_HIT["number"],
             }
         )
-        found = screen(document_input_from_mrz(mrz)[0])
+        # The MRZ the demo prints (and the README shows) is that one, and it reads without a problem.
+        printed = next(s for s in SCRIPTED if s.key == "watchlist_hit").mrz()
+        assert printed == mrz
+        document, result = document_input_from_mrz(printed)
+        assert result.valid, result.errors
+        found = screen(document)
         assert [m.alert.category for m in found.persons] == ["wanted"]
         assert found.persons[0].hit.score < 1.0  # the list spells him differently
         for scripted in SCRIPTED:

@@ -1128,7 +1128,8 @@ class ScriptedTraveller:
     birth_date: date
     number: str
     expiry_date: date
-    stored: bool = True
+    stored: bool = True  # loaded into the demo year with a crossing history
+    bad_check_digit: bool = False  # the MRZ's document-number check digit deliberately wrong
 
     def mrz(self) -> str:
         zone = build_mrz(
@@ -1143,7 +1144,7 @@ class ScriptedTraveller:
                 "sex": self.sex,
             }
         )
-        if self.stored:
+        if not self.bad_check_digit:
             return zone
         # The document number's check digit (line 2, column 10) deliberately wrong, and the composite
         # check digit made to agree with it, so that the desk shows exactly one problem.
@@ -1168,7 +1169,7 @@ SCRIPTED: tuple[ScriptedTraveller, ...] = (
     ScriptedTraveller(
         "bad_check_digit", "Wrong check digit in the document number (not stored: shows the error display)",
         "COL", "Vargas Rojas", "Camila Andrea", "F", date(1996, 2, 29), "AV4471230", date(2030, 1, 15),
-        stored=False,
+        stored=False, bad_check_digit=True,
     ),
     ScriptedTraveller(
         "watchlist_hit",
