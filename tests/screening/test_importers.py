@@ -64,8 +64,11 @@ class CsvImportTests(ScreeningTestCase):
             "N3,Malo,Tres,,Atlantis,M,wanted\n"
             "N4,Malo,Cuatro,,NIC,Q,spy\n"
             "N1,Nuevo,Repetido,,NIC,M,wanted\n"
+            "N5,Malo,Cinco,31/02/1990,NIC,M,wanted\n"
         )
         assert not report.ok
+        # The value is quoted as the file wrote it, not as converted for the checks.
+        assert [e.value for e in report.errors if e.line == 7] == ["31/02/1990"]
         located = {(e.line, e.column, e.code) for e in report.errors}
         assert {
             (3, "birth_date", "bad_birth_date"),
@@ -73,6 +76,7 @@ class CsvImportTests(ScreeningTestCase):
             (5, "sex", "bad_sex"),
             (5, "category", "bad_category"),
             (6, "entry_id", "duplicate_entry_id"),
+            (7, "birth_date", "bad_birth_date"),
         } <= located
         assert alert_counts() == before
         assert not PersonAlert.objects.filter(external_id="N1").exists()

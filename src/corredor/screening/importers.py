@@ -595,11 +595,14 @@ def _person(row: dict[str, str], line: int, locate: Locate) -> tuple[PersonRecor
         if not external_id:
             errors.append(locate("entry_id", "missing_entry_id", "entry_id is empty"))
         return (None, errors) if errors else (PersonRecord(line, external_id, remove=True), [])
-    if row.get("birth_date"):
-        row["birth_date"] = _iso(row["birth_date"])
+    as_written = row.get("birth_date", "")
+    if as_written:
+        row["birth_date"] = _iso(as_written)
     entry, core_errors = entry_from_row(row, line)
     for error in core_errors:
-        errors.append(locate(error.column, error.code, error.message, error.value))
+        # The report quotes the file as written (31/02/1990), not as converted for the core (1990-02-31).
+        value = as_written if error.column == "birth_date" and as_written else error.value
+        errors.append(locate(error.column, error.code, error.message, value))
     _check_lengths(row, locate, errors)
     category = _CATEGORY_WORDS.get(fold(row.get("category", "")))
     if not row.get("category"):
