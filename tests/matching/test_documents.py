@@ -79,6 +79,20 @@ def test_add_and_remove_after_the_build() -> None:
     assert len(index) == len(ALERTS) - 1
 
 
+def test_an_alert_added_again_under_its_ref_replaces_the_old_number() -> None:
+    index = DocumentIndex.from_alerts(ALERTS)
+    index.add([DocumentAlert(1, "MEX", "G99999999")])  # alert 1 of the build, corrected
+    assert found(index, "G12345678", "MEX") == []
+    assert found(index, "G99999999", "MEX") == [(1, "exact")]
+    index.add([DocumentAlert(1, "MEX", "G88888888")])  # and corrected again
+    assert found(index, "G99999999", "MEX") == []
+    assert found(index, "G88888888", "MEX") == [(1, "exact")]
+    assert len(index) == len(ALERTS)
+    index.remove([1])
+    assert found(index, "G88888888", "MEX") == [] and found(index, "G12345678", "MEX") == []
+    assert len(index) == len(ALERTS) - 1
+
+
 def test_bulk_byte_arrays_give_the_same_keys() -> None:
     numbers = ["ab-12 3", "X1234567", "A<<12", "123456789012345"]
     from_text = DocumentIndex.build(["MEX"] * 4, numbers, [1, 2, 3, 4])
@@ -104,3 +118,33 @@ def test_short_keys_are_exact(a: str, b: str) -> None:
 def test_a_listed_number_always_finds_itself(number: str) -> None:
     index = DocumentIndex.build(["MEX"], [number], [1])
     assert found(index, number, "MEX") == [(1, "exact")]
+
+
+numbers = st.text(alphabet="ABC0123", min_size=3, max_size=5)
+changes = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.integers(min_value=1, max_value=6), numbers),
+        st.tuples(st.just("remove"), st.integers(min_value=1, max_value=6), st.just("")),
+    ),
+    max_size=12,
+)
+
+
+@given(st.lists(numbers, min_size=1, max_size=4), changes)
+def test_changes_after_the_build_behave_like_a_fresh_build(
+    built: list[str], steps: list[tuple[str, int, str]]
+) -> None:
+    # The index after any adds and removes answers exact lookups as one built from the alerts left.
+    index = DocumentIndex.build(["MEX"] * len(built), built, list(range(1, len(built) + 1)))
+    current = dict(enumerate(built, start=1))
+    for action, ref, number in steps:
+        if action == "add":
+            index.add([DocumentAlert(ref, "MEX", number)])
+            current[ref] = number
+        else:
+            index.remove([ref])
+            current.pop(ref, None)
+    assert len(index) == len(current)
+    for number in {*built, *(n for _, _, n in steps if n)}:
+        exact = sorted(hit.ref for hit in index.lookup(number, "MEX") if hit.kind == "exact")
+        assert exact == sorted(ref for ref, listed in current.items() if listed == number)

@@ -22,6 +22,7 @@ from corredor.matching import (
 )
 from corredor.matching.eval.synthetic import bulk_entries, random_person
 from corredor.matching.eval.variants import person_latin
+from corredor.matching.index import GOOD_TURING_UP_TO, good_turing
 
 
 def person(
@@ -136,6 +137,42 @@ def test_upsert_and_remove() -> None:
     assert len(index) == len(LISTED) - 1
 
 
+def namesakes(count: int) -> list[WatchlistEntry]:
+    """``count`` different persons called José García López, listed without a birth date."""
+    return [person(f"G{n}", "García López", "José", nationality="MEX") for n in range(count)]
+
+
+def test_a_common_name_without_a_birth_date_does_not_alert_but_a_rare_one_does() -> None:
+    rare = person("R1", "Tzompantzi Xolalpa", "Xóchitl", nationality="MEX")
+    index = ScreeningIndex.build([*namesakes(40), rare, *bulk_entries(3000, seed=5)])
+    born = PartialDate(1980, 5, 17)
+    jose = Traveller(Name(surname="GARCIA LOPEZ", given_names="JOSE"), born, "MEX", "M")
+    xochitl = Traveller(Name(surname="TZOMPANTZI XOLALPA", given_names="XOCHITL"), born, "MEX", "F")
+    assert ids(index, jose) == []
+    assert ids(index, xochitl) == ["R1"]
+    # The reasons say why the namesakes were held back.
+    (held_back, *_) = index.screen(jose, threshold=0.0).persons
+    assert any(reason.code == "common_name" for reason in held_back.reasons)
+
+
+def test_an_entry_added_after_the_build_weighs_as_in_a_rebuilt_index() -> None:
+    listed = [*namesakes(12), *bulk_entries(2000, seed=5)]
+    later = person("LATE", "García López", "José", nationality="MEX")
+    traveller = Traveller(Name(surname="GARCIA LOPEZ", given_names="JOSE"), PartialDate(1980, 5, 17), "MEX")
+    rebuilt = ScreeningIndex.build([*listed, later])
+    updated = ScreeningIndex.build(listed)
+    updated.upsert([later])
+
+    def score(index: ScreeningIndex) -> float:
+        return next(
+            h.score for h in index.screen(traveller, threshold=0.0, limit=100).persons if h.entry_id == "LATE"
+        )
+
+    # Not weighed as if it were the only José García López of the list.
+    assert score(updated) == pytest.approx(score(rebuilt), abs=0.01)
+    assert score(updated) < DEFAULT_THRESHOLD
+
+
 def test_duplicate_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="W1"):
         ScreeningIndex.build([LISTED[0], LISTED[0]])
@@ -200,3 +237,26 @@ def test_any_listed_name_finds_itself(text: str) -> None:
         assert index.screen(Traveller(Name(full_name=text))).persons[0].score >= DEFAULT_THRESHOLD
     else:
         assert not text.strip(" -")  # only a name with no letters finds nothing
+
+
+counts_of_names = st.lists(st.integers(min_value=1, max_value=12), min_size=0, max_size=300)
+
+
+@given(counts_of_names)
+def test_good_turing_counts_are_frequencies_never_above_the_raw_count(counts: list[int]) -> None:
+    import numpy as np
+
+    table = good_turing(np.array(counts, dtype=np.int64))
+    assert len(table) == GOOD_TURING_UP_TO + 1
+    for k in range(1, GOOD_TURING_UP_TO + 1):
+        assert k / 16 <= table[k] <= k
+        assert table[k] >= table[k - 1]
+
+
+def test_good_turing_tells_a_list_of_new_names_from_one_that_repeats_them() -> None:
+    import numpy as np
+
+    new_names = good_turing(np.array([1] * 500 + [2] * 20 + [3] * 5, dtype=np.int64))
+    repeated = good_turing(np.array([1] * 20 + [2] * 60 + [3] * 80 + [4] * 90, dtype=np.int64))
+    assert new_names[1] < 0.1  # a name seen once there is much rarer than one in the list
+    assert repeated[1] == 1.0

@@ -159,12 +159,28 @@ def test_a_namesake_born_years_apart_is_not_a_hit() -> None:
         ("1985-07-02", "1985-03-12", -1, "birth_year_only"),
         ("1990-03-12", "1985-03-12", -1, "birth_date_differs"),
         ("1985-07-02", "1985-01-01", 1, "birth_year_match"),  # 1 January: day and month unknown
+        ("1978-03-08", "1978-08", 1, "birth_date_swapped"),  # the full date has day and month swapped
+        ("1986-07-02", "1985-03-12", -1, "birth_date_near"),
     ],
 )
 def test_birth_dates(query: str, listed: str, sign: int, code: str) -> None:
     evidence = compare_birth_dates(PartialDate.parse(query), PartialDate.parse(listed))
     assert evidence.reason is not None and evidence.reason.code == code
     assert evidence.value * sign > 0
+
+
+def test_full_dates_that_differ_in_year_and_day_contradict_as_much_as_two_years_apart() -> None:
+    near = compare_birth_dates(PartialDate(1986, 7, 2), PartialDate(1985, 3, 12))
+    far = compare_birth_dates(PartialDate(1988, 3, 12), PartialDate(1985, 3, 12))
+    assert near.value == far.value < 0 and near.bits == far.bits == 0
+
+
+def test_a_year_and_month_one_year_off_is_evidence_not_a_contradiction() -> None:
+    month_agrees = compare_birth_dates(PartialDate(1979, 9, 13), PartialDate(1978, 9))
+    assert month_agrees.reason is not None and month_agrees.reason.code == "birth_date_year_off"
+    assert month_agrees.value == 0 and month_agrees.bits > 0
+    month_differs = compare_birth_dates(PartialDate(1979, 4, 13), PartialDate(1978, 9))
+    assert month_differs.value < 0 and month_differs.bits == 0
 
 
 def test_unknown_birth_date_sex_or_nationality_changes_nothing() -> None:

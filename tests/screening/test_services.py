@@ -2,6 +2,7 @@
 alert or their data changes, and the batch screening that passenger lists call."""
 
 import datetime
+from unittest import mock
 
 import pytest
 
@@ -9,7 +10,7 @@ from corredor.core.audit import acting_as, actor_for
 from corredor.core.errors import ApplicationError, NotFound, PermissionDenied
 from corredor.core.models import AuditEntry
 from corredor.matching.records import Name, PartialDate, Traveller
-from corredor.screening import services
+from corredor.screening import index_cache, services
 from corredor.screening.models import Hit
 from tests.factories import SupervisorFactory, record
 from tests.screening import ScreeningTestCase, stolen_document, wanted_document
@@ -150,6 +151,9 @@ class ScreenSubjectsTests(ScreeningTestCase):
             ("p3", passenger("LOPEZ", "ANA", datetime.date(1990, 1, 9), "NIC", "C00123456")),
         ]
 
+    def many(self, times: int) -> list[tuple[str, Traveller]]:
+        return [(f"{ref}-{n}", traveller) for n in range(times) for ref, traveller in self.subjects()]
+
     def test_a_batch_gets_hits_per_reference_stored_as_manifest_hits(self) -> None:
         found = services.screen_subjects(subjects=self.subjects(), source="manifest", post_code="SJO")
         assert set(found) == {"p1", "p2", "p3"} and found["p2"] == []
@@ -164,6 +168,14 @@ class ScreenSubjectsTests(ScreeningTestCase):
         assert [h.kind for h in found["p3"]] == ["document"]
         assert Hit.objects.count() == 2
         assert AuditEntry.objects.filter(object_type="screening.hit", object_id="manifest").exists()
+
+    def test_a_batch_looks_once_whether_the_alerts_changed(self) -> None:
+        # The first screening builds the index; what is counted is the look at whether it is current.
+        services.screen_subjects(subjects=self.subjects()[:1], source="manifest", post_code="SJO")
+        with mock.patch.object(index_cache, "_state", wraps=index_cache._state) as looked:
+            found = services.screen_subjects(subjects=self.many(5), source="manifest", post_code="SJO")
+        assert looked.call_count == 1
+        assert len(found) == 15 and [h.person_alert.external_id for h in found["p1-4"]] == ["W-WANTED"]
 
     def test_screening_the_same_list_again_stores_nothing_twice(self) -> None:
         first = services.screen_subjects(subjects=self.subjects(), source="manifest", post_code="SJO")

@@ -15,8 +15,10 @@ normalised number, and the issuing state as a small integer.
   One-typing-error variants are tried only when it does: without the state, a number one
   key away from some document of some country is too common to be worth an alert.
 
-Changes after the build go to a small overlay (a dict) and a set of removed alert refs, so
-that the Django app can add and withdraw alerts between rebuilds.
+Changes after the build go to a small overlay (a dict) and a set of refs whose built alert
+no longer counts, so that the Django app can add, replace and withdraw alerts between
+rebuilds. Adding an alert under a ref already present replaces it: its old number stops
+matching.
 """
 
 from __future__ import annotations
@@ -207,8 +209,11 @@ class DocumentIndex:
     states: npt.NDArray[np.uint16] = field(default_factory=lambda: np.zeros(0, dtype=np.uint16))
     refs: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     state_codes: list[str] = field(default_factory=lambda: [""])
+    #: Alerts added after the build: key -> [(state code, ref)]; always current.
     overlay: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    #: Refs whose alert *in the built arrays* no longer counts (withdrawn, or replaced by :meth:`add`).
     removed: set[int] = field(default_factory=set)
+    overlay_keys: dict[int, int] = field(default_factory=dict)  # ref -> its key in ``overlay``
 
     @classmethod
     def build(
@@ -257,7 +262,7 @@ class DocumentIndex:
 
     def __len__(self) -> int:
         built = len(self.keys) - int(np.isin(self.refs, np.fromiter(self.removed, dtype=np.int64)).sum())
-        return built + sum(len(v) for v in self.overlay.values())
+        return built + len(self.overlay_keys)
 
     @property
     def nbytes(self) -> int:
@@ -271,24 +276,24 @@ class DocumentIndex:
         return self.state_codes.index(code)
 
     def add(self, alerts: Iterable[DocumentAlert]) -> None:
-        """Add alerts after the build (a ref already present is replaced)."""
+        """Add alerts after the build; an alert with a ref already present replaces it, old number and all."""
         for alert in alerts:
-            self.remove([alert.ref])
-            self.removed.discard(alert.ref)
+            self.remove([alert.ref])  # the built alert stays withdrawn: the overlay holds the new one
             key = document_key(alert.number)
             self.overlay.setdefault(key, []).append((self._state_code(alert.issuing_state), alert.ref))
+            self.overlay_keys[alert.ref] = key
 
     def remove(self, refs: Iterable[int]) -> None:
-        """Withdraw alerts by ref (from the build or added later)."""
+        """Withdraw alerts by ref (from the build or added later); unknown refs are ignored."""
         for ref in refs:
             self.removed.add(ref)
-            for key, items in list(self.overlay.items()):
-                kept = [item for item in items if item[1] != ref]
-                if kept != items:
-                    if kept:
-                        self.overlay[key] = kept
-                    else:
-                        del self.overlay[key]
+            key = self.overlay_keys.pop(ref, None)
+            if key is not None:
+                kept = [item for item in self.overlay[key] if item[1] != ref]
+                if kept:
+                    self.overlay[key] = kept
+                else:
+                    del self.overlay[key]
 
     def lookup(self, number: str, issuing_state: str = "") -> list[DocumentHit]:
         """Alerts matching ``number`` exactly, through an OCR confusion, or one typing error away.
@@ -308,15 +313,9 @@ class DocumentIndex:
             variant = _decode(codes[variant_index])
             kind = _KIND_NAMES[int(kinds[variant_index])]
             for position in range(int(left[variant_index]), int(right[variant_index])):
-                self._consider(
-                    hits,
-                    variant,
-                    kind,
-                    normalised,
-                    state,
-                    int(self.states[position]),
-                    int(self.refs[position]),
-                )
+                ref = int(self.refs[position])
+                if ref not in self.removed:
+                    self._consider(hits, variant, kind, normalised, state, int(self.states[position]), ref)
         if self.overlay:
             for variant_index, key in enumerate(keys.tolist()):
                 for state_code, ref in self.overlay.get(int(key), ()):
@@ -336,7 +335,7 @@ class DocumentIndex:
         state_code: int,
         ref: int,
     ) -> None:
-        if ref in self.removed or ref in hits:
+        if ref in hits:
             return
         stored_state = self.state_codes[state_code]
         if state is not None and stored_state and stored_state != state:

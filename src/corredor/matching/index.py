@@ -24,7 +24,10 @@ How candidates are scored
     (without touching their names); the rest are ranked by how many key pairs they share
     and how well birth date and nationality agree, and the best :data:`MAX_SCORED` are
     scored with :func:`corredor.matching.score.compare_names` and the attribute
-    adjustments. Name-part weights and the commonness of names come from this index.
+    adjustments. Name-part weights and the commonness of names come from this index: how
+    many listed names have a part, or a pair of parts, small counts read as frequencies with
+    :func:`good_turing`. Entries upserted after the build are weighed with the build's
+    counts plus their own, as in a rebuilt index.
 
 Memory
     No Python object per entry beyond its id: token ids, roles and keys live in NumPy arrays
@@ -71,6 +74,7 @@ from corredor.matching.records import (
 )
 from corredor.matching.score import (
     DEFAULT_THRESHOLD,
+    MIN_POPULATION,
     MRZ_TRUNCATION_LENGTH,
     NameMatch,
     Occurrence,
@@ -88,7 +92,7 @@ from corredor.matching.score import (
     token_info,
 )
 
-__all__ = ["MAX_SCORED", "ScreeningIndex"]
+__all__ = ["GOOD_TURING_UP_TO", "MAX_SCORED", "ScreeningIndex", "good_turing"]
 
 #: At most this many candidates per traveller get a full name comparison.
 MAX_SCORED = 24
@@ -99,6 +103,10 @@ _SENTINEL = 0xFFFFFFFF
 _PREPARED_CACHE = 200_000  # entries whose prepared names are kept between queries
 _SEX_CODE = {None: 0, "M": 1, "F": 2, "X": 3}
 _MAX_WEIGHT = 2.0
+#: Counts up to this are read as frequencies with :func:`good_turing`.
+GOOD_TURING_UP_TO = 6
+_GOOD_TURING_MIN_CLASS = 10  # fewer parts seen k times than this: their count is taken as is
+_GOOD_TURING_FLOOR = 1 / 16  # a rare part counts at most 4 bits more than its raw count says
 
 
 @contextmanager
@@ -124,6 +132,39 @@ def _pair_codes(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArr
     return (low << np.uint64(32)) | high
 
 
+def good_turing(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """How often a name seen ``k`` times in the list really occurs, for ``k`` up to :data:`GOOD_TURING_UP_TO`.
+
+    ``counts`` holds how many names have each part (or pair of parts). Good–Turing: a part
+    seen ``k`` times occurs on average ``(k + 1) n[k + 1] / n[k]`` times, where ``n[k]`` is
+    the number of parts seen ``k`` times. In a list far from exhausting the population's
+    names (most parts seen once, few twice) a part seen once is much rarer than one in
+    ``N``, and agreeing on it is stronger evidence than ``log2(N)``; in a list that repeats
+    the same names, it is not. Used only where ``n[k]`` is large enough to be trusted (at
+    least 10 parts seen ``k`` times), never above ``k``, never below a sixteenth of it, and
+    non-decreasing in ``k``. Index ``k`` of the result is the adjusted count.
+    """
+    of = np.bincount(counts, minlength=GOOD_TURING_UP_TO + 2).astype(np.float64)
+    adjusted = np.arange(GOOD_TURING_UP_TO + 1, dtype=np.float64)
+    for k in range(1, GOOD_TURING_UP_TO + 1):
+        if of[k] >= _GOOD_TURING_MIN_CLASS and of[k + 1] > 0:
+            adjusted[k] = min(k, max(_GOOD_TURING_FLOOR * k, (k + 1) * of[k + 1] / of[k]))
+    adjusted[1:] = np.maximum.accumulate(adjusted[1:])
+    return adjusted
+
+
+def _expected_count(count: int, table: npt.NDArray[np.float64]) -> float:
+    return float(table[count]) if count < len(table) else float(count)
+
+
+def _expected_counts(
+    counts: npt.NDArray[np.float64], table: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    raw = np.maximum(counts, 1.0)
+    small = raw < len(table)
+    return np.where(small, table[np.where(small, raw, 0).astype(np.int64)], raw)
+
+
 @dataclass(frozen=True, slots=True)
 class _QueryPart:
     text: str
@@ -136,6 +177,9 @@ class _Segment:
 
     name_count: int
     frequent_df: float
+    token_counts: npt.NDArray[np.float64]  # Good–Turing table of part counts (see good_turing)
+    pair_counts: npt.NDArray[np.float64]  # the same for pairs of parts
+    reference: _Segment | None  # the segment this one was added to, whose statistics it uses
 
     def __init__(self, entries: Sequence[WatchlistEntry], reference: _Segment | None = None) -> None:
         self.entry_ids: list[EntryId] = []
@@ -210,6 +254,7 @@ class _Segment:
         self._build_weights(reference)
         self._build_keys()
         self._build_postings()
+        self._build_evidence(reference)
         self._token_infos: dict[int, TokenInfo] = {}
         self._prepared: dict[int, list[tuple[int, PreparedName]]] = {}
         self._nationality_masks: dict[str, npt.NDArray[np.bool_]] = {}
@@ -227,18 +272,36 @@ class _Segment:
             ref_df = np.array([reference.df_of(text) for text in self.vocab_text], dtype=np.float64).reshape(
                 -1
             )
-            df = np.maximum(df, ref_df) if len(ref_df) else df
+            df = df + ref_df if len(ref_df) else df  # its names are not in the big one
         else:
             self.name_count = name_count
             self.frequent_df = max(20.0, 5e-5 * name_count)
         self.df = df
-        population = max(self.name_count, 1000)
+        population = max(self.name_count, MIN_POPULATION)
         scale = math.log(population)
         idf = np.log(self.name_count / np.maximum(df, 1.0)) / scale
         self.weight = 1.0 + np.clip(idf, 0.0, 1.0)
-        self.bits = np.log2(population / np.maximum(df, 1.0))
-        self.unseen_bits = math.log2(population)
         self.required_bits = required_bits(self.name_count)
+
+    def _build_evidence(self, reference: _Segment | None) -> None:
+        """Identifying bits of each listed part, and the tables that turn small counts into frequencies."""
+        population = max(self.name_count, MIN_POPULATION)
+        self.reference = reference
+        if reference is not None:
+            self.token_counts, self.pair_counts = reference.token_counts, reference.pair_counts
+        else:
+            self.token_counts = good_turing(self.df.astype(np.int64))
+            real_pairs = (self.pair_codes & np.uint64(_SENTINEL)) != np.uint64(_SENTINEL)
+            codes = self.pair_codes[real_pairs]
+            bounds = np.flatnonzero(np.diff(codes)) + 1 if len(codes) else np.zeros(0, dtype=np.int64)
+            self.pair_counts = good_turing(np.diff(np.concatenate([[0], bounds, [len(codes)]])))
+            if self.name_count < MIN_POPULATION:
+                # Too few names to count how often names repeat; a list this short is read as a
+                # sample of MIN_POPULATION names and is far from exhausting the population's names.
+                self.token_counts[1] = self.pair_counts[1] = _GOOD_TURING_FLOOR
+        self.bits = np.log2(population / _expected_counts(self.df, self.token_counts))
+        # A part no listed name has is at least as rare as one that a single name has.
+        self.unseen_bits = math.log2(population / min(1.0, float(self.token_counts[1])))
 
     def df_of(self, text: str) -> float:
         """How many names of this segment have the part ``text``."""
@@ -407,18 +470,27 @@ class _Segment:
         return list(found)
 
     def pair_count(self, first: str, second: str) -> int:
-        """How many names of this segment have both parts (by phonetic key)."""
+        """How many names have both parts (by phonetic key), at least 1.
+
+        A segment added after the build adds the names of the segment it was added to, so
+        that a common name upserted later is as common as it would be in a rebuilt index.
+        """
+        found = self._names_with_both(first, second)
+        if self.reference is not None:
+            found += self.reference._names_with_both(first, second)
+        return max(found, 1)
+
+    def _names_with_both(self, first: str, second: str) -> int:
         a, b = self.vocab.get(first), self.vocab.get(second)
         if a is None or b is None:
-            return 1
+            return 0
         key_a, key_b = int(self.token_key[a]), int(self.token_key[b])
         # A NumPy scalar: a Python int would make NumPy compare the whole array as floats.
         code = np.uint64((min(key_a, key_b) << 32) | max(key_a, key_b))
-        found = int(
+        return int(
             np.searchsorted(self.pair_codes, code, side="right")
             - np.searchsorted(self.pair_codes, code, side="left")
         )
-        return max(found, 1)
 
     def name_bits(self, agreeing: Sequence[tuple[str, float]]) -> float:
         """Identifying evidence of the agreeing listed parts, counting pairs as they occur together."""
@@ -427,14 +499,13 @@ class _Segment:
             return 0.0
         if len(ranked) == 1:
             return ranked[0][0]
-        population = max(self.name_count, 1000)
+        population = max(self.name_count, MIN_POPULATION)
         best = ranked[0][0]
         top = ranked[:3]
         for i in range(len(top)):
             for j in range(i + 1, len(top)):
-                together = math.log2(population / self.pair_count(top[i][1], top[j][1])) * min(
-                    top[i][2], top[j][2]
-                )
+                count = _expected_count(self.pair_count(top[i][1], top[j][1]), self.pair_counts)
+                together = math.log2(population / count) * min(top[i][2], top[j][2])
                 best = max(best, min(together, top[i][0] + top[j][0]))
         # Further parts are correlated with the first two (origin, family): count them half.
         return best + 0.5 * sum(bits for bits, _, _ in ranked[2:])

@@ -19,22 +19,28 @@ Name score
 
 Adjustments
     Birth date (compared at the precision both have; 1 January counts as "year only", as
-    registries write unknown dates): equal +0.10, day and month swapped +0.06, year equal
-    when one side has only the year +0.04, year and month equal +0.05, one year apart with
-    the same day and month +0.03, same year and month but another day -0.03, same year only
-    -0.10, one year apart otherwise -0.15 (partial: -0.05), two years or more -0.25 (enough
-    to keep a perfect namesake under the default threshold). Sex M against F -0.20.
+    registries write unknown dates): equal +0.10, day and month swapped +0.06 (+0.03 against
+    a year and month), year equal when one side has only the year +0.04, year and month
+    equal +0.05, one year apart with the same day and month +0.03 (against a year and month,
+    0), same year and month but another day -0.03, same year only -0.10, one year apart
+    otherwise -0.25 as two years or more (two full dates that disagree on the year and on the
+    day or month contradict each other: enough to keep a perfect namesake under the default
+    threshold; a year one off on a partial date -0.05). Sex M against F -0.20.
     Nationality equal +0.02, different -0.04 (dual nationals and refugees carry other
     documents). Unknown on either side: no adjustment.
 
 Commonness penalty
     ``JOSE GARCIA`` matches some ``JOSE GARCIA`` of a million-name list by chance. Each
     agreement carries evidence in bits (a name part: log2 of how rare it is in the list,
-    pairs counted as they occur together; a full birth date about 14, a year 6, nationality
-    2, sex 1). A hit needs log2(list size) + :data:`EVIDENCE_MARGIN_BITS`; each missing bit
-    costs :data:`PENALTY_PER_BIT`, at most :data:`MAX_COMMONNESS_PENALTY`. Common names
-    without a birth date to back them fall under the threshold; rare names and names backed
-    by a birth date do not. Small lists are barely affected.
+    pairs counted as they occur together, small counts read as frequencies the Good–Turing
+    way, see :func:`corredor.matching.index.good_turing`; a full birth date about 14, a year
+    6, nationality 2, sex 1). A hit needs log2(list size) + :data:`EVIDENCE_MARGIN_BITS`, so
+    that chance agreements with any of the list's entries stay rare however long the list;
+    each missing bit costs :data:`PENALTY_PER_BIT`, at most :data:`MAX_COMMONNESS_PENALTY`.
+    A perfect name match with nothing but nationality and sex to back it falls under the
+    threshold once it lacks two and a half bits, that is unless its name is about as rare as
+    one listed name: common names without a birth date fall under the threshold, rare names
+    and names backed by a birth date do not.
 
 The default threshold :data:`DEFAULT_THRESHOLD` and the constants were chosen on the
 evaluation set described in ``docs/screening-evaluation.md``.
@@ -79,8 +85,10 @@ OMISSION_COST = 0.3
 #: A name that long (as ``SURNAME<<GIVEN<NAMES``) may have been cut at the end of an MRZ.
 MRZ_TRUNCATION_LENGTH = MRZ_CUT_LENGTH
 #: Evidence a hit needs beyond log2(list size), in bits (see :func:`combine`).
-EVIDENCE_MARGIN_BITS = 5.0
-PENALTY_PER_BIT = 0.04
+EVIDENCE_MARGIN_BITS = 5.5
+PENALTY_PER_BIT = 0.09
+#: Lists shorter than this many names are weighed as if they had this many.
+MIN_POPULATION = 1000
 MAX_COMMONNESS_PENALTY = 0.35
 
 _GOOD = 0.85  # pairs at least this similar are aligned first
@@ -468,18 +476,28 @@ def compare_birth_dates(query: PartialDate | None, entry: PartialDate | None) ->
         if year_gap == 0:
             text = f"birth year {entry.year} matches, day and month differ"
             return Evidence(-0.10, 0.0, Reason("birth_year_only", text, params))
+        # Another year *and* another day or month: two full dates that contradict each other.
         return Evidence(
-            -0.15, 0.0, Reason("birth_date_near", f"birth date {entry} is near {query}, not equal", params)
+            -0.25, 0.0, Reason("birth_date_near", f"birth date {entry} is near {query}, not equal", params)
         )
     # At least one side is partial: compare at the precision both have.
+    months = query.month is not None and entry.month is not None
     if year_gap == 1:
+        if months and query.month == entry.month:
+            # As for full dates: the year one off, the rest equal.
+            text = f"birth date {entry} one year from {query}"
+            return Evidence(0.0, 3.5, Reason("birth_date_year_off", text, params))
         return Evidence(
             -0.05, 0.0, Reason("birth_year_near", f"birth year {entry.year} is one from {query.year}", params)
         )
-    if query.month is not None and entry.month is not None:
+    if months:
         if query.month == entry.month:
             text = f"birth year and month {entry.year}-{entry.month:02d} match"
             return Evidence(0.05, 9.5, Reason("birth_month_match", text, params))
+        if query.day == entry.month or entry.day == query.month:
+            # The full date has day and month the other way round (1978-03-08 for 1978-08).
+            text = f"birth date {entry} matches {query} with day and month swapped"
+            return Evidence(0.03, 8.0, Reason("birth_date_swapped", text, params))
         return Evidence(
             -0.05, 0.0, Reason("birth_year_only", f"birth year {entry.year} matches, month differs", params)
         )
@@ -515,7 +533,7 @@ def compare_nationality(query: str | None, entry: str | None) -> Evidence:
 
 def required_bits(listed_names: int) -> float:
     """The identifying evidence a hit needs in a list of that many names (see :func:`combine`)."""
-    return math.log2(max(listed_names, 1000)) + EVIDENCE_MARGIN_BITS
+    return math.log2(max(listed_names, MIN_POPULATION)) + EVIDENCE_MARGIN_BITS
 
 
 def combine(

@@ -103,6 +103,15 @@ def screen(traveller: Traveller, *, threshold: float = DEFAULT_THRESHOLD) -> Scr
         return _current().screen(traveller, threshold=threshold)
 
 
+def screen_many(
+    travellers: Iterable[Traveller], *, threshold: float = DEFAULT_THRESHOLD
+) -> list[ScreeningResult]:
+    """Screen a batch against the alerts in force: the index is brought up to date once, for all of them."""
+    with _lock:
+        index = _current()
+        return [index.screen(traveller, threshold=threshold) for traveller in travellers]
+
+
 def current_index() -> ScreeningIndex:
     """The index, up to date (for callers that screen many travellers in a row)."""
     with _lock:

@@ -20,7 +20,7 @@ from corredor.core.errors import NotFound, PermissionDenied
 from corredor.core.models import Role
 from corredor.core.permissions import has_role, permit_supervise
 from corredor.matching.documents import normalise_document_number
-from corredor.matching.records import DocumentHit, PersonHit, Traveller
+from corredor.matching.records import DocumentHit, PersonHit, ScreeningResult, Traveller
 from corredor.screening import index_cache
 from corredor.screening.models import (
     BLOCKING_CATEGORIES,
@@ -165,11 +165,17 @@ class Screening:
         return [m for m in [*self.persons, *self.documents] if m.blocks(direction)]
 
 
-def screening_run(*, traveller: Traveller, on: date | None = None) -> Screening:
+def screening_run(
+    *, traveller: Traveller, on: date | None = None, result: ScreeningResult | None = None
+) -> Screening:
     """Screen `traveller`: an index lookup, then the alerts it found (those in force on `on`, default today)
-    and earlier verdicts on them for this identity. Reads only; writes nothing."""
+    and earlier verdicts on them for this identity. Reads only; writes nothing.
+
+    `result` is the index lookup when the caller has already made it (a batch screens all its travellers
+    at once, see `index_cache.screen_many`)."""
     on = on or timezone.localdate()
-    result = index_cache.screen(traveller)
+    if result is None:
+        result = index_cache.screen(traveller)
     screening = Screening(traveller=traveller, fingerprint=subject_fingerprint(traveller))
     if not result.persons and not result.documents:
         return screening

@@ -23,7 +23,7 @@ from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import BorderPost
 from corredor.core.permissions import permit_supervise
 from corredor.matching import records
-from corredor.screening import importers, selectors
+from corredor.screening import importers, index_cache, selectors, wording
 from corredor.screening.models import (
     DocumentAlert,
     Hit,
@@ -359,7 +359,8 @@ def import_job_create(*, user: Any, watchlist: Watchlist, data: bytes, filename:
         table = importers.read_table(data, file_format)
     except importers.FileUnreadable as unreadable:
         raise ApplicationError(
-            _("The file cannot be read: %(why)s") % {"why": unreadable},
+            _("The file cannot be read: %(why)s")
+            % {"why": " ".join(wording.row_error_text(e.as_dict()) for e in unreadable.errors)},
             detail=[e.as_dict() for e in unreadable.errors],
         ) from None
     kind = importers.detect_kind(table.columns)
@@ -541,9 +542,11 @@ def screen_subjects(
         raise NotFound(_("There is no border post %(code)s.") % {"code": post_code})
     results: dict[str, list[Hit]] = {}
     found = 0
+    # One look at whether the alerts changed, for the whole batch rather than for each person.
+    lookups = index_cache.screen_many([traveller for _, traveller in subjects])
     with transaction.atomic():
-        for ref, traveller in subjects:
-            screening = selectors.screening_run(traveller=traveller)
+        for (ref, traveller), lookup in zip(subjects, lookups, strict=True):
+            screening = selectors.screening_run(traveller=traveller, result=lookup)
             results[ref] = hits_store(
                 screening=screening,
                 source=source,
