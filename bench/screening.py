@@ -46,7 +46,7 @@ from corredor.matching.score import DEFAULT_THRESHOLD
 
 __all__ = ["run"]
 
-FULL = {"persons": 1_000_000, "documents": 10_000_000, "travellers": 2_000, "bruteforce": 40}
+FULL = {"persons": 1_000_000, "documents": 10_000_000, "travellers": 6_000, "bruteforce": 40}
 QUICK = {"persons": 50_000, "documents": 500_000, "travellers": 400, "bruteforce": 20}
 
 
@@ -222,6 +222,8 @@ def run(quick: bool = False) -> dict[str, dict[str, Any]]:
         "p50_under_3ms": figures["screening"]["p50_ms"] < 3,
         "recall_at_least_0.98": report.recall >= 0.98,
         "false_alerts_at_most_0.01": report.false_alert_rate <= 0.01,
+        # The set's clean travellers exclude namesakes by construction; the million-person list does not.
+        "big_list_false_alerts_at_most_0.01": figures["big_list"]["false_alert_rate"] <= 0.01,
         "build_under_60s": figures["build"]["total_s"] < 60,
         "full_size": not quick,
     }
