@@ -57,6 +57,10 @@ def test_analyst_reads_the_dashboard_and_drills_down(page: Any, server: str, res
         expect(card.get_by_role("link", name="CSV", exact=True)).to_have_attribute(
             "href", re.compile("format=csv")
         )
+    # Nationalities are listed by name, so their table lists the largest first (not by ISO code).
+    shown = page.locator("#nationalities details table tbody tr:not(.total) td.num:not(.withheld)")
+    values = [as_int(v) for v in shown.all_text_contents()]
+    assert len(values) > 5 and values == sorted(values, reverse=True)
     # The trend's table adds up to the key figure.
     trend_total = page.locator("#trend details table").first.locator("tr.total td.num")
     expect(trend_total).to_have_text(kpi(page, "Entries"))
@@ -165,6 +169,9 @@ def test_context_page_shows_the_imported_international_data(
     # The map's place names are in the reader's language (they were Spanish on every page).
     places = missing.locator(".chart.map svg > text").all_text_contents()
     assert {"Mexico", "United States", "The Caribbean"} <= set(places), places
+    # ... and drawn after the circles, so that none covers them.
+    tags = missing.locator(".chart.map svg").evaluate("svg => [...svg.children].map(e => e.tagName)")
+    assert max(i for i, t in enumerate(tags) if t == "circle") < tags.index("text")
     expect(page.locator("main")).to_contain_text("undesa_migrant_stock_2019_od_wide_region_excerpt.csv")
     expect(page.locator("main")).to_contain_text("iom_missing_migrants_2014_2021.json")
     page.screenshot(path=str(results_dir / "statistics-context.png"), full_page=True)

@@ -9,13 +9,14 @@ import numpy as np
 import pyarrow.parquet as pq
 from django.core.management import call_command
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from corredor.border.models import Crossing, Stay, StayChange
 from corredor.border.selectors import effective_crossings, overstay_rows
 from corredor.border.services import crossing_correct
 from corredor.core.errors import ApplicationError
 from corredor.statistics import engine as engine_module
+from corredor.statistics import exports
 from corredor.statistics.engine import TOTAL, Engine, Query
 from corredor.statistics.extract import Manifest, extract_refresh
 from corredor.statistics.models import ExtractState
@@ -97,6 +98,40 @@ class EngineAgreesWithTheRecords(StatisticsTestCase):
         shares = [v for _c, v in result.series() if v is not None]
         assert shares and all(0 <= v <= 1 for v in shares)
         assert result.denominator is not None and result.denominator[-1] >= result.support[-1]
+
+    def test_periods_the_records_do_not_reach_are_absent_not_zero(self) -> None:
+        engine = Engine()
+        first, last = engine.first_day, engine.last_day
+        wide = {"date_from": first - timedelta(days=400), "date_to": last + timedelta(days=70)}
+        for measure in ("entries", "in_country", "overstay_rate"):
+            months = engine.table(measure, by=["month"], **wide).categories[0]
+            months = [m for m in months if m != TOTAL]
+            assert months[0] == first.replace(day=1) and months[-1] == last.replace(day=1), measure
+        # A range the records do not reach at all is refused, saying where the records are.
+        with (
+            translation.override("en"),
+            self.assertRaisesRegex(ApplicationError, f"The records run from {first} to {last}"),
+        ):
+            engine.table(
+                "entries",
+                by=["month"],
+                date_from=first - timedelta(days=400),
+                date_to=first - timedelta(days=40),
+            )
+
+    def test_a_rate_where_no_stay_fell_due_is_not_available_rather_than_zero(self) -> None:
+        engine = Engine()
+        first = engine.first_day
+        result = engine.table(
+            "overstay_rate", by=["day"], date_from=first, date_to=first + timedelta(days=40)
+        )
+        assert result.denominator is not None
+        values = dict(result.series())
+        nothing_due = [d for i, d in enumerate(result.categories[0][:-1]) if result.denominator[i] == 0]
+        assert nothing_due and all(values[d] is None for d in nothing_due)
+        assert all(values[d] is not None for d in values if d not in nothing_due)
+        written = exports.write_csv(result.protect(5)).decode()
+        assert "nan" not in written.lower()
 
     def test_disaggregated_by_sex_and_age(self) -> None:
         result = Engine().table("entries", by=["sex", "age_band"])

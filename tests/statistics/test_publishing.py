@@ -1,8 +1,10 @@
 """Publishing: the dashboards, exports and API for the roles that may see them (refused otherwise, and
 audited), files that carry disclosure control in every format, the bulletin in Spanish and English."""
 
+import base64
 import csv
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,12 +12,12 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import translation
+from django.utils import dateformat, translation
 
 from corredor.border.models import Traveller
 from corredor.core.models import AuditEntry
-from corredor.statistics import disclosure, exports
-from corredor.statistics.bulletin import bulletin_write
+from corredor.statistics import disclosure, exports, selectors
+from corredor.statistics.bulletin import bulletin_context, bulletin_write
 from corredor.statistics.engine import TOTAL, Engine
 from tests.statistics import StatisticsTestCase
 
@@ -93,6 +95,55 @@ class DashboardAccess(StatisticsTestCase):
         page = client.get("/statistics/explore/", {"measure": "travellers", "by": ["month", "region"]})
         assert page.status_code == 200 and "withheld" in page.content.decode()
         assert client.get("/statistics/context/").status_code == 200
+
+    def test_a_table_of_nationalities_lists_the_largest_first(self) -> None:
+        response = client_for(self.ana).get("/statistics/")
+        card = next(c for c in response.context["cards"] if c["id"] == "nationalities")
+        rows = card["tables"][0]["rows"]
+        assert rows[-1]["total"] and not any(r["total"] for r in rows[:-1])
+        shown = [r for r in rows[:-1] if not r["withheld"]]
+        values = [int(r["value"].replace(",", "")) for r in shown]
+        assert len(values) > 10 and values == sorted(values, reverse=True)
+        # Withheld ones come after every published one, and show no value.
+        withheld = [i for i, r in enumerate(rows[:-1]) if r["withheld"]]
+        assert all(i >= len(shown) for i in withheld)
+        assert all(rows[i]["value"] == "—" for i in withheld)
+
+    def test_nationalities_crossed_with_another_dimension_are_listed_by_name(self) -> None:
+        response = client_for(self.ana).get(
+            "/statistics/explore/", {"measure": "entries", "by": ["nationality", "sex"]}
+        )
+        names = [r["labels"][0] for r in response.context["table"]["rows"] if r["labels"][0] != "Total"]
+        in_order = list(dict.fromkeys(names))
+        assert len(in_order) > 10 and in_order == sorted(in_order, key=lambda n: n.casefold())
+        assert "Nicaragua" in in_order and "NIC" not in in_order
+
+    def test_the_overstay_rate_says_what_it_is_computed_for(self) -> None:
+        response = client_for(self.ana).get("/statistics/")
+        card = next(c for c in response.context["cards"] if c["id"] == "overstay-rate")
+        assert "Computed only for the stays whose authorised period ended in the period" in card["note"]
+
+    def test_the_month_the_records_begin_in_is_left_out_of_the_trend_and_the_table_marks_it(self) -> None:
+        engine = Engine()
+        start = engine.first_day.replace(day=1)
+        response = client_for(self.ana).get(
+            "/statistics/", {"from": (start - timedelta(days=70)).isoformat(), "to": engine.last_day}
+        )
+        card = next(c for c in response.context["cards"] if c["id"] == "trend")
+        months = [r["labels"][0] for r in card["tables"][0]["rows"]]
+        # Months before the records are not there at all (not zeros); the first is marked incomplete.
+        assert months[0] == f"{start:%Y-%m}" + ("*" if engine.first_day.day > 1 else "")
+        if engine.first_day.day > 1:
+            assert "is incomplete (the records begin on" in card["note"]
+            assert f">{start:%b %Y}<" not in card["svg"]
+
+    def test_context_page_says_which_dataset_is_not_imported_and_how_to_import_it(self) -> None:
+        html = client_for(self.ana).get("/statistics/context/").content.decode()
+        for dataset in ("undesa-stock", "unhcr-bilateral", "missing-migrants"):
+            assert f"corredor stats import {dataset} FILE" in html
+        assert "“UNHCR refugees and asylum seekers” has not been imported" in html
+        assert "Refugees and asylum seekers hosted (UNHCR)" in html
+        assert "—" not in re.sub(r"<(?!h2)[^>]*>", "", " ".join(re.findall(r"<h2>.*?</h2>", html)))
 
 
 class ApiAccess(StatisticsTestCase):
@@ -207,7 +258,54 @@ class ExportFormats(StatisticsTestCase):
         assert out.getvalue().startswith("quarter,refusals,flag")
 
 
+def bulletin_svg(image: str) -> str:
+    """The SVG inside one of the bulletin's <img> charts."""
+    found = re.search(r"base64,([A-Za-z0-9+/=]+)", image)
+    assert found
+    return base64.b64decode(found.group(1)).decode()
+
+
 class Bulletin(StatisticsTestCase):
+    def month(self) -> str:
+        return f"{Engine().last_day.replace(day=1) - timedelta(days=1):%Y-%m}"
+
+    def test_map_place_names_follow_the_bulletin_language(self) -> None:
+        with translation.override("es"):
+            spanish = bulletin_svg(bulletin_context(month=self.month())["svg"]["map"])
+        with translation.override("en"):
+            english = bulletin_svg(bulletin_context(month=self.month())["svg"]["map"])
+        assert ">Estados Unidos<" in spanish and ">El Caribe<" in spanish and ">USA<" not in spanish
+        assert ">United States<" in english and ">The Caribbean<" in english and "México" not in english
+
+    def test_the_trend_starts_where_the_records_do(self) -> None:
+        engine = Engine()
+        with translation.override("en"):
+            context = bulletin_context(month=self.month(), engine=engine)
+        trend = bulletin_svg(context["svg"]["trend"])
+        first = engine.first_day
+        first_whole = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        found = re.search(r"<desc>Entries: (\w+ \d+) ([\d,]+)", trend)
+        assert found and found.group(1) == dateformat.format(first_whole, "M y")
+        assert int(found.group(2).replace(",", "")) > 0
+        before = (first_whole - timedelta(days=1)).replace(day=1)
+        assert dateformat.format(before, "M y") not in trend
+        if first.day > 1:
+            assert "is incomplete (the records begin on" in context["trend_note"]
+
+    def test_top_nationalities_are_those_with_entries_largest_first_and_none_withheld(self) -> None:
+        month = self.month()
+        with translation.override("en"):
+            context = bulletin_context(month=month)
+        shown = [int(r["value"].replace(",", "")) for r in context["nationality_rows"]]
+        first, last = selectors.month_range(month)
+        result = Engine().table("entries", by=["nationality"], date_from=first, date_to=last).protect(5)
+        published = sorted((v for _c, v in result.series() if v), reverse=True)
+        assert shown == published[: len(shown)] and all(v > 0 for v in shown)
+        withheld = [c for c, v in result.series() if v is None]
+        names = {r["name"] for r in context["nationality_rows"]}
+        with translation.override("en"):
+            assert not names & {exports.label("nationality", c) for c in withheld}
+
     def test_bulletin_in_spanish_and_english(self) -> None:
         import tempfile
 
@@ -235,3 +333,8 @@ class Bulletin(StatisticsTestCase):
             call_command("bulletin", "--month", "2999-01", "--html-only", stdout=io.StringIO())
         with self.assertRaises(CommandError):
             call_command("bulletin", "--month", "May 2025", "--html-only", stdout=io.StringIO())
+        before = Engine().first_day.replace(day=1) - timedelta(days=1)
+        with self.assertRaisesRegex(CommandError, "The records begin on"):
+            call_command(
+                "bulletin", "--month", f"{before:%Y-%m}", "--lang", "en", "--html-only", stdout=io.StringIO()
+            )

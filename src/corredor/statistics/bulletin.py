@@ -74,6 +74,13 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
             _("The records end on %(d)s: there is no bulletin for %(m)s yet.")
             % {"d": engine.last_day, "m": month}
         )
+    if engine.first_day and last < engine.first_day:
+        from corredor.core.errors import ApplicationError
+
+        raise ApplicationError(
+            _("The records begin on %(d)s: there is no bulletin for %(m)s.")
+            % {"d": engine.first_day, "m": month}
+        )
     k = selectors.min_cell()
     filters: dict[str, list[str]] = {}
     if user is not None:
@@ -127,10 +134,20 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
 
     trend = run(flows, ["month"], trend_first, last)
     months = [c for c in trend["entries"].categories[0] if c != TOTAL]
-    labels = [dateformat.format(m, "M y") for m in months]
+    # Months before the records begin are not in the results; the one they begin part-way through is
+    # left out of the charts, the one they end part-way through marked (the dashboard does the same).
+    drawn = selectors.chart_periods(
+        periods=months,
+        unit="month",
+        first_day=engine.first_day,
+        last_day=engine.last_day,
+        label=lambda m: dateformat.format(m, "M y"),
+        name=_month_label,
+    )
+    labels = drawn.labels
 
     def series(result: Result) -> list[Any]:
-        return [v for _c, v in result.series(axis=0)]
+        return drawn.pick([v for _c, v in result.series(axis=0)])
 
     nationality_now = run(flows, ["nationality"], first, last)["entries"]
     nationality_prev = run(flows, ["nationality"], prev_first, prev_last)["entries"] if has_prev else None
@@ -185,21 +202,20 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
 
     own = country_to_alpha3(settings.CORREDOR_COUNTRY) or settings.CORREDOR_COUNTRY
     context_data = selectors.country_context(user=user, country=own) if user is not None else _context(own)
-    incident_points = [
-        (lon, lat, people, "") for lon, lat, people, _c in selectors.incident_grid(context_data.incidents)
-    ]
+    grid = selectors.incident_grid(context_data.incidents)
+    incident_points = [(lon, lat, people, "") for lon, lat, people, _n_incidents in grid]
     last_incident_year = max((y for y, _v in context_data.incident_trend), default=None)
     svg = {
         "trend": charts.line_chart(
             labels,
             [(_("Entries"), series(trend["entries"])), (_("Exits"), series(trend["exits"]))],
-            title=_("Entries and exits, last 13 months"),
+            title=_("Entries and exits, month by month"),
             width=700,
-            height=170,
+            height=160,
             fmt=_n,
         ),
         "net": charts.column_chart(
-            labels, series(trend["net_flow"]), title=_("Net migration"), width=700, height=150, fmt=_n
+            labels, series(trend["net_flow"]), title=_("Net migration"), width=700, height=140, fmt=_n
         ),
         "nationalities": charts.bar_chart(
             [(country_label(c, lang), v) for c, v in top[:10]],
@@ -260,7 +276,8 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
             title=_("Dead and missing on the corridor"),
             width=700,
             fmt=_n,
-            labels=[(-104, 25.5, "México"), (-99, 33.5, "USA"), (-72.5, 6, "Colombia")],
+            labels=geo.corridor_labels(lang),
+            incidents=sum(n for *_rest, n in grid),
         ),
         "incidents": charts.column_chart(
             [str(y) for y, _v in context_data.incident_trend],
@@ -292,6 +309,7 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
         "commentary": commentary,
         "svg": {key: _as_image(value) for key, value in svg.items()},
         "nationality_rows": nationality_rows,
+        "trend_note": drawn.note,
         "post_rows": post_rows,
         "sex_age_rows": [
             {"band": band, "women": _n(w), "men": _n(m)}

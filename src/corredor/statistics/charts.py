@@ -1,5 +1,6 @@
 """Charts as server-side SVG: drawn from the protected tables, shown offline (no script, no CDN) in the
-browser and in the PDF bulletin alike. Pure: plain data in, an SVG string out.
+browser and in the PDF bulletin alike. Pure apart from Django's translation and number formatting in the
+active language: plain data in, an SVG string out.
 
 Every chart has a <title> and a <desc> for screen readers, and the page shows its table beside it.
 A withheld value (None) is drawn as a gap, never as zero.
@@ -11,6 +12,10 @@ import math
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Okabe-Ito: told apart by people with colour-blindness, printable in grey.
 PALETTE = ("#0b5cad", "#d55e00", "#009e73", "#e69f00", "#cc79a7", "#56b4e9", "#000000")
@@ -24,8 +29,12 @@ Number = float | int
 
 def _fmt(value: Number) -> str:
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
+        return number_format(value, decimal_pos=1, force_grouping=True)
+    return number_format(int(value), decimal_pos=0, force_grouping=True)
+
+
+def _percent(value: float, digits: int) -> str:
+    return number_format(value * 100, decimal_pos=digits) + " %"
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -107,7 +116,7 @@ def line_chart(
 
     for t in ticks:
         y = y_of(t)
-        label = f"{t * 100:.0f} %" if percent else fmt(t)
+        label = _percent(t, 0) if percent else fmt(t)
         out.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">{escape(label)}</text>'
@@ -133,7 +142,7 @@ def line_chart(
             out.append(f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         for i, v in enumerate(vs):
             if v is not None:
-                shown = f"{v * 100:.1f} %" if percent else fmt(v)
+                shown = _percent(v, 1) if percent else fmt(v)
                 out.append(
                     f'<circle cx="{x_of(i):.1f}" cy="{y_of(v):.1f}" r="3" fill="{colour}">'
                     f"<title>{escape(name)} {escape(x_labels[i])}: {escape(shown)}</title></circle>"
@@ -297,11 +306,13 @@ def pyramid(
     men: Sequence[Number | None],
     *,
     title: str,
-    names: tuple[str, str] = ("Women", "Men"),
+    names: tuple[str, str] | None = None,
     width: int = 420,
     fmt: Callable[[Number], str] = _fmt,
 ) -> str:
     """An age pyramid: women to the left, men to the right, youngest at the bottom."""
+    if names is None:
+        names = (_("Women"), _("Men"))
     row_h, top, label_w = 24, 28, 56
     height = top + row_h * len(bands) + 8
     half = (width - label_w) / 2 - 40
@@ -357,9 +368,12 @@ def map_chart(
     width: int = 640,
     fmt: Callable[[Number], str] = _fmt,
     labels: Sequence[tuple[float, float, str]] = (),
+    incidents: int | None = None,
 ) -> str:
     """Points (longitude, latitude, size, tooltip) over land outlines in an equirectangular projection
-    of `box` (west, south, east, north), circles sized by area."""
+    of `box` (west, south, east, north), circles sized by area; place names (lon, lat, name) on top.
+    `incidents` is how many incidents the points stand for (one each unless said: a point may sum a
+    place's incidents)."""
     west, south, east, north = box
     # Equirectangular scaled by the cosine of the middle latitude: shapes look right at this latitude.
     aspect = (north - south) / ((east - west) * math.cos(math.radians((north + south) / 2)))
@@ -369,7 +383,8 @@ def map_chart(
         return (lon - west) / (east - west) * width, (north - lat) / (north - south) * height
 
     total = sum(p[2] for p in points)
-    out = _open(width, height, title, f"{len(points)} incidents, {fmt(total)} people dead or missing")
+    count = len(points) if incidents is None else incidents
+    out = _open(width, height, title, incidents_text(count, total, fmt))
     out.append(f'<rect width="{width}" height="{height}" fill="#eaf2fa"/>')
     for polygon in shapes:
         d = []
@@ -379,12 +394,6 @@ def map_chart(
                 d.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in coords) + "Z")
         if d:
             out.append(f'<path d="{"".join(d)}" fill="#f4f1ea" stroke="#9aa6b2" stroke-width="0.6"/>')
-    for lon, lat, name in labels:
-        x, y = project(lon, lat)
-        out.append(
-            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="10" fill="{MUTED}">'
-            f"{escape(name)}</text>"
-        )
     high = max((p[2] for p in points), default=1) or 1
     for lon, lat, size, tip in sorted(points, key=lambda p: -p[2]):
         x, y = project(lon, lat)
@@ -393,8 +402,28 @@ def map_chart(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{PALETTE[1]}" fill-opacity="0.55" '
             f'stroke="#8a3a00" stroke-width="0.5"><title>{escape(tip)}</title></circle>'
         )
+    # Place names last, so that no circle covers them, each over a white halo of itself so that it reads
+    # over the circles (drawn twice rather than with paint-order, which not every SVG renderer knows).
+    for lon, lat, name in labels:
+        x, y = project(lon, lat)
+        attributes = f'x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="11" font-weight="bold"'
+        out.append(
+            f'<text {attributes} fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" '
+            f'stroke-opacity="0.9" aria-hidden="true">{escape(name)}</text>'
+            f'<text {attributes} fill="{INK}">{escape(name)}</text>'
+        )
     out.append("</svg>")
     return "".join(out)
+
+
+def incidents_text(incidents: int, people: Number, fmt: Callable[[Number], str] = _fmt) -> str:
+    """ "3 incidents, 12 people dead or missing", in the active language."""
+    return (
+        ngettext("%(n)s incident", "%(n)s incidents", incidents) % {"n": fmt(incidents)}
+        + ", "
+        + ngettext("%(n)s person dead or missing", "%(n)s people dead or missing", int(people))
+        % {"n": fmt(people)}
+    )
 
 
 def as_series(pairs: Sequence[tuple[Any, Any]]) -> tuple[list[Any], list[Any]]:

@@ -332,7 +332,8 @@ class Result:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, np.floating):
-        return float(value)
+        # NaN: a rate with nothing to divide by (no stay fell due), shown as not available.
+        return None if np.isnan(value) else float(value)
     if isinstance(value, np.integer):
         return int(value)
     return value
@@ -366,6 +367,21 @@ def periods_between(date_from: date, date_to: date, unit: str) -> list[date]:
         out.append(current)
         current = period_next(current, unit)
     return out
+
+
+def period_coverage(start: date, unit: str, first_day: date | None, last_day: date | None) -> str:
+    """How much of the period the records (first_day to last_day) cover: "whole", "begins" (they begin
+    part-way through it), "ends" (they end part-way through it: the period in progress) or "none"."""
+    if first_day is None or last_day is None:
+        return "whole"
+    end = period_next(start, unit) - timedelta(days=1)
+    if end < first_day or start > last_day:
+        return "none"
+    if start < first_day:
+        return "begins"
+    if end > last_day:
+        return "ends"
+    return "whole"
 
 
 def period_label(start: date, unit: str) -> str:
@@ -457,6 +473,15 @@ class Engine:
             start = period_start(start - timedelta(days=1), "month")
         return start, last
 
+    def record_periods(self, date_from: date, date_to: date, unit: str) -> list[date]:
+        """The periods of the range that the records reach. Those wholly before the first recorded day
+        or after the last are left out: their zeros would mean "no records", not "nobody"."""
+        return [
+            p
+            for p in periods_between(date_from, date_to, unit)
+            if period_coverage(p, unit, self.first_day, self.last_day) != "none"
+        ]
+
     # -- validation --
 
     def _validate(self, query: Query) -> tuple[list[Measure], str | None, list[Dimension]]:
@@ -499,6 +524,16 @@ class Engine:
             raise ApplicationError(_("The period ends before it starts."))
         if period == "day" and (query.date_to - query.date_from).days > 800:
             raise ApplicationError(_("Daily figures are limited to about two years; choose months."))
+        if period and not self.record_periods(query.date_from, query.date_to, period):
+            raise ApplicationError(
+                _("The records run from %(first)s to %(last)s: there are none from %(start)s to %(end)s.")
+                % {
+                    "first": self.first_day,
+                    "last": self.last_day,
+                    "start": query.date_from,
+                    "end": query.date_to,
+                }
+            )
         return measures, period, dims
 
     # -- the query --
@@ -826,7 +861,7 @@ class Engine:
         margin_axes: list[int] = []
         all_dims: list[Dimension] = []
         if period:
-            categories.append(periods_between(query.date_from, query.date_to, period))
+            categories.append(self.record_periods(query.date_from, query.date_to, period))
             all_dims.append(DIMENSIONS[period])
             if period_total:
                 categories[0].append(TOTAL)
@@ -879,6 +914,9 @@ class Engine:
                     denominator[cell] = row[f"q{j}"] or 0
         for j, m in enumerate(measures):
             values, support, denominator = arrays[j]
+            if denominator is not None:
+                # No stay fell due: the share is undefined, not 0 %.
+                values[denominator == 0] = np.nan
             results[m.code] = Result(
                 measure=m,
                 dims=all_dims,

@@ -225,7 +225,9 @@ def write_hxl(result: Result) -> bytes:
 
 
 def _plain(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value
+    value = value.item() if hasattr(value, "item") else value
+    # NaN: a rate with nothing to divide by, written empty (not available), never "nan".
+    return None if isinstance(value, float) and value != value else value
 
 
 def _product(lists: list[list[Any]]) -> list[tuple[Any, ...]]:

@@ -8,7 +8,7 @@ administrators everything. Officers and the other roles get no statistics.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -28,6 +28,7 @@ from corredor.statistics.engine import (
     Engine,
     Query,
     Result,
+    period_coverage,
     period_next,
     period_start,
 )
@@ -279,22 +280,78 @@ def dashboard_data(
 
 
 def _grand_total(result: Result) -> Any:
-    index = tuple(len(c) - 1 for c in result.categories)
-    if any(c[-1] != TOTAL for c in result.categories):
+    if any(not c or c[-1] != TOTAL for c in result.categories):
         return None
-    if result.status is not None and result.status[index]:
-        return None
-    value = result.values[index]
-    return value.item() if hasattr(value, "item") else value
+    return result.total()
 
 
 def top_categories(result: Result, n: int = 10) -> list[tuple[Any, Any]]:
-    """The `n` largest published categories of a one-dimensional result, largest first; the rest (and
-    the withheld) summed as "other" only when that sum cannot reveal a withheld cell (never here: the
-    chart lists what is published)."""
-    pairs = [(category, value) for category, value in result.series() if value is not None]
-    pairs.sort(key=lambda pair: -pair[1])
+    """The `n` largest published categories of a one-dimensional result, largest first. Categories with
+    nothing (0) are not "top"; withheld ones are left out, never shown with a value (nor summed as
+    "other": that sum could reveal them)."""
+    pairs = [(category, value) for category, value in result.series() if value is not None and value > 0]
+    pairs.sort(key=lambda pair: (-pair[1], str(pair[0])))
     return pairs[:n]
+
+
+@dataclass(frozen=True)
+class ChartPeriods:
+    """The periods a chart over time draws (positions on its result's period axis) with their axis
+    labels, the periods the records cover only in part (`partial`, marked * in tables) and the note
+    under the chart that says so."""
+
+    indexes: list[int]
+    labels: list[str]
+    partial: frozenset[date]
+    note: str
+
+    def pick(self, values: Sequence[Any]) -> list[Any]:
+        return [values[i] for i in self.indexes]
+
+
+def chart_periods(
+    *,
+    periods: Sequence[date],
+    unit: str,
+    first_day: date | None,
+    last_day: date | None,
+    label: Callable[[date], str],
+    name: Callable[[date], str] | None = None,
+) -> ChartPeriods:
+    """Which periods to draw, with their axis labels (`label`; `name` names a period in the note). One
+    the records begin part-way through is left out: its few days would draw a rise that is only the
+    records beginning. One they end part-way through (the period in progress) is drawn and marked *:
+    the latest figures matter, incomplete as they are. Periods the records do not reach at all are not
+    in the results (see Engine.record_periods)."""
+    from django.utils.formats import date_format
+    from django.utils.text import capfirst
+
+    def name_of(start: date) -> str:
+        # Every note begins with the period's name: "Noviembre de 2025 ...", not "noviembre".
+        return capfirst((name or label)(start))
+
+    indexes, labels, notes = [], [], []
+    partial = set()
+    for index, start in enumerate(periods):
+        coverage = period_coverage(start, unit, first_day, last_day)
+        if coverage == "begins":
+            partial.add(start)
+            notes.append(
+                _("%(period)s is incomplete (the records begin on %(day)s) and is not drawn.")
+                % {"period": name_of(start), "day": date_format(first_day, "DATE_FORMAT")}
+            )
+            continue
+        indexes.append(index)
+        if coverage == "ends":
+            partial.add(start)
+            labels.append(label(start) + "*")
+            notes.append(
+                _("* %(period)s is incomplete (the records end on %(day)s).")
+                % {"period": name_of(start), "day": date_format(last_day, "DATE_FORMAT")}
+            )
+        else:
+            labels.append(label(start))
+    return ChartPeriods(indexes, labels, frozenset(partial), " ".join(notes))
 
 
 # --- the international datasets ---------------------------------------------------------------------------
@@ -371,6 +428,7 @@ class CountryContext:
     incident_trend: list[tuple[int, int]] = field(default_factory=list)
     incident_by_country: list[tuple[str, int]] = field(default_factory=list)
     imports: list[Any] = field(default_factory=list)
+    imported: frozenset[str] = frozenset()  # the datasets with figures in the database
 
 
 # The corridor the Missing Migrants map and trend cover: Mexico, Central America, the Caribbean, the
@@ -444,6 +502,15 @@ def country_context(*, user: Any, country: str, top: int = 10) -> CountryContext
         .order_by("-value")[:top]
     ]
     context.imports = list(ExternalImport.objects.order_by("-imported_at")[:6])
+    context.imported = frozenset(
+        dataset
+        for dataset, model in (
+            (Dataset.UNDESA_STOCK, MigrantStock),
+            (Dataset.UNHCR_BILATERAL, RefugeeFigure),
+            (Dataset.MISSING_MIGRANTS, MissingMigrantIncident),
+        )
+        if model.objects.exists()
+    )
     return context
 
 

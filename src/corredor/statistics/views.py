@@ -5,6 +5,7 @@ tables beside them."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -33,11 +34,13 @@ from corredor.statistics.engine import (
     DIMENSIONS,
     MEASURES,
     TOTAL,
+    UNKNOWN,
     Result,
     period_label,
     period_next,
 )
-from corredor.statistics.regions import CARIBBEAN, REGION_LABELS
+from corredor.statistics.models import Dataset
+from corredor.statistics.regions import REGION_LABELS
 
 FILTER_DIMS = ("post", "nationality", "region", "sex", "age_band", "stay_category", "post_kind")
 
@@ -92,10 +95,30 @@ def _label(dim: str, value: Any) -> str:
     return exports.label(dim, value, lang)
 
 
-def _table(result: Result, *, percent: bool = False) -> dict[str, Any]:
-    """A protected result as rows for a template: labels, values (— when withheld), flags."""
+def _sort_name(name: str) -> str:
+    """A name as it sorts for a reader: accents and case aside (Ecuador, El Salvador, Émirats...)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _table(
+    result: Result, *, percent: bool = False, partial: frozenset[date] = frozenset()
+) -> dict[str, Any]:
+    """A protected result as rows for a template: labels, values (— when withheld), flags. Periods the
+    records cover only in part (`partial`) are marked *. Nationalities are shown by name, so they are
+    not listed in the order of their codes: a table of nationalities alone lists the largest first
+    (withheld ones last), a table that crosses them with other dimensions lists them by name."""
     fmt = _percent if percent else _number
     header = [str(d.label) for d in result.dims] + [str(result.measure.label)]
+    rank: list[dict[Any, int]] = []
+    for axis, dim in enumerate(result.dims):
+        categories = result.categories[axis]
+        if dim.code == "nationality":
+            categories = sorted(
+                categories,
+                key=lambda c: (c == TOTAL, c == UNKNOWN, _sort_name(_label("nationality", c)), str(c)),
+            )
+        rank.append({c: n for n, c in enumerate(categories)})
     rows = []
     for labels, value, status in result.cells():
         names = []
@@ -104,12 +127,23 @@ def _table(result: Result, *, percent: bool = False) -> dict[str, Any]:
             if v == TOTAL:
                 names.append(_("Total"))
             elif dim.period:
-                names.append(period_label(v, dim.period))
+                names.append(period_label(v, dim.period) + ("*" if v in partial else ""))
             else:
                 names.append(_label(dim.code, v))
+        order: tuple[Any, ...] = tuple(rank[axis][v] for axis, v in enumerate(labels))
+        if [d.code for d in result.dims] == ["nationality"]:
+            order = (labels[0] == TOTAL, value is None, -(value or 0), order)
         rows.append(
-            {"labels": names, "value": fmt(value), "withheld": bool(status), "total": TOTAL in labels}
+            {
+                "labels": names,
+                # A value that is neither there nor withheld: a rate with nothing to divide by.
+                "value": _("n/a") if value is None and not status else fmt(value),
+                "withheld": bool(status),
+                "total": TOTAL in labels,
+                "order": order,
+            }
         )
+    rows.sort(key=lambda row: row["order"])
     return {"header": header, "rows": rows}
 
 
@@ -141,17 +175,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     flows = board.flows
     periods = [c for c in flows["entries"].categories[0] if c != TOTAL]
-    x_labels = [axis_label(p, period) for p in periods]
+    drawn = selectors.chart_periods(
+        periods=periods,
+        unit=period,
+        first_day=board.first_day,
+        last_day=board.last_day,
+        label=lambda start: axis_label(start, period),
+        name=lambda start: (
+            dateformat.format(start, "F Y") if period == "month" else axis_label(start, period)
+        ),
+    )
+    x_labels = drawn.labels
 
     def values(result: Result) -> list[Any]:
-        return [v for _c, v in result.series(axis=0)]
+        return drawn.pick([v for _c, v in result.series(axis=0)])
+
+    def table(result: Result, *, percent: bool = False) -> dict[str, Any]:
+        return _table(result, percent=percent, partial=drawn.partial)
+
+    def note(*parts: str) -> str:
+        return " ".join(part for part in (*parts, drawn.note) if part)
 
     def drill_period(start: date) -> str:
         end = period_next(start, period) - timedelta(days=1)
         finer = {"year": "month", "quarter": "month", "month": "day", "day": "day"}[period]
         return _query_string(base, **{"from": start.isoformat(), "to": end.isoformat(), "period": finer})
 
-    period_links = [drill_period(p) for p in periods]
+    period_links = drawn.pick([drill_period(p) for p in periods])
     cards: list[dict[str, Any]] = []
     cards.append(
         {
@@ -164,8 +214,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 fmt=_number,
                 width=1100,
             ),
-            "tables": [_table(flows["entries"]), _table(flows["exits"])],
+            "tables": [table(flows["entries"]), table(flows["exits"])],
             "download": _download("entries", [period], state),
+            "note": note(),
             "wide": True,
         }
     )
@@ -181,9 +232,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 links=period_links,
                 width=1100,
             ),
-            "tables": [_table(flows["net_flow"])],
+            "tables": [table(flows["net_flow"])],
             "download": _download("net_flow", [period], state),
-            "note": _("Click a column to see its days."),
+            "note": note(_("Click a column to see its days.")),
             "wide": True,
         }
     )
@@ -275,8 +326,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 title=_("Foreigners in the country and overstays (at the end of each period)"),
                 fmt=_number,
             ),
-            "tables": [_table(board.in_country), _table(board.overstays)],
+            "tables": [table(board.in_country), table(board.overstays)],
             "download": _download("overstays", [period, "nationality"], state),
+            "note": note(),
         }
     )
     cards.append(
@@ -291,9 +343,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 percent=True,
                 colours=(charts.PALETTE[1],),
             ),
-            "tables": [_table(board.overstay_rate, percent=True)],
+            "tables": [table(board.overstay_rate, percent=True)],
             "download": _download("overstay_rate", [period], state),
-            "note": str(MEASURES["overstay_rate"].description),
+            "note": note(
+                _(
+                    "Computed only for the stays whose authorised period ended in the period: the share of "
+                    "them whose holder had not left by that day. Where no authorised stay ended, there is "
+                    "no rate (no point is drawn; n/a in the table); the first months of the records count "
+                    "only the stays that began after the records did."
+                )
+            ),
         }
     )
     kpis = [
@@ -462,9 +521,9 @@ def context_page(request: HttpRequest) -> HttpResponse:
     refugee_items = [
         (country_label(c, lang) if c else _("Various or unknown"), v) for c, v in context.refugees_hosted
     ]
+    grid = selectors.incident_grid(context.incidents)
     incidents = [
-        (lon, lat, people, _("%(people)s dead or missing in %(n)s incidents") % {"people": people, "n": n})
-        for lon, lat, people, n in selectors.incident_grid(context.incidents)
+        (lon, lat, people, charts.incidents_text(n, people, _number)) for lon, lat, people, n in grid
     ]
     map_svg = charts.map_chart(
         geo.americas(),
@@ -472,13 +531,10 @@ def context_page(request: HttpRequest) -> HttpResponse:
         box=selectors.CORRIDOR_BOX,
         title=_("Migrants dead or missing on the corridor"),
         fmt=_number,
-        labels=[
-            (-104, 25.5, country_label("MEX", lang)),
-            (-99, 33.5, country_label("USA", lang)),
-            (-72.5, 6, country_label("COL", lang)),
-            (-73, 20.8, str(REGION_LABELS[CARIBBEAN])),
-        ],
+        labels=geo.corridor_labels(lang),
+        incidents=sum(n for *_rest, n in grid),
     )
+    imported = context.imported
     years, totals = charts.as_series(context.incident_trend)
     view = {
         "country": country,
@@ -545,6 +601,10 @@ def context_page(request: HttpRequest) -> HttpResponse:
         "number": _number,
         "stock_total": _number(context.stock_total),
         "abroad_total": _number(context.abroad_total),
+        "stock_imported": Dataset.UNDESA_STOCK in imported,
+        "refugees_imported": Dataset.UNHCR_BILATERAL in imported,
+        "incidents_imported": Dataset.MISSING_MIGRANTS in imported,
+        "datasets": {d.value.replace("-", "_"): d.label for d in Dataset},
     }
     for key in (
         "stock_svg",
