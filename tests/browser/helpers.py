@@ -67,6 +67,14 @@ def ready(page: Any) -> None:
     expect(page.locator("#result")).not_to_have_class(re.compile(r"htmx-(request|swapping|settling)"))
 
 
+def decide(page: Any, key: str) -> int:
+    """Press a decision key once the result has settled; answers the status of the record request."""
+    ready(page)
+    with page.expect_response(re.compile(r"/desk/record/$")) as recorded:
+        page.keyboard.press(key)
+    return int(recorded.value.status)
+
+
 def no_server_error(page: Any) -> None:
     """The page is not Django's error page nor a stack trace."""
     body = page.locator("body").inner_text()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import log_in, mrz_lines, ready, scan
+from tests.browser.helpers import decide, log_in, mrz_lines, scan
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +36,7 @@ def test_scan_record_entry_and_see_it_in_history(page: Any, server: str, results
         expect(page.locator(f"#decision button[data-key='{key}']")).to_be_visible()
     page.screenshot(path=str(results_dir / "desk.png"), full_page=True)
 
-    ready(page)
-    with page.expect_response(re.compile(r"/desk/record/$")) as recorded:
-        page.keyboard.press("Enter")
-    assert recorded.value.status == 200
+    assert decide(page, "Enter") == 200
     done = page.locator("#result [data-recorded]")
     expect(done).to_be_visible()
     expect(done).to_contain_text("ESPINOZA")
@@ -97,10 +94,7 @@ def test_refuse_entry_with_the_keyboard_only(page: Any, server: str) -> None:
     log_in(page, server, "refuser", language="en")
     scan(page, lines)
     expect(page.locator("#decision button[value='entry']")).to_be_focused()
-    ready(page)
-    with page.expect_response(re.compile(r"/desk/record/$")) as recorded:
-        page.keyboard.press("3")
-    assert recorded.value.status == 200
+    assert decide(page, "3") == 200
     done = page.locator("#result [data-recorded]")
     expect(done).to_contain_text("Refused")
     expect(page.locator("#mrz")).to_be_focused()

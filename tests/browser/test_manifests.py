@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from corredor.paxlst import Document, Flight, Leg, Message, Person, write_paxlst
-from tests.browser.helpers import log_in, mrz_lines, no_server_error, ready, scan
+from tests.browser.helpers import decide, log_in, mrz_lines, no_server_error, ready, scan
 
 pytestmark = pytest.mark.browser
 
@@ -188,10 +188,7 @@ def test_officer_sees_expected_on_flight_and_the_flight_reconciles(
     expect(expected).to_contain_text("Seat 12A")
     expect(expected).to_contain_text("Pre-arrival screening: no hit.")
     officer.screenshot(path=str(results_dir / "manifests-desk-expected.png"), full_page=True)
-    ready(officer)
-    with officer.expect_response(re.compile(r"/desk/record/$")) as recorded:
-        officer.keyboard.press("Enter")
-    assert recorded.value.status == 200
+    assert decide(officer, "Enter") == 200
     expect(officer.locator("#result [data-recorded]")).to_contain_text("Admitted")
 
     # The man the watchlist knows: expected too, with the pre-arrival hit beside the desk's own.

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import WATCHLIST
-from tests.browser.helpers import log_in, mrz_lines, no_server_error, ready, scan
+from tests.browser.helpers import decide, log_in, mrz_lines, no_server_error, scan
 
 pytestmark = pytest.mark.browser
 
@@ -51,10 +51,7 @@ def test_enforcement_hit_stops_admission_until_a_supervisor_clears_it(
     officer.screenshot(path=str(results_dir / "screening-desk-hit.png"), full_page=True)
 
     # Admitting anyway is refused, and nothing is written.
-    ready(officer)
-    with officer.expect_response(re.compile(r"/desk/record/$")) as refused:
-        officer.keyboard.press("1")
-    assert refused.value.status == 409
+    assert decide(officer, "1") == 409
     box = officer.locator("#decision-error .error-box[data-status='409']")
     expect(box).to_contain_text("Not admitted: a screening hit stands")
     expect(box).to_contain_text("Wanted: MONTALVO REYES, JOSE ARMANDO")
@@ -64,10 +61,7 @@ def test_enforcement_hit_stops_admission_until_a_supervisor_clears_it(
     # is back on Refer (the default), and one key refers the traveller without reading the document again.
     expect(officer.locator("#result [data-source='screening']")).to_have_count(1)
     expect(refer).to_be_focused()
-    ready(officer)
-    with officer.expect_response(re.compile(r"/desk/record/$")) as recorded:
-        officer.keyboard.press("4")
-    assert recorded.value.status == 200
+    assert decide(officer, "4") == 200
     expect(officer.locator("#result [data-recorded]")).to_contain_text("Referred")
 
     # The post's supervisor finds the hit among the open ones and clears it: a namesake.
@@ -128,10 +122,7 @@ def test_enforcement_hit_stops_admission_until_a_supervisor_clears_it(
     admit = officer.locator("#decision button[value='entry']")
     expect(admit).to_be_focused()
     officer.screenshot(path=str(results_dir / "screening-desk-cleared.png"), full_page=True)
-    ready(officer)
-    with officer.expect_response(re.compile(r"/desk/record/$")) as admitted:
-        officer.keyboard.press("Enter")
-    assert admitted.value.status == 200
+    assert decide(officer, "Enter") == 200
     expect(officer.locator("#result [data-recorded]")).to_contain_text("Admitted")
 
 

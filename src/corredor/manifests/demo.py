@@ -93,25 +93,52 @@ class ScriptedPassenger:
         )
 
     def person(self, template: Person) -> Person:
-        return Person(
-            role="passenger",
+        return _booked(
+            template,
             surname=self.surname,
             given_names=self.given_names,
-            sex=self.sex,  # type: ignore[arg-type]
+            sex=self.sex,
             birth_date=self.birth_date,
             nationality=self.nationality,
-            residence_country=self.nationality,
-            embarkation=template.embarkation,
-            debarkation=template.debarkation,
-            booking_references=["WHT7QK"],
-            passenger_reference=f"{template.passenger_reference or 'CM'}S",
+            residence=self.nationality,
+            passport=(self.number, self.expiry_date),
+            booking="WHT7QK",
+            reference=f"{template.passenger_reference or 'CM'}S",
             seat="14C",
-            documents=[
-                Document(
-                    type="P", number=self.number, issuing_state=self.nationality, expiry_date=self.expiry_date
-                )
-            ],
         )
+
+
+def _booked(
+    template: Person,
+    *,
+    surname: str,
+    given_names: str,
+    sex: str,
+    birth_date: date,
+    nationality: str,
+    residence: str,
+    passport: tuple[str, date],
+    booking: str,
+    reference: str,
+    seat: str,
+) -> Person:
+    """A passenger of the demo's own, on the same leg as `template`, with a passport of their nationality."""
+    number, expiry = passport
+    return Person(
+        role="passenger",
+        surname=surname,
+        given_names=given_names,
+        sex=sex,  # type: ignore[arg-type]
+        birth_date=birth_date,
+        nationality=nationality,
+        residence_country=residence,
+        embarkation=template.embarkation,
+        debarkation=template.debarkation,
+        booking_references=[booking],
+        passenger_reference=reference,
+        seat=seat,
+        documents=[Document(type="P", number=number, issuing_state=nationality, expiry_date=expiry)],
+    )
 
 
 SCRIPTED_PASSENGER = ScriptedPassenger()
@@ -127,27 +154,18 @@ def _watchlisted(template: Person) -> Person | None:
         return None
     from corredor.screening.demo import SCRIPTED_HIT as hit
 
-    return Person(
-        role="passenger",
+    return _booked(
+        template,
         surname=_mrz_name(hit["surname"]),
         given_names=_mrz_name(hit["given_names"]),
         sex=hit["sex"],
         birth_date=hit["birth_date"],
         nationality=hit["nationality"],
-        residence_country="ESP",
-        embarkation=template.embarkation,
-        debarkation=template.debarkation,
-        booking_references=["RQ4M2X"],
-        passenger_reference=f"{template.passenger_reference or 'IB'}W",
+        residence="ESP",
+        passport=(hit["number"], hit["expiry_date"]),
+        booking="RQ4M2X",
+        reference=f"{template.passenger_reference or 'IB'}W",
         seat="31A",
-        documents=[
-            Document(
-                type="P",
-                number=hit["number"],
-                issuing_state=hit["nationality"],
-                expiry_date=hit["expiry_date"],
-            )
-        ],
     )
 
 
