@@ -66,6 +66,7 @@ CONTEXT_DATA = [
     ("undesa-stock", "undesa_migrant_stock_2019_od_wide_region_excerpt.csv"),
     ("missing-migrants", "iom_missing_migrants_2014_2021.json"),
 ]
+CONTEXT_AVAILABLE = all((SHARED_DATA / file_name).is_file() for _dataset, file_name in CONTEXT_DATA)
 
 CREATE_USERS = """
 from corredor.core.models import User
@@ -139,10 +140,10 @@ def site() -> Iterator[Site]:
         # The statistics' year: it loads only into a database without crossings, so before any test.
         site.corredor("shell", "-c", LOAD_YEAR)
         site.corredor("stats", "refresh")
-        for dataset, file_name in CONTEXT_DATA:
-            if not (SHARED_DATA / file_name).is_file():
-                pytest.fail(f"No {file_name} in {SHARED_DATA}: set CORREDOR_SHARED_DATA.", pytrace=False)
-            site.corredor("stats", "import", dataset, str(SHARED_DATA / file_name))
+        # Without the shared folder (a clone on its own), the context page is tested as it shows then.
+        if CONTEXT_AVAILABLE:
+            for dataset, file_name in CONTEXT_DATA:
+                site.corredor("stats", "import", dataset, str(SHARED_DATA / file_name))
         yield site
 
 
