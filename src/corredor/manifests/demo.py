@@ -286,6 +286,7 @@ def seed(*, rng: random.Random, now: datetime, scale: float = 1.0, record_arriva
     for index, hours in _TODAY:
         route = _ROUTES[index]
         arrival = local(now + timedelta(hours=hours), route.post)
+        arrival -= timedelta(minutes=arrival.minute % 5)  # timetables are in fives
         passengers, crew = _lists(rng, route, arrival, scale)
         if index == _SCRIPTED_ROUTE:
             passengers.persons.append(SCRIPTED_PASSENGER.person(passengers.persons[0]))

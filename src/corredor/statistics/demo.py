@@ -57,7 +57,7 @@ def seed() -> str:
         lines = context_import(folder)
     else:
         lines = [
-            f"No context datasets: {folder} is absent (set CORREDOR_SHARED_DATA to the folder holding them)"
+            f"none, {folder} is absent (set CORREDOR_SHARED_DATA to the folder holding them)"
         ]
     refresh = services.extract_refresh(full=True)
     summary = "; ".join(lines)
