@@ -56,9 +56,7 @@ def seed() -> str:
     if folder.is_dir():
         lines = context_import(folder)
     else:
-        lines = [
-            f"none, {folder} is absent (set CORREDOR_SHARED_DATA to the folder holding them)"
-        ]
+        lines = [f"none, {folder} is absent (set CORREDOR_SHARED_DATA to the folder holding them)"]
     refresh = services.extract_refresh(full=True)
     summary = "; ".join(lines)
     return f"Statistics: context datasets: {summary}.\nStatistics extract: {refresh.summary()}."
