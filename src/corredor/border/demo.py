@@ -852,8 +852,10 @@ class _Generator:
         last_start = year_end
         if overstays:
             # The last stay must have ended before the year ends: enter early enough that it runs out.
+            # Overstays that began any time in the year, not only lately: the overstay rate is then
+            # there in every month, as in real records.
             cap = self.allowance(nationality, category, year_end, [])
-            over = rng.randint(1, 200)
+            over = rng.randint(1, max(1, (year_end - year_start).days - cap - 61))
             last_start = max(year_start, year_end - timedelta(days=cap + over))
             if last_start + timedelta(days=cap) > year_end:
                 overstays = False
