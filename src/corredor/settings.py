@@ -39,6 +39,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(","
 # The deploying country (ICAO code) and the id of this installation's device, written on every record
 # a border post creates so that records from offline posts merge without collisions.
 CORREDOR_COUNTRY = env_str("CORREDOR_COUNTRY", "CRI")
+# The public datasets that `corredor demo` imports for the international context (UN DESA, UNHCR, IOM).
+CORREDOR_SHARED_DATA = env_str("CORREDOR_SHARED_DATA", str(REPO_DIR.parent / "shared" / "data"))
 CORREDOR_DEVICE_ID = env_str("CORREDOR_DEVICE_ID", "central")
 
 INSTALLED_APPS = [

@@ -91,6 +91,10 @@ class AdapterTests(PersonaTestCase):
         self.client.force_login(self.sofia)
         html = self.client.get(f"/flights/{manifest_list.flight_id}/").content.decode()
         assert "Stolen passport alert h-1" in html
+        # An officer of the post may open the flight, but not what the lists hold.
+        self.client.force_login(self.alice)
+        html = self.client.get(f"/flights/{manifest_list.flight_id}/").content.decode()
+        assert "Stolen passport alert h-1" not in html and "shown to supervisors" in html
         # At the desk, the officer is told there is a hit to adjudicate.
         from tests.factories import DocumentInputFactory, mrz_for
 

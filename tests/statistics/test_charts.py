@@ -98,6 +98,17 @@ def test_the_month_the_records_begin_in_is_left_out_and_the_one_they_end_in_mark
     assert "* Nov 26 is incomplete (the records end on Nov. 25, 2026)" in drawn.note
 
 
+def test_a_period_holding_all_the_records_is_drawn_marked_not_left_out() -> None:
+    first, last = date(2026, 2, 1), date(2026, 3, 9)
+    assert period_coverage(date(2026, 1, 1), "year", first, last) == "both"
+    with translation.override("en"):
+        drawn = chart_periods(
+            periods=[date(2026, 1, 1)], unit="year", first_day=first, last_day=last, label=str
+        )
+    assert drawn.indexes == [0] and drawn.labels == ["2026-01-01*"]
+    assert "the records run from" in drawn.note
+
+
 def test_whole_periods_need_no_note() -> None:
     drawn = chart_periods(
         periods=MONTHS[2:6],

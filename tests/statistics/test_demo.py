@@ -1,13 +1,12 @@
 """The statistics part of `corredor demo`: the context datasets from the shared folder, imported once however
 often the demo runs, and an extract that holds the demo year."""
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
+from django.test import override_settings
 
 from corredor.statistics import demo
 from corredor.statistics.models import MigrantStock, MissingMigrantIncident, RefugeeFigure
@@ -53,4 +52,4 @@ class StatisticsDemoTests(StatisticsTestCase):
         assert RefugeeFigure.objects.exists() and not MigrantStock.objects.exists()
 
     def settings_env(self, folder: Path) -> Any:
-        return mock.patch.dict(os.environ, {"CORREDOR_SHARED_DATA": str(folder)})
+        return override_settings(CORREDOR_SHARED_DATA=str(folder))

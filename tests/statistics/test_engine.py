@@ -132,6 +132,10 @@ class EngineAgreesWithTheRecords(StatisticsTestCase):
         assert all(values[d] is not None for d in values if d not in nothing_due)
         written = exports.write_csv(result.protect(5)).decode()
         assert "nan" not in written.lower()
+        # Not a withheld cell: flagged for what it is.
+        first_due = nothing_due[0].isoformat()
+        row = next(line for line in written.splitlines() if line.startswith(first_due))
+        assert row.endswith(",,not applicable")
 
     def test_disaggregated_by_sex_and_age(self) -> None:
         result = Engine().table("entries", by=["sex", "age_band"])

@@ -58,6 +58,13 @@ class DashboardAccess(StatisticsTestCase):
             assert client_for(self.alice).get(url).status_code == 403
         assert client_for(self.aud).get("/statistics/").status_code == 403
         assert AuditEntry.objects.filter(action="denied").count() == before + 4
+        # The bulletin too, whatever the month asked: the role is checked before the records are read, so a
+        # refusal says nothing of their dates.
+        for month in ("", "?month=2999-01", "?month=1999-01&format=pdf"):
+            response = client_for(self.alice).get(f"/statistics/bulletin/{month}")
+            assert response.status_code == 403, month
+            assert "records" not in response.content.decode()
+        assert AuditEntry.objects.filter(action="denied").count() == before + 7
 
     def test_supervisor_sees_her_own_post_only(self) -> None:
         client = client_for(self.sofia)

@@ -49,8 +49,8 @@ def person_notice(person: ManifestPerson) -> DeskNotice:
         )
     level = "info"
     if person.screening_status == ScreeningStatus.HIT:
-        statuses = screening_adapter.hit_statuses([hit["id"] for hit in person.hits])
-        now = [statuses.get(hit["id"], hit.get("status")) for hit in person.hits]
+        statuses = screening_adapter.hit_states(person.hits)
+        now = [statuses[str(hit["id"])] for hit in person.hits]
         still_open = now.count(screening_adapter.OPEN)
         confirmed = now.count(screening_adapter.TRUE_MATCH)
         if still_open or confirmed:

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from corredor.core.audit import audit_write
 from corredor.core.errors import NotFound
+from corredor.core.models import Role
+from corredor.core.permissions import has_role
 from corredor.manifests import keys, screening_adapter
 from corredor.manifests.models import (
     Direction,
@@ -99,10 +101,8 @@ def flights_for_post(*, user: Any, post_code: str, start: datetime, end: datetim
 
 
 def _live_hits(persons: list[ManifestPerson]) -> dict[str, str]:
-    """Each stored hit's status now: from the screening app when installed, else as stored."""
-    stored = {hit["id"]: hit.get("status", screening_adapter.OPEN) for p in persons for hit in p.hits}
-    stored.update(screening_adapter.hit_statuses(list(stored)))
-    return stored
+    """Each stored hit's status now (see screening_adapter.hit_states)."""
+    return screening_adapter.hit_states(hit for person in persons for hit in person.hits)
 
 
 def _open_hits_by_flight(flight_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -167,6 +167,7 @@ class FlightDetail:
     changes: dict[str, Changes]
     reconciliation: Reconciliation
     warnings: list[dict[str, Any]]
+    hits_hidden: bool = False  # an officer's view: what the lists hold is for supervisors to see
 
 
 def _persons(queryset: QuerySet[ManifestPerson]) -> list[ManifestPerson]:
@@ -227,17 +228,21 @@ def flight_detail(*, user: Any, flight_id: uuid.UUID | str, purpose: str = "view
         ((code, counts[0], counts[1]) for code, counts in by_nationality.items()),
         key=lambda row: (-row[1] - row[2], row[0]),
     )
-    now = screening_adapter.hits_now([hit["id"] for person in persons for hit in person.hits])
+    # Officers never see what a watchlist holds, only their own hits at the desk: the flight's hits (which
+    # alert, whom it names) are for the supervisors who adjudicate them.
+    hits_hidden = not has_role(user, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    shown = [] if hits_hidden else persons
+    now = screening_adapter.hits_now([hit["id"] for person in shown for hit in person.hits])
     hits = [
         HitRow(
             person=person,
             hit_id=hit["id"],
-            status=now[hit["id"]].status if hit["id"] in now else hit.get("status", screening_adapter.OPEN),
+            status=now[hit["id"]].status if hit["id"] in now else hit.get("status") or screening_adapter.OPEN,
             # As the hit reads now, in the reader's language; as stored when the list was screened otherwise.
             summary=now[hit["id"]].description if hit["id"] in now else hit.get("summary", ""),
             url=screening_adapter.hit_url(hit["id"]),
         )
-        for person in persons
+        for person in shown
         for hit in person.hits
     ]
     warnings: list[dict[str, Any]] = []
@@ -253,6 +258,7 @@ def flight_detail(*, user: Any, flight_id: uuid.UUID | str, purpose: str = "view
         changes={list_type: list_changes(manifest_list=item) for list_type, item in current.items()},
         reconciliation=_reconcile(flight, persons),
         warnings=warnings,
+        hits_hidden=hits_hidden,
     )
 
 

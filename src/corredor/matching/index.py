@@ -27,7 +27,8 @@ How candidates are scored
     adjustments. Name-part weights and the commonness of names come from this index: how
     many listed names have a part, or a pair of parts, small counts read as frequencies with
     :func:`good_turing`. Entries upserted after the build are weighed with the build's
-    counts plus their own, as in a rebuilt index.
+    counts plus those of the entries upserted since (close to a rebuilt index; a rebuild,
+    which the screening app does after many changes, makes it exact).
 
 Memory
     No Python object per entry beyond its id: token ids, roles and keys live in NumPy arrays

@@ -330,19 +330,20 @@ class Hit(models.Model):
         indexes = [models.Index(fields=["post", "status", "created_at"], name="hit_post_status")]
 
     def __str__(self) -> str:
-        return f"{self.description[:-1]}, {self.get_status_display()})"
+        return f"{self._what()} ({round(self.score * 100)}%, {self.get_status_display()})"
 
     @property
     def description(self) -> str:
         """What was hit, in the active language, without the status: "Wanted: PEREZ, JUAN (92%)"."""
+        return f"{self._what()} ({round(self.score * 100)}%)"
+
+    def _what(self) -> str:
         alert = self.alert
         if alert is None:
-            return f"{self.get_kind_display()} ({round(self.score * 100)}%)"
+            return f"{self.get_kind_display()}: {self.source_ref or self.pk}"
         if self.kind == HitKind.PERSON:
-            what = f"{alert.get_category_display()}: {alert.display_name}"
-        else:
-            what = f"{alert.get_reason_display()}: {alert.issuing_state} {alert.number}"
-        return f"{what} ({round(self.score * 100)}%)"
+            return f"{alert.get_category_display()}: {alert.display_name}"
+        return f"{alert.get_reason_display()}: {alert.issuing_state} {alert.number}"
 
     @property
     def alert(self) -> Any:

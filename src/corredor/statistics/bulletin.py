@@ -64,7 +64,11 @@ def _month_label(first: date) -> str:
 
 
 def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = None) -> dict[str, Any]:
-    """Everything the bulletin shows for YYYY-MM, protected, in the active language."""
+    """Everything the bulletin shows for YYYY-MM, protected, in the active language. The reader's role is
+    checked first, before anything about the records is read (the command passes no user)."""
+    filters: dict[str, list[str]] = {}
+    if user is not None:
+        filters = selectors.statistics_scope(user=user, filters={})
     engine = engine or Engine()
     first, last = selectors.month_range(month)
     if engine.last_day and first > engine.last_day:
@@ -82,9 +86,6 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
             % {"d": engine.first_day, "m": month}
         )
     k = selectors.min_cell()
-    filters: dict[str, list[str]] = {}
-    if user is not None:
-        filters = selectors.statistics_scope(user=user, filters={})
     prev_first = period_start(first - timedelta(days=1), "month")
     prev_last = first - timedelta(days=1)
     year_first = date(first.year - 1, first.month, 1)

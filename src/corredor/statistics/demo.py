@@ -11,7 +11,6 @@ gets the dashboards without the context pages' figures, and a line saying so.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -29,8 +28,7 @@ CONTEXT_FILES = [
 
 
 def shared_data_dir() -> Path:
-    configured = os.environ.get("CORREDOR_SHARED_DATA")
-    return Path(configured) if configured else Path(settings.REPO_DIR).parent / "shared" / "data"
+    return Path(settings.CORREDOR_SHARED_DATA)
 
 
 def context_import(folder: Path) -> list[str]:

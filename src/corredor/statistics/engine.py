@@ -371,12 +371,15 @@ def periods_between(date_from: date, date_to: date, unit: str) -> list[date]:
 
 def period_coverage(start: date, unit: str, first_day: date | None, last_day: date | None) -> str:
     """How much of the period the records (first_day to last_day) cover: "whole", "begins" (they begin
-    part-way through it), "ends" (they end part-way through it: the period in progress) or "none"."""
+    part-way through it), "ends" (they end part-way through it: the period in progress), "both" (they begin
+    and end within it: all there is, e.g. a first year of operation) or "none"."""
     if first_day is None or last_day is None:
         return "whole"
     end = period_next(start, unit) - timedelta(days=1)
     if end < first_day or start > last_day:
         return "none"
+    if start < first_day and end > last_day:
+        return "both"
     if start < first_day:
         return "begins"
     if end > last_day:

@@ -27,6 +27,13 @@ FORMATS = {
 }
 
 FLAGS = {disclosure.PUBLISHED: "", disclosure.PRIMARY: "confidential", disclosure.SECONDARY: "confidential"}
+NOT_APPLICABLE = "not applicable"  # a rate with nothing to divide by: empty, and not a withheld cell
+
+
+def _flag(value: Any, status: int) -> str:
+    return NOT_APPLICABLE if value is None and status == disclosure.PUBLISHED else FLAGS[status]
+
+
 SDMX_CONF_STATUS = {disclosure.PUBLISHED: "F", disclosure.PRIMARY: "C", disclosure.SECONDARY: "D"}
 DATAFLOW = "CORREDOR:MIGRATION_MOVEMENTS(1.0)"
 
@@ -94,7 +101,7 @@ def write_csv(result: Result) -> bytes:
     writer.writerow([d.code for d in result.dims] + [result.measure.code, "flag"])
     for labels, value, status in result.cells():
         codes = [_code(result, axis, v) for axis, v in enumerate(labels)]
-        writer.writerow([*codes, "" if value is None else _formatted(value), FLAGS[status]])
+        writer.writerow([*codes, "" if value is None else _formatted(value), _flag(value, status)])
     return out.getvalue().encode("utf-8")
 
 
@@ -121,7 +128,8 @@ def write_xlsx(result: Result, *, lang: str = "en") -> bytes:
                 row.append(_code(result, axis, v))
             else:
                 row += [str(v), label(dim.code, v, lang)]
-        row += [_formatted(value), _("suppressed (confidential)") if status else ""]
+        note = _("suppressed (confidential)") if status else (_("not applicable") if value is None else "")
+        row += [_formatted(value), note]
         sheet.append(row)
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("notes")

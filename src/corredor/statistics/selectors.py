@@ -349,6 +349,18 @@ def chart_periods(
                 _("* %(period)s is incomplete (the records end on %(day)s).")
                 % {"period": name_of(start), "day": date_format(last_day, "DATE_FORMAT")}
             )
+        elif coverage == "both":
+            # All the records lie within this one period: draw it, marked, rather than nothing.
+            partial.add(start)
+            labels.append(label(start) + "*")
+            notes.append(
+                _("* %(period)s is incomplete (the records run from %(first)s to %(last)s).")
+                % {
+                    "period": name_of(start),
+                    "first": date_format(first_day, "DATE_FORMAT"),
+                    "last": date_format(last_day, "DATE_FORMAT"),
+                }
+            )
         else:
             labels.append(label(start))
     return ChartPeriods(indexes, labels, frozenset(partial), " ".join(notes))

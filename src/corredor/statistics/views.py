@@ -430,16 +430,17 @@ def bulletin(request: HttpRequest) -> HttpResponse:
         html = bulletin_html(month=month, user=request.user, request=request)
     except ApplicationError as error:
         return render_error(request, error)
+    response = HttpResponse(html)
+    if pdf:
+        response = HttpResponse(bulletin_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{bulletin_stem(month, lang)}.pdf"'
+    # Audited once it is made: a PDF that failed to print was not published.
     audit_write(
         action="export",
         object_type="statistics.bulletin",
         object_id=month,
         summary=f"bulletin {month} {lang} {'pdf' if pdf else 'html'} (web)",
     )
-    if not pdf:
-        return HttpResponse(html)
-    response = HttpResponse(bulletin_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{bulletin_stem(month, lang)}.pdf"'
     return response
 
 
