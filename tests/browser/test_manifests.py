@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from corredor.paxlst import Document, Flight, Leg, Message, Person, write_paxlst
+from corredor.paxlst import Flight, Leg, Message, Person, write_paxlst
 from tests.browser.helpers import decide, log_in, mrz_lines, no_server_error, ready, scan
+from tests.manifests import passenger as listed_passenger
 
 pytestmark = pytest.mark.browser
 
@@ -39,21 +40,12 @@ def passenger(
     surname: str, given_names: str, nationality: str, sex: str, born: date, number: str, seat: str
 ) -> Person:
     """A passenger boarding at Panama for San José, with a passport of their nationality."""
-    return Person(
-        role="passenger",
-        surname=surname,
-        given_names=given_names,
-        sex=sex,  # type: ignore[arg-type]
-        birth_date=born,
-        nationality=nationality,
-        embarkation="PTY",
-        debarkation="SJO",
-        booking_references=[f"Q{number[-5:]}"],
-        seat=seat,
-        documents=[
-            Document(type="P", number=number, issuing_state=nationality, expiry_date=date(2031, 1, 31))
-        ],
+    person = listed_passenger(
+        surname, given_names, number=number, nationality=nationality, birth_date=born, sex=sex
     )
+    person.embarkation, person.debarkation, person.seat = "PTY", "SJO", seat
+    person.booking_references = [f"Q{number[-5:]}"]
+    return person
 
 
 # Who is on the list: one who will present, one the watchlist knows (notify on arrival), one who won't.
