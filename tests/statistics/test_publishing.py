@@ -292,7 +292,9 @@ class Bulletin(StatisticsTestCase):
         first = engine.first_day
         first_whole = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
         found = re.search(r"<desc>Entries: (\w+ \d+) ([\d,]+)", trend)
-        assert found and found.group(1) == dateformat.format(first_whole, "M y")
+        with translation.override("en"):  # the month's name as the bulletin wrote it, whatever ran before
+            expected = dateformat.format(first_whole, "M y")
+        assert found and found.group(1) == expected
         assert int(found.group(2).replace(",", "")) > 0
         before = (first_whole - timedelta(days=1)).replace(day=1)
         assert dateformat.format(before, "M y") not in trend

@@ -387,34 +387,28 @@ def _kpi(
     fmt = _pct if rate else _n
     if difference:
         # A percentage change of a balance that can change sign means nothing: the difference instead.
-        return {
-            "code": code,
-            "label": str(MEASURES[code].label),
-            "value": fmt(value),
-            "before": fmt(before),
-            "year": fmt(a_year),
-            "change": _difference(value, before),
-            "year_change": _difference(value, a_year),
-            "raw": value,
-            "raw_before": before,
-        }
-    return {
-        "code": code,
-        "label": str(MEASURES[code].label),
-        "value": fmt(value),
-        "before": fmt(before),
-        "year": fmt(a_year),
-        "change": _fmt_change(_change(value, before))
-        if not rate
-        else (
+        change, year_change = _difference(value, before), _difference(value, a_year)
+    elif rate:
+        # A change of a rate is told in percentage points.
+        change = (
             "—"
             if value is None or before is None
             else ("+" if value >= before else "")
             + number_format((value - before) * 100, decimal_pos=1)
             + " "
             + _("points")
-        ),
-        "year_change": _fmt_change(_change(value, a_year)) if not rate else "—",
+        )
+        year_change = "—"
+    else:
+        change, year_change = _fmt_change(_change(value, before)), _fmt_change(_change(value, a_year))
+    return {
+        "code": code,
+        "label": str(MEASURES[code].label),
+        "value": fmt(value),
+        "before": fmt(before),
+        "year": fmt(a_year),
+        "change": change,
+        "year_change": year_change,
         "raw": value,
         "raw_before": before,
     }

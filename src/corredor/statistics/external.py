@@ -129,9 +129,21 @@ class Parsed:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+    _lines: dict[tuple[str, str, int], int] = field(default_factory=dict, repr=False)
 
     def skip(self, why: str) -> None:
         self.skipped[why] = self.skipped.get(why, 0) + 1
+
+    def keep(self, row: dict[str, Any], *, line: int, column: int | None, problems: _Problems) -> None:
+        """Keep a figure, or report it when its origin, destination and year were already given."""
+        key = (row["origin"], row["destination"], row["year"])
+        if key in self._lines:
+            problems.add(
+                line, column, f"{key[0] or '?'}->{key[1]} {key[2]} given twice (also line {self._lines[key]})"
+            )
+            return
+        self._lines[key] = line
+        self.rows.append(row)
 
 
 class _Problems:
@@ -271,7 +283,6 @@ def _undesa_wide(records: list[tuple[int, list[str]]]) -> Parsed:
             problems.add(header_line, position, f"unknown country of origin {name!r}", name)
         origins.append(code)
     parsed = Parsed()
-    seen: dict[tuple[str, str, int], int] = {}
     for line, cells in records[1:]:
         if not any(c.strip() for c in cells):
             continue
@@ -301,14 +312,12 @@ def _undesa_wide(records: list[tuple[int, list[str]]]) -> Parsed:
             if value is None:
                 parsed.skip("not available")
                 continue
-            key = (origin, destination, year)
-            if key in seen:
-                problems.add(
-                    line, position, f"{origin}->{destination} {year} given twice (also line {seen[key]})"
-                )
-                continue
-            seen[key] = line
-            parsed.rows.append({"origin": origin, "destination": destination, "year": year, "value": value})
+            parsed.keep(
+                {"origin": origin, "destination": destination, "year": year, "value": value},
+                line=line,
+                column=position,
+                problems=problems,
+            )
     problems.raise_if_any()
     return parsed
 
@@ -317,7 +326,6 @@ def _undesa_long(records: list[tuple[int, list[str]]], columns: dict[str, int]) 
     problems = _Problems()
     header = records[0][1]
     parsed = Parsed()
-    seen: dict[tuple[str, str, int], int] = {}
     for line, cells in records[1:]:
         if not any(c.strip() for c in cells):
             continue
@@ -361,12 +369,7 @@ def _undesa_long(records: list[tuple[int, list[str]]], columns: dict[str, int]) 
             parsed.skip("not available")
             continue
         row["value"] = value
-        key = (row["origin"], row["destination"], row["year"])
-        if key in seen:
-            problems.add(line, None, f"{key[0]}->{key[1]} {key[2]} given twice (also line {seen[key]})")
-            continue
-        seen[key] = line
-        parsed.rows.append(row)
+        parsed.keep(row, line=line, column=None, problems=problems)
     problems.raise_if_any()
     return parsed
 
@@ -404,7 +407,6 @@ def read_unhcr_bilateral(data: bytes) -> Parsed:
         )
     problems = _Problems()
     parsed = Parsed()
-    seen: dict[tuple[str, str, int], int] = {}
     for line, cells in records[1:]:
         if not any(c.strip() for c in cells):
             continue
@@ -443,14 +445,7 @@ def read_unhcr_bilateral(data: bytes) -> Parsed:
             row[key] = value or 0
         if not ok:
             continue
-        key3 = (row["origin"], row["destination"], row["year"])
-        if key3 in seen:
-            problems.add(
-                line, None, f"{key3[0] or '?'}->{key3[1]} {key3[2]} given twice (also line {seen[key3]})"
-            )
-            continue
-        seen[key3] = line
-        parsed.rows.append(row)
+        parsed.keep(row, line=line, column=None, problems=problems)
     problems.raise_if_any()
     return parsed
 
