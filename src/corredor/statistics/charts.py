@@ -178,21 +178,52 @@ def bar_chart(
             f'<text x="{label_width - 6}" y="{y + bar_height * 0.65:.1f}" text-anchor="end" fill="{INK}">'
             f"{text}</text>"
         )
-        if v is None:
-            row += f'<text x="{label_width + 4}" y="{y + bar_height * 0.65:.1f}" fill="{MUTED}">—</text>'
-        else:
-            w = max(1.0, plot_w * max(v, 0) / high)
-            row += (
-                f'<rect x="{label_width}" y="{y + 3}" width="{w:.1f}" height="{bar_height - 6}" '
-                f'fill="{colour}">'
-                f"<title>{escape(label)}: {escape(fmt(v))}</title></rect>"
-                f'<text x="{label_width + w + 5:.1f}" y="{y + bar_height * 0.65:.1f}" fill="{INK}">'
-                f"{escape(fmt(v))}</text>"
-            )
-        link = links[i] if links else None
-        out.append(f'<a href="{escape(link)}">{row}</a>' if link else row)
+        row += _hbar(
+            v,
+            x=label_width,
+            y=y + 3,
+            height=bar_height - 6,
+            text_y=y + bar_height * 0.65,
+            length=plot_w * max(v or 0, 0) / high,
+            colour=colour,
+            tip=label,
+            fmt=fmt,
+        )
+        out.append(_linked(row, links, i))
     out.append("</svg>")
     return "".join(out)
+
+
+def _hbar(
+    value: Number | None,
+    *,
+    x: float,
+    y: float,
+    height: float,
+    text_y: float,
+    length: float,
+    colour: str,
+    tip: str,
+    fmt: Callable[[Number], str],
+    small: bool = False,
+) -> str:
+    """One horizontal bar from `x` with its value written after it and as its tooltip; a withheld value
+    (None) is a dash, never a bar."""
+    if value is None:
+        return f'<text x="{x + 4}" y="{text_y:.1f}" fill="{MUTED}">—</text>'
+    w = max(1.0, length)
+    size = ' font-size="10"' if small else ""
+    return (
+        f'<rect x="{x}" y="{y}" width="{w:.1f}" height="{height}" fill="{colour}">'
+        f"<title>{escape(tip)}: {escape(fmt(value))}</title></rect>"
+        f'<text x="{x + w + 5:.1f}" y="{text_y:.1f}"{size} fill="{INK}">{escape(fmt(value))}</text>'
+    )
+
+
+def _linked(row: str, links: Sequence[str | None] | None, i: int) -> str:
+    """A chart's row wrapped in its drill-down link, when it has one."""
+    link = links[i] if links else None
+    return f'<a href="{escape(link)}">{row}</a>' if link else row
 
 
 def paired_bars(
@@ -226,18 +257,19 @@ def paired_bars(
         )
         for j, v in enumerate((a, b)):
             yy = y + j * bar
-            if v is None:
-                row += f'<text x="{label_width + 4}" y="{yy + bar - 1}" fill="{MUTED}">—</text>'
-                continue
-            w = max(1.0, plot_w * max(v, 0) / high)
-            row += (
-                f'<rect x="{label_width}" y="{yy}" width="{w:.1f}" height="{bar - 1}" fill="{PALETTE[j]}">'
-                f"<title>{escape(label)} {escape(names[j])}: {escape(fmt(v))}</title></rect>"
-                f'<text x="{label_width + w + 4:.1f}" y="{yy + bar - 2}" font-size="10" fill="{INK}">'
-                f"{escape(fmt(v))}</text>"
+            row += _hbar(
+                v,
+                x=label_width,
+                y=yy,
+                height=bar - 1,
+                text_y=yy + bar - 2,
+                length=plot_w * max(v or 0, 0) / high,
+                colour=PALETTE[j],
+                tip=f"{label} {names[j]}",
+                fmt=fmt,
+                small=True,
             )
-        link = links[i] if links else None
-        out.append(f'<a href="{escape(link)}">{row}</a>' if link else row)
+        out.append(_linked(row, links, i))
     out.append("</svg>")
     return "".join(out)
 
@@ -294,8 +326,7 @@ def column_chart(
             f'height="{max(y1 - y0, 1):.1f}" '
             f'fill="{colour}"><title>{escape(label)}: {escape(fmt(v))}</title></rect>'
         )
-        link = links[i] if links else None
-        out.append(f'<a href="{escape(link)}">{bar}</a>' if link else bar)
+        out.append(_linked(bar, links, i))
     out.append("</svg>")
     return "".join(out)
 
