@@ -41,6 +41,9 @@ class CrossingContext:
     traveller: "Traveller | None" = None
     direction: str | None = None
     decision: str | None = None
+    # What a hook found in `before_record` and wants again in `after_record` for the same crossing (e.g. the
+    # screening result, not to screen twice), under the hook's name.
+    found: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class DeskHook:

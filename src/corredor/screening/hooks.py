@@ -14,7 +14,6 @@ with the crossing.
 from __future__ import annotations
 
 import datetime
-import threading
 from typing import TYPE_CHECKING, Any
 
 from django.utils import formats, timezone
@@ -31,8 +30,6 @@ from corredor.screening.wording import match_kind_text, reasons_as_text
 if TYPE_CHECKING:
     from corredor.border.models import Crossing
     from corredor.border.services import DocumentInput
-
-_local = threading.local()
 
 
 def traveller_of(document: DocumentInput) -> Traveller:
@@ -246,15 +243,12 @@ class ScreeningHook(DeskHook):
                         ],
                     },
                 )
-        _local.pending = (context, screening)
+        context.found[self.name] = screening
         return screening.outcome
 
     def after_record(self, crossing: Crossing, context: CrossingContext) -> None:
-        pending = getattr(_local, "pending", None)
-        _local.pending = None
-        if pending is not None and pending[0] is context:
-            screening = pending[1]
-        else:
+        screening = context.found.get(self.name)
+        if screening is None:  # a caller that did not go through before_record
             screening = selectors.screening_run(traveller=traveller_of(context.document))
         services.hits_store(
             screening=screening,
