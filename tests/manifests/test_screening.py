@@ -3,7 +3,6 @@
 airline is told. The last tests run only with the screening app installed."""
 
 import unittest
-from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
@@ -16,13 +15,15 @@ from tests.manifests import edifact, flight_list, passenger, without_screening
 from tests.personas import PersonaTestCase
 
 
-@dataclass
-class FakeHit:
-    pk: str
-    status: str = "open"
+def spying(calls: list[dict[str, Any]]) -> Any:
+    """The real batch screening, recording what it was asked."""
+    real = screening_adapter._screen_subjects()
 
-    def __str__(self) -> str:
-        return f"Stolen passport alert {self.pk}"
+    def screen_subjects(**kwargs: Any) -> dict[str, list[Any]]:
+        calls.append(kwargs)
+        return real(**kwargs)  # type: ignore[misc]
+
+    return mock.patch.object(screening_adapter, "_screen_subjects", return_value=screen_subjects)
 
 
 def receive(**kwargs: Any) -> ManifestList:
@@ -56,71 +57,14 @@ class AdapterTests(PersonaTestCase):
             "Screening failed: index unavailable"
         }
 
-    def test_subjects_are_sent_as_travellers_and_hits_kept(self) -> None:
-        calls: list[dict[str, Any]] = []
-
-        def screen_subjects(**kwargs: Any) -> dict[str, list[Any]]:
-            calls.append(kwargs)
-            return {
-                ref: [FakeHit("h-1")] if traveller.document_number == "X7000001" else []
-                for ref, traveller in kwargs["subjects"]
-            }
-
-        wanted = passenger("WANTED", "PERSON", number="X7000001", nationality="D")
-        with mock.patch.object(screening_adapter, "_screen_subjects", return_value=screen_subjects):
-            manifest_list = receive(passengers=2, extra=[wanted])
-        (call,) = calls
-        assert (call["source"], call["post_code"], call["crossing"]) == ("manifest", "SJO", None)
-        ref, traveller = call["subjects"][-1]
-        person = ManifestPerson.objects.get(surname="WANTED")
-        assert ref == str(person.screening_ref)
-        assert (traveller.name.surname, traveller.name.given_names, str(traveller.birth_date)) == (
-            "WANTED",
-            "PERSON",
-            "1985-05-17",
-        )
-        assert (traveller.document_number, traveller.issuing_state, traveller.nationality) == (
-            "X7000001",
-            "D",
-            "D",
-        )
-        assert person.screening_status == "hit"
-        assert person.hits == [{"id": "h-1", "status": "open", "summary": "Stolen passport alert h-1"}]
-        decisions = dict((p.surname, d) for p, d in selectors.boarding_decisions(manifest_list=manifest_list))
-        assert decisions["WANTED"] == BoardingDecision.CONTACT_AUTHORITY
-        self.client.force_login(self.sofia)
-        html = self.client.get(f"/flights/{manifest_list.flight_id}/").content.decode()
-        assert "Stolen passport alert h-1" in html
-        # An officer of the post may open the flight, but not what the lists hold.
-        self.client.force_login(self.alice)
-        html = self.client.get(f"/flights/{manifest_list.flight_id}/").content.decode()
-        assert "Stolen passport alert h-1" not in html and "shown to supervisors" in html
-        # At the desk, the officer is told there is a hit to adjudicate.
-        from tests.factories import DocumentInputFactory, mrz_for
-
-        doc = DocumentInputFactory(
-            nationality="D",
-            number="X7000001",
-            surname="WANTED",
-            given_names="PERSON",
-            birth_date=wanted.birth_date,
-        )
-        self.client.force_login(self.alice)
-        scan = self.client.post("/desk/scan/", {"mrz": mrz_for(doc)}).content.decode()
-        assert "Pre-arrival screening: 1 hit to adjudicate." in scan
-
     def test_a_later_version_screens_only_who_is_new_or_changed(self) -> None:
-        refs: list[list[str]] = []
-
-        def screen_subjects(**kwargs: Any) -> dict[str, list[Any]]:
-            refs.append([traveller.name.surname for _ref, traveller in kwargs["subjects"]])
-            return {ref: [] for ref, _traveller in kwargs["subjects"]}
-
+        calls: list[dict[str, Any]] = []
         message = flight_list(passengers=0, extra=[passenger("ONE", "A", number="X8000001")])
-        with mock.patch.object(screening_adapter, "_screen_subjects", return_value=screen_subjects):
+        with spying(calls):
             services.manifest_receive(data=edifact(message), source=Source.FOLDER)
             message.persons.append(passenger("TWO", "B", number="X8000002"))
             services.manifest_receive(data=edifact(message, interchange_reference="2"), source=Source.FOLDER)
+        refs = [[traveller.name.surname for _ref, traveller in call["subjects"]] for call in calls]
         assert refs == [["ONE"], ["TWO"]]
         assert set(
             ManifestPerson.objects.filter(manifest_list__is_current=True).values_list(
@@ -169,3 +113,52 @@ class WithTheScreeningAppTests(PersonaTestCase):
         )
         decisions = dict((p.surname, d) for p, d in selectors.boarding_decisions(manifest_list=manifest_list))
         assert decisions["HOLDER"] == BoardingDecision.BOARD
+
+    def test_subjects_are_sent_as_travellers_and_hits_kept(self) -> None:
+        from corredor.screening.models import Hit
+
+        calls: list[dict[str, Any]] = []
+        wanted = passenger("WANTED", "PERSON", number="X9000001", nationality="USA")
+        with spying(calls):
+            manifest_list = receive(passengers=2, extra=[wanted])
+        (call,) = calls
+        assert (call["source"], call["post_code"], call["crossing"]) == ("manifest", "SJO", None)
+        ref, traveller = call["subjects"][-1]
+        person = ManifestPerson.objects.get(surname="WANTED")
+        assert ref == str(person.screening_ref)
+        assert (traveller.name.surname, traveller.name.given_names, str(traveller.birth_date)) == (
+            "WANTED",
+            "PERSON",
+            "1985-05-17",
+        )
+        assert (traveller.document_number, traveller.issuing_state, traveller.nationality) == (
+            "X9000001",
+            "USA",
+            "USA",
+        )
+        assert person.screening_status == "hit"
+        (kept,) = person.hits
+        hit = Hit.objects.get(pk=kept["id"])
+        assert kept == {"id": str(hit.pk), "status": "open", "summary": str(hit)}
+        decisions = dict((p.surname, d) for p, d in selectors.boarding_decisions(manifest_list=manifest_list))
+        assert decisions["WANTED"] == BoardingDecision.CONTACT_AUTHORITY
+        page = f"/flights/{manifest_list.flight_id}/"
+        self.client.force_login(self.sofia)
+        assert hit.description in self.client.get(page).content.decode()
+        # An officer of the post may open the flight, but not what the lists hold.
+        self.client.force_login(self.alice)
+        html = self.client.get(page).content.decode()
+        assert hit.description not in html and "shown to supervisors" in html
+        # At the desk, the officer is told there is a hit to adjudicate.
+        from tests.factories import DocumentInputFactory, mrz_for
+
+        doc = DocumentInputFactory(
+            issuing_state="USA",
+            nationality="USA",
+            number="X9000001",
+            surname="WANTED",
+            given_names="PERSON",
+            birth_date=wanted.birth_date,
+        )
+        scan = self.client.post("/desk/scan/", {"mrz": mrz_for(doc)}).content.decode()
+        assert "Pre-arrival screening: 1 hit to adjudicate." in scan
