@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from corredor.icao import country_to_alpha3
 from corredor.statistics import charts, exports, geo, selectors
+from corredor.statistics.charts import number_text, percent_text
 from corredor.statistics.countrynames import country_label
 from corredor.statistics.engine import (
     AGE_BANDS,
@@ -41,16 +42,6 @@ class BulletinFiles:
     pdf: Path | None
     seconds: float
     pdf_seconds: float
-
-
-def _n(value: Any) -> str:
-    if value is None:
-        return "—"
-    return number_format(int(value), decimal_pos=0, force_grouping=True)
-
-
-def _pct(value: Any, digits: int = 1) -> str:
-    return "—" if value is None else number_format(value * 100, decimal_pos=digits) + " %"
 
 
 def _change(now: Any, before: Any) -> float | None:
@@ -158,8 +149,8 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
     nationality_rows = [
         {
             "name": country_label(c, lang),
-            "value": _n(v),
-            "before": _n(previous_by_nationality.get(c)) if nationality_prev else "—",
+            "value": number_text(v),
+            "before": number_text(previous_by_nationality.get(c)) if nationality_prev else "—",
             "change": _fmt_change(_change(v, previous_by_nationality.get(c))),
         }
         for c, v in top
@@ -174,8 +165,8 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
         {
             "code": c,
             "name": names.get(c, c),
-            "entries": _n(post_entries.get(c)),
-            "exits": _n(post_exits.get(c)),
+            "entries": number_text(post_entries.get(c)),
+            "exits": number_text(post_exits.get(c)),
         }
         for c in post_codes
     ]
@@ -213,16 +204,21 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
             title=_("Entries and exits, month by month"),
             width=700,
             height=160,
-            fmt=_n,
+            fmt=number_text,
         ),
         "net": charts.column_chart(
-            labels, series(trend["net_flow"]), title=_("Net migration"), width=700, height=140, fmt=_n
+            labels,
+            series(trend["net_flow"]),
+            title=_("Net migration"),
+            width=700,
+            height=140,
+            fmt=number_text,
         ),
         "nationalities": charts.bar_chart(
             [(country_label(c, lang), v) for c, v in top[:10]],
             title=_("Top nationalities"),
             width=340,
-            fmt=_n,
+            fmt=number_text,
             label_width=120,
         ),
         "pyramid": charts.pyramid(
@@ -232,20 +228,20 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
             title=_("Entries by sex and age"),
             names=(_("Women"), _("Men")),
             width=340,
-            fmt=_n,
+            fmt=number_text,
         ),
         "posts": charts.paired_bars(
             [(c, post_entries.get(c), post_exits.get(c)) for c in post_codes[:8]],
             (_("Entries"), _("Exits")),
             title=_("Border posts"),
             width=340,
-            fmt=_n,
+            fmt=number_text,
         ),
         "regions": charts.bar_chart(
             [(exports.label("region", c), v) for c, v in regions.series() if v is not None],
             title=_("Region of nationality"),
             width=340,
-            fmt=_n,
+            fmt=number_text,
             colour=charts.PALETTE[2],
             label_width=120,
         ),
@@ -258,7 +254,7 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
             title=_("Foreigners in the country and overstays"),
             width=340,
             height=220,
-            fmt=_n,
+            fmt=number_text,
         ),
         "rate": charts.line_chart(
             labels,
@@ -266,7 +262,7 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
             title=_("Overstay rate"),
             width=340,
             height=220,
-            fmt=_pct,
+            fmt=percent_text,
             percent=True,
             colours=(charts.PALETTE[1],),
         ),
@@ -276,7 +272,7 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
             box=selectors.CORRIDOR_BOX,
             title=_("Dead and missing on the corridor"),
             width=700,
-            fmt=_n,
+            fmt=number_text,
             labels=geo.corridor_labels(lang),
             incidents=sum(n for *_rest, n in grid),
         ),
@@ -286,13 +282,13 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
             title=_("Dead and missing per year"),
             width=300,
             height=190,
-            fmt=_n,
+            fmt=number_text,
         ),
         "stock_origin": charts.bar_chart(
             [(country_label(c, lang), v) for c, v in context_data.stock_by_origin[:8]],
             title=_("Migrant stock by country of birth"),
             width=340,
-            fmt=_n,
+            fmt=number_text,
             label_width=120,
         )
         if context_data.stock_by_origin
@@ -313,13 +309,13 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
         "trend_note": drawn.note,
         "post_rows": post_rows,
         "sex_age_rows": [
-            {"band": band, "women": _n(w), "men": _n(m)}
+            {"band": band, "women": number_text(w), "men": number_text(m)}
             for band, w, m in zip(AGE_BANDS, women, men, strict=True)
         ],
         "ctx": context_data,
-        "stock_total": _n(context_data.stock_total),
+        "stock_total": number_text(context_data.stock_total),
         "last_incident_year": last_incident_year,
-        "last_incident_value": _n(dict(context_data.incident_trend).get(last_incident_year)),
+        "last_incident_value": number_text(dict(context_data.incident_trend).get(last_incident_year)),
         "k": k,
         "last_day": engine.last_day,
         "generated": date.today(),
@@ -378,13 +374,13 @@ def _fmt_change(change: float | None) -> str:
 def _difference(value: Any, before: Any) -> str:
     if value is None or before is None:
         return "—"
-    return ("+" if value - before > 0 else "") + _n(value - before)
+    return ("+" if value - before > 0 else "") + number_text(value - before)
 
 
 def _kpi(
     code: str, value: Any, before: Any, a_year: Any, *, rate: bool = False, difference: bool = False
 ) -> dict[str, Any]:
-    fmt = _pct if rate else _n
+    fmt = percent_text if rate else number_text
     if difference:
         # A percentage change of a balance that can change sign means nothing: the difference instead.
         change, year_change = _difference(value, before), _difference(value, a_year)
@@ -421,8 +417,8 @@ def _commentary(**data: Any) -> list[str]:
     entries, exits = now["entries"].total(), now["exits"].total()
     if entries is not None:
         sentence = _("%(entries)s people entered the country and %(exits)s left it.") % {
-            "entries": _n(entries),
-            "exits": _n(exits),
+            "entries": number_text(entries),
+            "exits": number_text(exits),
         }
         if prev is not None and prev["entries"].total():
             change = _change(entries, prev["entries"].total())
@@ -444,9 +440,13 @@ def _commentary(**data: Any) -> list[str]:
     net = now["net_flow"].total()
     if net is not None:
         if net > 0:
-            lines.append(_("Net migration was positive: %(n)s more entries than exits.") % {"n": _n(net)})
+            lines.append(
+                _("Net migration was positive: %(n)s more entries than exits.") % {"n": number_text(net)}
+            )
         elif net < 0:
-            lines.append(_("Net migration was negative: %(n)s more exits than entries.") % {"n": _n(-net)})
+            lines.append(
+                _("Net migration was negative: %(n)s more exits than entries.") % {"n": number_text(-net)}
+            )
     movers = []
     nationality_now, nationality_prev = data["nationality_now"], data["nationality_prev"]
     if nationality_prev is not None:
@@ -463,7 +463,8 @@ def _commentary(**data: Any) -> list[str]:
                 _("The largest increases in entries were of nationals of %(list)s.")
                 % {
                     "list": _(" and ").join(
-                        f"{country_label(c, lang)} ({_n(b)} → {_n(v)})" for _d, c, v, b in rises
+                        f"{country_label(c, lang)} ({number_text(b)} → {number_text(v)})"
+                        for _d, c, v, b in rises
                     )
                 }
             )
@@ -471,7 +472,7 @@ def _commentary(**data: Any) -> list[str]:
             _d, c, v, b = falls[0]
             lines.append(
                 _("The largest fall was of nationals of %(c)s (%(b)s → %(v)s).")
-                % {"c": country_label(c, lang), "b": _n(b), "v": _n(v)}
+                % {"c": country_label(c, lang), "b": number_text(b), "v": number_text(v)}
             )
     posts = data["posts"]["entries"]
     busiest = selectors.top_categories(posts, 1)
@@ -480,32 +481,34 @@ def _commentary(**data: Any) -> list[str]:
         code, value = busiest[0]
         lines.append(
             _("%(post)s received %(share)s of all entries.")
-            % {"post": data["names"].get(code, code), "share": _pct(value / total, 0)}
+            % {"post": data["names"].get(code, code), "share": percent_text(value / total, 0)}
         )
     sex_age = data["sex_age"]
     women, everyone = sex_age.value_at("F", TOTAL), sex_age.total()
     children = [sex_age.value_at(TOTAL, band) for band in CHILD_BANDS]
     if women is not None and everyone:
-        sentence = _("Women made %(w)s of entries") % {"w": _pct(women / everyone, 0)}
+        sentence = _("Women made %(w)s of entries") % {"w": percent_text(women / everyone, 0)}
         if all(c is not None for c in children):
-            sentence += _(", children under 18 %(c)s") % {"c": _pct(sum(children) / everyone, 0)}
+            sentence += _(", children under 18 %(c)s") % {"c": percent_text(sum(children) / everyone, 0)}
         lines.append(sentence + ".")
     refusals, referrals = now["refusals"].total(), now["referrals"].total()
     small = _("fewer than %(k)s") % {"k": selectors.min_cell()}
     lines.append(
         _("%(r)s entries were refused and %(p)s people were referred for protection at the border.")
         % {
-            "r": small if refusals is None else _n(refusals),
-            "p": small if referrals is None else _n(referrals),
+            "r": small if refusals is None else number_text(refusals),
+            "p": small if referrals is None else number_text(referrals),
         }
     )
     overstays = data["stock_now"]["overstays"].total()
     if overstays is not None:
         sentence = _("At the end of the month %(n)s foreign nationals were past their authorised stay") % {
-            "n": _n(overstays)
+            "n": number_text(overstays)
         }
         if data["stock_prev"] is not None and data["stock_prev"]["overstays"].total() is not None:
-            sentence += _(" (%(b)s a month before)") % {"b": _n(data["stock_prev"]["overstays"].total())}
+            sentence += _(" (%(b)s a month before)") % {
+                "b": number_text(data["stock_prev"]["overstays"].total())
+            }
         lines.append(sentence + ".")
     return lines
 

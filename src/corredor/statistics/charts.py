@@ -27,14 +27,18 @@ FONT = 'font-family="DejaVu Sans, system-ui, sans-serif"'
 Number = float | int
 
 
-def _fmt(value: Number) -> str:
+def number_text(value: Number | None) -> str:
+    """A figure as the reader's locale writes it (one decimal when it has any); a withheld one is "—"."""
+    if value is None:
+        return "—"
     if isinstance(value, float) and not value.is_integer():
         return number_format(value, decimal_pos=1, force_grouping=True)
     return number_format(int(value), decimal_pos=0, force_grouping=True)
 
 
-def _percent(value: float, digits: int) -> str:
-    return number_format(value * 100, decimal_pos=digits) + " %"
+def percent_text(value: float | None, digits: int = 1) -> str:
+    """A share (0.043) as a percentage in the reader's locale ("4,3 %"); a withheld one is "—"."""
+    return "—" if value is None else number_format(value * 100, decimal_pos=digits) + " %"
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -88,7 +92,7 @@ def line_chart(
     title: str,
     width: int = 640,
     height: int = 260,
-    fmt: Callable[[Number], str] = _fmt,
+    fmt: Callable[[Number], str] = number_text,
     percent: bool = False,
     colours: Sequence[str] = PALETTE,
 ) -> str:
@@ -116,7 +120,7 @@ def line_chart(
 
     for t in ticks:
         y = y_of(t)
-        label = _percent(t, 0) if percent else fmt(t)
+        label = percent_text(t, 0) if percent else fmt(t)
         out.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">{escape(label)}</text>'
@@ -142,7 +146,7 @@ def line_chart(
             out.append(f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
         for i, v in enumerate(vs):
             if v is not None:
-                shown = _percent(v, 1) if percent else fmt(v)
+                shown = percent_text(v, 1) if percent else fmt(v)
                 out.append(
                     f'<circle cx="{x_of(i):.1f}" cy="{y_of(v):.1f}" r="3" fill="{colour}">'
                     f"<title>{escape(name)} {escape(x_labels[i])}: {escape(shown)}</title></circle>"
@@ -158,7 +162,7 @@ def bar_chart(
     title: str,
     width: int = 420,
     bar_height: int = 22,
-    fmt: Callable[[Number], str] = _fmt,
+    fmt: Callable[[Number], str] = number_text,
     colour: str = PALETTE[0],
     links: Sequence[str | None] | None = None,
     label_width: int = 150,
@@ -232,7 +236,7 @@ def paired_bars(
     *,
     title: str,
     width: int = 420,
-    fmt: Callable[[Number], str] = _fmt,
+    fmt: Callable[[Number], str] = number_text,
     links: Sequence[str | None] | None = None,
 ) -> str:
     """Two bars per category (entries and exits by post)."""
@@ -281,7 +285,7 @@ def column_chart(
     title: str,
     width: int = 640,
     height: int = 240,
-    fmt: Callable[[Number], str] = _fmt,
+    fmt: Callable[[Number], str] = number_text,
     links: Sequence[str | None] | None = None,
 ) -> str:
     """Columns above and below zero (net flow by month): positive in blue, negative in orange."""
@@ -339,7 +343,7 @@ def pyramid(
     title: str,
     names: tuple[str, str] | None = None,
     width: int = 420,
-    fmt: Callable[[Number], str] = _fmt,
+    fmt: Callable[[Number], str] = number_text,
 ) -> str:
     """An age pyramid: women to the left, men to the right, youngest at the bottom."""
     if names is None:
@@ -397,7 +401,7 @@ def map_chart(
     box: tuple[float, float, float, float],
     title: str,
     width: int = 640,
-    fmt: Callable[[Number], str] = _fmt,
+    fmt: Callable[[Number], str] = number_text,
     labels: Sequence[tuple[float, float, str]] = (),
     incidents: int | None = None,
 ) -> str:
@@ -447,7 +451,7 @@ def map_chart(
     return "".join(out)
 
 
-def incidents_text(incidents: int, people: Number, fmt: Callable[[Number], str] = _fmt) -> str:
+def incidents_text(incidents: int, people: Number, fmt: Callable[[Number], str] = number_text) -> str:
     """ "3 incidents, 12 people dead or missing", in the active language."""
     return (
         ngettext("%(n)s incident", "%(n)s incidents", incidents) % {"n": fmt(incidents)}

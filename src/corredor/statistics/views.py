@@ -45,18 +45,6 @@ from corredor.statistics.regions import REGION_LABELS
 FILTER_DIMS = ("post", "nationality", "region", "sex", "age_band", "stay_category", "post_kind")
 
 
-def _number(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return number_format(value, decimal_pos=1, force_grouping=True)
-    return number_format(int(value), decimal_pos=0, force_grouping=True)
-
-
-def _percent(value: Any) -> str:
-    return "—" if value is None else number_format(value * 100, decimal_pos=1) + " %"
-
-
 def axis_label(start: date, period: str) -> str:
     """A short period label for a chart axis: "Mar 2026", "2026-03-14", "2026-Q1", "2026"."""
     if period == "month":
@@ -108,7 +96,7 @@ def _table(
     records cover only in part (`partial`) are marked *. Nationalities are shown by name, so they are
     not listed in the order of their codes: a table of nationalities alone lists the largest first
     (withheld ones last), a table that crosses them with other dimensions lists them by name."""
-    fmt = _percent if percent else _number
+    fmt = charts.percent_text if percent else charts.number_text
     header = [str(d.label) for d in result.dims] + [str(result.measure.label)]
     rank: list[dict[Any, int]] = []
     for axis, dim in enumerate(result.dims):
@@ -211,7 +199,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 x_labels,
                 [(_("Entries"), values(flows["entries"])), (_("Exits"), values(flows["exits"]))],
                 title=_("Entries and exits"),
-                fmt=_number,
+                fmt=charts.number_text,
                 width=1100,
             ),
             "tables": [table(flows["entries"]), table(flows["exits"])],
@@ -228,7 +216,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 x_labels,
                 values(flows["net_flow"]),
                 title=_("Net migration"),
-                fmt=_number,
+                fmt=charts.number_text,
                 links=period_links,
                 width=1100,
             ),
@@ -246,7 +234,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "svg": charts.bar_chart(
                 [(_label("nationality", c), v) for c, v in top],
                 title=_("Top nationalities (entries)"),
-                fmt=_number,
+                fmt=charts.number_text,
                 links=[_query_string(base, nationality=c) for c, _v in top],
             ),
             "tables": [_table(board.nationalities)],
@@ -262,7 +250,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "svg": charts.bar_chart(
                 [(_label("region", c), v) for c, v in region_items],
                 title=_("Entries by region of nationality"),
-                fmt=_number,
+                fmt=charts.number_text,
                 colour=charts.PALETTE[2],
                 links=[_query_string(base, region=c) for c, _v in region_items],
             ),
@@ -286,7 +274,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 [(c, entries_by_post.get(c), exits_by_post.get(c)) for c in post_codes],
                 (_("Entries"), _("Exits")),
                 title=_("Entries and exits by border post"),
-                fmt=_number,
+                fmt=charts.number_text,
                 links=[_query_string(base, post=c) for c in post_codes],
             ),
             "tables": [_table(board.posts["entries"]), _table(board.posts["exits"])],
@@ -307,7 +295,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 men,
                 title=_("Entries by sex and age"),
                 names=(_("Women"), _("Men")),
-                fmt=_number,
+                fmt=charts.number_text,
             ),
             "tables": [_table(sex_age)],
             "download": _download("entries", ["sex", "age_band"], state),
@@ -324,7 +312,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     (_("Overstaying"), values(board.overstays)),
                 ],
                 title=_("Foreigners in the country and overstays (at the end of each period)"),
-                fmt=_number,
+                fmt=charts.number_text,
             ),
             "tables": [table(board.in_country), table(board.overstays)],
             "download": _download("overstays", [period, "nationality"], state),
@@ -339,7 +327,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 x_labels,
                 [(_("Overstay rate"), values(board.overstay_rate))],
                 title=_("Overstay rate: stays ending in the period not followed by an exit"),
-                fmt=_percent,
+                fmt=charts.percent_text,
                 percent=True,
                 colours=(charts.PALETTE[1],),
             ),
@@ -358,8 +346,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     kpis = [
         {
             "label": k.label,
-            "value": _percent(k.value) if k.unit == "ratio" else _number(k.value),
-            "previous": _percent(k.previous) if k.unit == "ratio" else _number(k.previous),
+            "value": charts.percent_text(k.value) if k.unit == "ratio" else charts.number_text(k.value),
+            "previous": charts.percent_text(k.previous)
+            if k.unit == "ratio"
+            else charts.number_text(k.previous),
             "change": None if k.change is None else number_format(k.change * 100, decimal_pos=1),
             "up": (k.change or 0) > 0,
         }
@@ -524,14 +514,15 @@ def context_page(request: HttpRequest) -> HttpResponse:
     ]
     grid = selectors.incident_grid(context.incidents)
     incidents = [
-        (lon, lat, people, charts.incidents_text(n, people, _number)) for lon, lat, people, n in grid
+        (lon, lat, people, charts.incidents_text(n, people, charts.number_text))
+        for lon, lat, people, n in grid
     ]
     map_svg = charts.map_chart(
         geo.americas(),
         incidents,
         box=selectors.CORRIDOR_BOX,
         title=_("Migrants dead or missing on the corridor"),
-        fmt=_number,
+        fmt=charts.number_text,
         labels=geo.corridor_labels(lang),
         incidents=sum(n for *_rest, n in grid),
     )
@@ -545,13 +536,15 @@ def context_page(request: HttpRequest) -> HttpResponse:
         "choices": sorted(
             {own, "MEX", "USA", "CRI", "PAN", "GTM", "HND", "SLV", "NIC", "CAN", "DOM", "HTI", "BLZ"}
         ),
-        "stock_svg": charts.bar_chart(stock_items, title=_("Migrant stock by country of birth"), fmt=_number)
+        "stock_svg": charts.bar_chart(
+            stock_items, title=_("Migrant stock by country of birth"), fmt=charts.number_text
+        )
         if stock_items
         else "",
         "own_svg": charts.bar_chart(
             own_items,
             title=_("Foreigners in the country by nationality (records)"),
-            fmt=_number,
+            fmt=charts.number_text,
             colour=charts.PALETTE[2],
         )
         if own_items
@@ -560,14 +553,14 @@ def context_page(request: HttpRequest) -> HttpResponse:
             [str(y) for y, _v in context.stock_trend],
             [(_("Migrant stock"), [v for _y, v in context.stock_trend])],
             title=_("Migrant stock over time"),
-            fmt=_number,
+            fmt=charts.number_text,
         )
         if context.stock_trend
         else "",
         "refugee_svg": charts.bar_chart(
             refugee_items,
             title=_("Refugees and asylum seekers by origin"),
-            fmt=_number,
+            fmt=charts.number_text,
             colour=charts.PALETTE[4],
         )
         if refugee_items
@@ -576,32 +569,37 @@ def context_page(request: HttpRequest) -> HttpResponse:
             [str(y) for y, _v in context.refugees_hosted_trend],
             [(_("Refugees and asylum seekers"), [v for _y, v in context.refugees_hosted_trend])],
             title=_("Refugees and asylum seekers hosted"),
-            fmt=_number,
+            fmt=charts.number_text,
             colours=(charts.PALETTE[4],),
         )
         if context.refugees_hosted_trend
         else "",
         "map_svg": mark_safe(map_svg),
         "incident_svg": charts.column_chart(
-            [str(y) for y in years], totals, title=_("Dead and missing per year on the corridor"), fmt=_number
+            [str(y) for y in years],
+            totals,
+            title=_("Dead and missing per year on the corridor"),
+            fmt=charts.number_text,
         )
         if years
         else "",
         "incident_rows": [
-            (country_label(c, lang) if c else _("Unknown"), _number(v))
+            (country_label(c, lang) if c else _("Unknown"), charts.number_text(v))
             for c, v in context.incident_by_country
         ],
-        "stock_rows": [(label, _number(v)) for label, v in stock_items],
-        "abroad_rows": [(country_label(c, lang), _number(v)) for c, v in context.abroad_by_destination],
-        "refugee_rows": [(label, _number(v)) for label, v in refugee_items],
+        "stock_rows": [(label, charts.number_text(v)) for label, v in stock_items],
+        "abroad_rows": [
+            (country_label(c, lang), charts.number_text(v)) for c, v in context.abroad_by_destination
+        ],
+        "refugee_rows": [(label, charts.number_text(v)) for label, v in refugee_items],
         "refugees_from_rows": [
-            (country_label(c, lang) if c else _("Various or unknown"), _number(v))
+            (country_label(c, lang) if c else _("Various or unknown"), charts.number_text(v))
             for c, v in context.refugees_from
         ],
-        "own_rows": [(label, _number(v)) for label, v in own_items],
-        "number": _number,
-        "stock_total": _number(context.stock_total),
-        "abroad_total": _number(context.abroad_total),
+        "own_rows": [(label, charts.number_text(v)) for label, v in own_items],
+        "number": charts.number_text,
+        "stock_total": charts.number_text(context.stock_total),
+        "abroad_total": charts.number_text(context.abroad_total),
         "stock_imported": Dataset.UNDESA_STOCK in imported,
         "refugees_imported": Dataset.UNHCR_BILATERAL in imported,
         "incidents_imported": Dataset.MISSING_MIGRANTS in imported,
