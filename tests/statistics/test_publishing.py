@@ -128,7 +128,8 @@ class DashboardAccess(StatisticsTestCase):
     def test_the_overstay_rate_says_what_it_is_computed_for(self) -> None:
         response = client_for(self.ana).get("/statistics/")
         card = next(c for c in response.context["cards"] if c["id"] == "overstay-rate")
-        assert "Computed only for the stays whose authorised period ended in the period" in card["note"]
+        assert "Of the stays whose authorised end fell in the period" in card["note"]
+        assert "no authorised stay ended has no rate" in card["note"]
 
     def test_the_month_the_records_begin_in_is_left_out_of_the_trend_and_the_table_marks_it(self) -> None:
         engine = Engine()

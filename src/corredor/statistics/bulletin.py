@@ -28,6 +28,7 @@ from corredor.statistics.engine import (
     AGE_BANDS,
     CHILD_BANDS,
     MEASURES,
+    OVERSTAY_RATE_CAVEAT,
     TOTAL,
     Engine,
     Query,
@@ -320,6 +321,7 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
         "last_day": engine.last_day,
         "generated": date.today(),
         "lang": lang,
+        "overstay_caveat": OVERSTAY_RATE_CAVEAT,
         "measures": [
             MEASURES[c]
             for c in (

@@ -144,6 +144,12 @@ class Measure:
 _ADMITTED_ENTRY = "e.direction = 'entry' AND e.decision = 'admitted'"
 _ADMITTED_EXIT = "e.direction = 'exit' AND e.decision = 'admitted'"
 
+# What the overstay rate cannot say, told wherever the rate is shown (its definition is the measure's).
+OVERSTAY_RATE_CAVEAT = gettext_lazy(
+    "A period in which no authorised stay ended has no rate (n/a), and the first months of the records "
+    "count only the stays that began after the records did."
+)
+
 MEASURES: dict[str, Measure] = {
     m.code: m
     for m in (

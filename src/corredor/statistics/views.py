@@ -33,6 +33,7 @@ from corredor.statistics.engine import (
     AGE_BANDS,
     DIMENSIONS,
     MEASURES,
+    OVERSTAY_RATE_CAVEAT,
     TOTAL,
     UNKNOWN,
     Result,
@@ -333,14 +334,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
             "tables": [table(board.overstay_rate, percent=True)],
             "download": _download("overstay_rate", [period], state),
-            "note": note(
-                _(
-                    "Computed only for the stays whose authorised period ended in the period: the share of "
-                    "them whose holder had not left by that day. Where no authorised stay ended, there is "
-                    "no rate (no point is drawn; n/a in the table); the first months of the records count "
-                    "only the stays that began after the records did."
-                )
-            ),
+            "note": note(f"{MEASURES['overstay_rate'].description} {OVERSTAY_RATE_CAVEAT}"),
         }
     )
     kpis = [
