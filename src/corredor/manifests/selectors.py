@@ -100,11 +100,6 @@ def flights_for_post(*, user: Any, post_code: str, start: datetime, end: datetim
     ]
 
 
-def _live_hits(persons: list[ManifestPerson]) -> dict[str, str]:
-    """Each stored hit's status now (see screening_adapter.hit_states)."""
-    return screening_adapter.hit_states(hit for person in persons for hit in person.hits)
-
-
 def _open_hits_by_flight(flight_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     persons = list(
         ManifestPerson.objects.filter(
@@ -113,7 +108,7 @@ def _open_hits_by_flight(flight_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
             screening_status=ScreeningStatus.HIT,
         ).select_related("manifest_list")
     )
-    statuses = _live_hits(persons)
+    statuses = screening_adapter.hit_states(hit for person in persons for hit in person.hits)
     counts: Counter[uuid.UUID] = Counter()
     for person in persons:
         counts[person.manifest_list.flight_id] += sum(
@@ -308,7 +303,7 @@ def boarding_decisions(*, manifest_list: ManifestList) -> list[tuple[ManifestPer
     the authority while a hit is open, board otherwise (also when screening could not run: the traveller is
     screened again at the desk)."""
     persons = list(ManifestPerson.objects.filter(manifest_list=manifest_list).order_by("position"))
-    statuses = _live_hits(persons)
+    statuses = screening_adapter.hit_states(hit for person in persons for hit in person.hits)
     decisions = []
     for person in persons:
         states = {statuses.get(hit["id"], hit.get("status")) for hit in person.hits}
