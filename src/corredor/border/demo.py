@@ -1117,6 +1117,23 @@ def generate(*, travellers: int, seed: int, context: DemoContext) -> Iterator[Pe
 # --- scripted travellers ----------------------------------------------------------------------------------
 
 
+def passport_mrz(holder: Any) -> str:
+    """The TD3 MRZ of a passport issued by the holder's own country: `holder` has nationality, surname,
+    given_names, number, birth_date, expiry_date and sex (the demo's scripted travellers and passengers)."""
+    return build_mrz(
+        {
+            "issuing_state": holder.nationality,
+            "nationality": holder.nationality,
+            "surname": holder.surname,
+            "given_names": holder.given_names,
+            "document_number": holder.number,
+            "birth_date": holder.birth_date,
+            "expiry_date": holder.expiry_date,
+            "sex": holder.sex,
+        }
+    )
+
+
 @dataclass(frozen=True)
 class ScriptedTraveller:
     """A traveller to try at the desk, the same whatever the seed: who, what their record shows, the MRZ."""
@@ -1134,18 +1151,7 @@ class ScriptedTraveller:
     bad_check_digit: bool = False  # the MRZ's document-number check digit deliberately wrong
 
     def mrz(self) -> str:
-        zone = build_mrz(
-            {
-                "issuing_state": self.nationality,
-                "nationality": self.nationality,
-                "surname": self.surname,
-                "given_names": self.given_names,
-                "document_number": self.number,
-                "birth_date": self.birth_date,
-                "expiry_date": self.expiry_date,
-                "sex": self.sex,
-            }
-        )
+        zone = passport_mrz(self)
         if not self.bad_check_digit:
             return zone
         # The document number's check digit (line 2, column 10) deliberately wrong, and the composite

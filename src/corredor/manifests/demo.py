@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from corredor.border.demo import name_pool
+from corredor.border.demo import name_pool, passport_mrz
 from corredor.icao import build_mrz
 from corredor.icao.build import transliterate_name
 from corredor.paxlst import Document, Message, Person, make_crew_list, make_flight, write_paxlst
@@ -79,18 +79,7 @@ class ScriptedPassenger:
     expiry_date: date = date(2033, 8, 14)
 
     def mrz(self) -> str:
-        return build_mrz(
-            {
-                "issuing_state": self.nationality,
-                "nationality": self.nationality,
-                "surname": self.surname,
-                "given_names": self.given_names,
-                "document_number": self.number,
-                "birth_date": self.birth_date,
-                "expiry_date": self.expiry_date,
-                "sex": self.sex,
-            }
-        )
+        return passport_mrz(self)
 
     def person(self, template: Person) -> Person:
         return _booked(
