@@ -2,8 +2,9 @@
 stolen passport), the scripted 'watchlist_hit' traveller hits, the other scripted travellers do not."""
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import time_machine
 from django.test import TestCase
 from django.utils import timezone
 
@@ -16,6 +17,8 @@ from corredor.screening.demo import SCRIPTED_HIT, seed
 from corredor.screening.hooks import traveller_of
 from corredor.screening.models import DocumentAlert, PersonAlert, Watchlist
 
+PINNED_NOW = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+
 
 def screen(document: DocumentInput) -> selectors.Screening:
     return selectors.screening_run(traveller=traveller_of(document))
@@ -24,6 +27,12 @@ def screen(document: DocumentInput) -> selectors.Screening:
 class DemoSeedTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
+        # The demo draws from the calendar; the test does not depend on the day it runs.
+        with time_machine.travel(PINNED_NOW, tick=False):
+            cls._seed()
+
+    @classmethod
+    def _seed(cls) -> None:
         demo_load(travellers=400, seed=3, year_end=timezone.localdate() - timedelta(days=1))
         cls.summary = seed(rng=random.Random(3), travellers=list(Traveller.objects.order_by("id")))
 
@@ -79,10 +88,16 @@ class DemoSeedTests(TestCase):
         printed = {}
         for i, line in enumerate(lines):
             if line.endswith("scan at the desk to meet the hit:"):
-                printed[line.strip().split(" (")[0]] = "\n".join(x.strip() for x in lines[i + 1 : i + 3])
+                mrz = []
+                for following in lines[i + 1 :]:
+                    if not following.startswith("    "):
+                        break
+                    mrz.append(following.strip())
+                printed[line.strip().split(" (")[0]] = "\n".join(mrz)
         assert set(printed) == {"A missing child", "A passport reported stolen"}
         child = screen(document_input_from_mrz(printed["A missing child"])[0])
         assert [m.alert.category for m in child.persons] == ["missing_child"]
+        assert len(printed["A passport reported stolen"].split("\n")) == 2  # a passport, not an ID card
         stolen = screen(document_input_from_mrz(printed["A passport reported stolen"])[0])
         assert stolen.documents and stolen.documents[0].alert.reason == "stolen"
 

@@ -340,7 +340,13 @@ def seed(*, rng: random.Random, travellers: Sequence[Any]) -> str:
     interpol_rows += unrelated[len(unrelated) // 2 :]
     # Stolen and lost documents: one is a demo traveller's passport.
     documents = []
-    with_documents = [p for p in people if p.documents and p not in matched]
+    # The stolen document is a passport (two MRZ lines, as the summary's label says), whatever the draw.
+    from corredor.border.models import TravelDocument
+
+    passports = set(
+        TravelDocument.objects.filter(document_code__startswith="P").values_list("issuing_state_id", "number")
+    )
+    with_documents = [p for p in people if p.documents and p not in matched and p.documents[0] in passports]
     if with_documents:
         owner = rng.choice(with_documents)
         state, number = owner.documents[0]
