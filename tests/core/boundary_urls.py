@@ -46,6 +46,12 @@ def locked(request: HttpRequest) -> HttpResponse:
         raise OperationalError("database is locked")
 
 
+@transaction.atomic
+def write(request: HttpRequest) -> HttpResponse:
+    User.objects.create(username="ghost", role=Role.ANALYST)
+    return HttpResponse("written", status=201)
+
+
 def broken(request: HttpRequest) -> HttpResponse:
     raise OperationalError("no such table: nowhere")
 
@@ -66,6 +72,11 @@ def api_locked(request: HttpRequest) -> dict[str, str]:
     return {"never": locked(request).content.decode()}
 
 
+@boundary_api.post("/write", auth=None)
+def api_write(request: HttpRequest) -> dict[str, str]:
+    return {"answer": write(request).content.decode()}
+
+
 @boundary_api.get("/broken", auth=None)
 def api_broken(request: HttpRequest) -> dict[str, str]:
     return {"never": broken(request).content.decode()}
@@ -76,6 +87,7 @@ urlpatterns = [
     path("boundary/refused-nested", refused_in_nested_atomic),
     path("boundary/conflict", conflict),
     path("boundary/locked", locked),
+    path("boundary/write", write),
     path("boundary/broken", broken),
     path("api/boundary-plain/refused", refused_in_nested_atomic),
     path("api/boundary/", boundary_api.urls),

@@ -3,10 +3,11 @@ command's exit status, and a refusal's audit row is written after the rollback."
 
 import contextlib
 import io
+import sqlite3
 
 import pytest
-from django.db import OperationalError, transaction
-from django.test import override_settings
+from django.db import OperationalError, connection, transaction
+from django.test import TransactionTestCase, override_settings
 
 from corredor.core.errors import Busy, PermissionDenied, busy_from
 from corredor.core.management.base import EXIT_BUSY, EXIT_INPUT, EXIT_REFUSED, ApplicationCommand
@@ -138,6 +139,37 @@ class ApiBoundaryTests(PersonaTestCase):
         response = self.client.get("/api/boundary/broken")
         assert response.status_code == 500
         assert b"Traceback" not in response.content and b"nowhere" not in response.content
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock")
+@override_settings(ROOT_URLCONF="tests.core.boundary_urls")
+class RealLockTests(TransactionTestCase):
+    """Another connection holds SQLite's write lock (as a long import did): the desk's write answers 503
+    "try again", the API's too, nothing half-written; once the lock is gone the same request succeeds."""
+
+    # The reference data the migrations load must be there for the tests that run after this one.
+    serialized_rollback = True
+
+    def test_a_write_while_another_connection_holds_the_lock(self) -> None:
+        database = connection.get_connection_params()["database"]
+        holder = sqlite3.connect(database, uri=True, timeout=0.1)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            holder.execute(
+                "INSERT INTO django_session (session_key, session_data, expire_date)"
+                " VALUES ('holder', '', '2030-01-01')"
+            )
+            page = self.client.post("/boundary/write", headers={"HX-Request": "true"})
+            api = self.client.post("/api/boundary/write")
+        finally:
+            holder.rollback()
+            holder.close()
+        assert page.status_code == 503
+        assert "Nothing was recorded" in page.content.decode()
+        assert api.status_code == 503
+        assert "Nothing was recorded" in api.json()["message"]
+        assert not User.objects.filter(username="ghost").exists()
+        assert self.client.post("/boundary/write").status_code == 201
 
 
 class WriteThenFail(ApplicationCommand):

@@ -114,7 +114,9 @@ def busy_from(error: BaseException) -> Busy | None:
     if not isinstance(error, OperationalError):
         return None
     text = str(error).lower()
-    if "database is locked" in text or "database table is locked" in text or "database is busy" in text:
+    # SQLite: "database is locked" (busy timeout passed), "database table is locked" and "database schema is
+    # locked" (shared-cache connections), all of them "another writer holds the lock".
+    if text.startswith("database") and "is locked" in text:
         return Busy()
     sqlstate = getattr(error.__cause__, "sqlstate", None) or getattr(error.__cause__, "pgcode", None)
     if sqlstate in _BUSY_SQLSTATES:
