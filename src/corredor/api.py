@@ -7,18 +7,20 @@ audit row; a database that stayed locked answers 503 ("busy, try again; nothing 
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from corredor.core.audit import _current, actor_for
-from corredor.core.errors import ApplicationError, Busy, busy_from
-from corredor.core.middleware import audit_after_rollback, client_address
+from corredor.core.errors import ApplicationError, Busy, NotFound, UnsupportedMediaType, busy_from
+from corredor.core.middleware import audit_after_rollback, client_address, too_large
 from corredor.core.models import ApiToken
 
 
@@ -60,6 +62,32 @@ class BrowserSession(SessionAuth):
         return super().__call__(request)
 
 
+def is_json(content_type: str) -> bool:
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+class JsonBodyParser(Parser):
+    """A JSON body must say it is JSON: any other content type is 415, as docs/api.md promises."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        # Ninja parses multipart form fields through a bare HttpRequest, whose content_type is None.
+        content_type = request.content_type
+        if content_type is not None and not is_json(content_type.lower()):
+            raise UnsupportedMediaType(
+                _("Send the body as JSON (Content-Type: application/json)."),
+                detail={"content_type": content_type or None, "expected": "application/json"},
+            )
+        return super().parse_body(request)
+
+
+class Docs(Swagger):
+    """The interactive documentation, with a way back to the application."""
+
+    template = "api/docs.html"
+
+
 api = NinjaAPI(
     title="Corredor API",
     version="1",
@@ -67,6 +95,8 @@ api = NinjaAPI(
     '<token>` (make one with `corredor token create USERNAME`). Errors are `{"message", "detail"}`.',
     auth=[BearerToken(), TokenHeader(), BrowserSession()],
     urls_namespace="api-v1",
+    parser=JsonBodyParser(),
+    docs=Docs(),
 )
 
 
@@ -106,9 +136,20 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja wraps whatever the body parser raised in "400 Cannot parse request body".
+    if isinstance(exc.__cause__, ApplicationError):
+        return on_application_error(request, exc.__cause__)
     if exc.status_code == 400 and "parse request body" in str(exc):
         return _error(request, 400, _("The request body is not valid JSON."))
     return _error(request, exc.status_code, str(exc))
+
+
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return on_application_error(request, NotFound(_("Not found.")))
+
+
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return on_application_error(request, too_large())
 
 
 def install_error_handlers(target: NinjaAPI) -> None:
@@ -118,6 +159,8 @@ def install_error_handlers(target: NinjaAPI) -> None:
     target.add_exception_handler(NinjaValidationError, on_validation_error)
     target.add_exception_handler(AuthenticationError, on_auth_error)
     target.add_exception_handler(HttpError, on_http_error)
+    target.add_exception_handler(Http404, on_not_found)
+    target.add_exception_handler(RequestDataTooBig, on_too_large)
 
 
 install_error_handlers(api)
