@@ -3,8 +3,8 @@ a body of the wrong content type is 415, and the interactive documentation leads
 
 from django.test import override_settings
 
-from corredor.core.management.commands.token import token_create
 from corredor.border.models import Crossing
+from corredor.core.management.commands.token import token_create
 from tests.personas import PersonaTestCase
 
 
