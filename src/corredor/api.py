@@ -5,6 +5,7 @@ the exception handlers below answer `{"message", "detail"}` with its status, aft
 audit row; a database that stayed locked answers 503 ("busy, try again; nothing was recorded").
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -154,13 +155,17 @@ def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 def install_error_handlers(target: NinjaAPI) -> None:
     """The API's error boundary on `target` (the project's API; a test's own API)."""
-    target.add_exception_handler(ApplicationError, on_application_error)
-    target.add_exception_handler(OperationalError, on_database_error)
-    target.add_exception_handler(NinjaValidationError, on_validation_error)
-    target.add_exception_handler(AuthenticationError, on_auth_error)
-    target.add_exception_handler(HttpError, on_http_error)
-    target.add_exception_handler(Http404, on_not_found)
-    target.add_exception_handler(RequestDataTooBig, on_too_large)
+    handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+        (ApplicationError, on_application_error),
+        (OperationalError, on_database_error),
+        (NinjaValidationError, on_validation_error),
+        (AuthenticationError, on_auth_error),
+        (HttpError, on_http_error),
+        (Http404, on_not_found),
+        (RequestDataTooBig, on_too_large),
+    ]
+    for exception_class, handler in handlers:
+        target.add_exception_handler(exception_class, handler)
 
 
 install_error_handlers(api)

@@ -89,6 +89,24 @@ class ApiErrorShapeTests(PersonaTestCase):
         assert response["Content-Type"].startswith("text/html")
 
 
+@override_settings(ROOT_URLCONF="tests.core.boundary_urls")
+class StrictSchemaTests(PersonaTestCase):
+    def test_an_unknown_field_is_refused_by_name_not_dropped(self) -> None:
+        response = self.client.post(
+            "/api/boundary/strict", data={"stay_day": 5}, content_type="application/json"
+        )
+        assert response.status_code == 422
+        assert response.json()["detail"] == [
+            {"field": "stay_day", "message": "Extra inputs are not permitted"}
+        ]
+
+    def test_known_fields_pass(self) -> None:
+        response = self.client.post(
+            "/api/boundary/strict", data={"stay_days": 5}, content_type="application/json"
+        )
+        assert response.status_code == 200 and response.json() == {"stay_days": 5}
+
+
 class ApiDocsTests(PersonaTestCase):
     def test_the_docs_link_back_to_the_application(self) -> None:
         self.client.force_login(self.alice)
