@@ -9,7 +9,9 @@ from corredor.core.audit import acting_as, actor_for
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    from corredor.core.security import client_ip  # behind trusted proxies, the address they saw
+
+    return client_ip(request)
 
 
 class AuditContextMiddleware:
