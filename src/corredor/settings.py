@@ -223,7 +223,7 @@ AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
 # The address a lockout is counted against: behind CORREDOR_TRUSTED_PROXY_COUNT proxies, the one the
 # outermost trusted proxy saw (read from the right of CORREDOR_CLIENT_IP_HEADER, so that a client cannot
 # choose it by sending the header itself).
-AXES_CLIENT_IP_CALLABLE = "corredor.core.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "corredor.core.security.axes_client_ip"
 
 # Two-factor authentication (django-otp): these roles cannot reach anything but enrolment and the one-time
 # code page until a device is verified in their session; others may enrol. CORREDOR_REQUIRE_2FA=0 turns

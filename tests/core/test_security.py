@@ -414,3 +414,34 @@ class ApiHeaderTests(PersonaTestCase):
             HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.44",
         )
         assert AuditEntry.objects.get(action="login").origin == "192.0.2.44"
+
+    @override_settings(CORREDOR_TRUSTED_PROXY_COUNT=1)
+    def test_a_forwarded_value_that_is_no_address_is_not_believed(self) -> None:
+        response = Client().post(
+            "/login/",
+            {"username": "alice", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="'; DROP TABLE --",
+        )
+        assert response.status_code == 200
+        assert AuditEntry.objects.get(action="login_failed").origin == "10.0.0.1"
+
+
+@override_settings(CORREDOR_REQUIRE_2FA=True)
+class TwoFactorCommandTests(PersonaTestCase):
+    def test_codes_printed_by_the_command_log_a_supervisor_in(self) -> None:
+        out = io.StringIO()
+        call_command("twofactor", "codes", "sofia", stdout=out)
+        codes = [line.strip() for line in out.getvalue().splitlines()[1:]]
+        assert len(codes) == 10
+        client = Client()
+        assert log_in(client, "sofia") == 302
+        assert client.post("/account/two-factor/", {"token": codes[3]}).status_code == 302
+        assert client.get("/desk/").status_code == 200
+        assert AuditEntry.objects.filter(summary="recovery codes issued (command)").exists()
+
+    def test_reset_from_the_command_line(self) -> None:
+        recovery_codes_issue(user=self.admin)
+        call_command("twofactor", "reset", "admin", "--reason", "lost phone", stdout=io.StringIO())
+        assert not StaticDevice.objects.filter(user=self.admin).exists()
+        assert AuditEntry.objects.filter(summary__contains="lost phone").exists()

@@ -1,6 +1,7 @@
 """Session security that every page shares: the idle timeout, two-factor authentication for the roles
 that must have it, and no caching of pages that show personal data."""
 
+import ipaddress
 import time
 from collections.abc import Callable
 
@@ -21,20 +22,32 @@ ENROLLED_KEY = "corredor_2fa_enrolled"
 LAST_SEEN_RESOLUTION_SECONDS = 30
 
 
+def _address(request: HttpRequest) -> str | None:
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.CORREDOR_TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    header = request.META.get(settings.CORREDOR_CLIENT_IP_HEADER, "")
+    forwarded = [a.strip() for a in header.split(",") if a.strip()]
+    if len(forwarded) < proxies:
+        return remote
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote  # a proxy that wrote something else is misconfigured: fall back to the socket
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address. Directly connected, the socket's; behind N trusted proxies (each appending
     the address it received from to the forwarded-for header), the N-th entry from the right. Entries to
     the left of it were written by the client and are never believed."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    proxies = settings.CORREDOR_TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [
-        a.strip() for a in request.META.get(settings.CORREDOR_CLIENT_IP_HEADER, "").split(",") if a.strip()
-    ]
-    if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies][:100]
+    return _address(request) or "unknown"
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """The same address for login throttling (None where there is none, as for a test's force_login)."""
+    return _address(request)
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -122,9 +135,9 @@ class TwoFactorRequiredMiddleware:
         too. Looked up once per session."""
         enrolled = request.session.get(ENROLLED_KEY)
         if enrolled is None:
-            from django_otp.plugins.otp_totp.models import TOTPDevice
+            from django_otp import user_has_device
 
-            enrolled = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()  # type: ignore[misc]
+            enrolled = user_has_device(request.user, confirmed=True)
             request.session[ENROLLED_KEY] = enrolled
         return bool(enrolled)
 

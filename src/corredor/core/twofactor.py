@@ -5,6 +5,7 @@ from base64 import b32encode
 
 import segno
 from django.db import transaction
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,7 +16,8 @@ RECOVERY_CODES = 10
 
 
 def has_confirmed_device(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or recovery codes: either lets the person give a second factor."""
+    return user_has_device(user, confirmed=True)
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice:
