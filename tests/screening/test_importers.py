@@ -7,6 +7,7 @@ from unittest import mock
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 
 from corredor.core.audit import acting_as, actor_for
 from corredor.core.errors import PermissionDenied
@@ -24,6 +25,12 @@ def xlsx(rows: list[list[object]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def run_worker(job: ImportJob) -> ImportJob:
+    """What `corredor work` does with a queued import (in the test's transaction), then the job as stored."""
+    call_command("work", "--once", stdout=io.StringIO())
+    return ImportJob.objects.get(pk=job.pk)
 
 
 def alert_counts() -> tuple[int, int]:
@@ -309,6 +316,8 @@ class ImportJobTests(ScreeningTestCase):
         job = services.import_job_start(
             user=self.wendy, job=job, mapping=job.mapping, mode="incremental", kind="persons"
         )
+        assert job.status == "queued" and not PersonAlert.objects.filter(external_id="J1").exists()
+        job = run_worker(job)
         assert job.status == "done" and job.report["created"] == 1 and bytes(job.data) == b""
         assert PersonAlert.objects.filter(external_id="J1").exists()
 
@@ -322,6 +331,7 @@ class ImportJobTests(ScreeningTestCase):
         job = services.import_job_start(
             user=self.wendy, job=job, mapping=job.mapping, mode="incremental", kind="persons"
         )
+        job = run_worker(job)
         assert job.status == "rejected"
         assert job.report["errors"][0]["line"] == 2 and job.report["errors"][0]["column"] == "category"
 
@@ -332,10 +342,12 @@ class ImportJobTests(ScreeningTestCase):
             data=b"entry_id,surname,category\nJ3,Mora,wanted\n",
             filename="x.csv",
         )
-        with mock.patch.object(services, "_write_records", side_effect=RuntimeError("disk full")):
-            job = services.import_job_start(
-                user=self.wendy, job=job, mapping=job.mapping, mode="full", kind="persons"
-            )
+        job = services.import_job_start(
+            user=self.wendy, job=job, mapping=job.mapping, mode="full", kind="persons"
+        )
+        with mock.patch.object(services, "_activate", side_effect=RuntimeError("disk full")):
+            job = run_worker(job)
         assert job.status == "failed" and "disk full" in job.error
         assert not PersonAlert.objects.filter(external_id="J3").exists()
+        assert not PersonAlert.objects.filter(staged_for__isnull=False).exists()  # staged rows discarded
         assert ImportJob.objects.get(pk=job.pk).finished_at is not None

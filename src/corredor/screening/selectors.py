@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corredor.core.audit import audit_write
-from corredor.core.errors import NotFound, PermissionDenied
+from corredor.core.errors import NotFound
 from corredor.core.models import Role
-from corredor.core.permissions import has_role, permit_supervise
+from corredor.core.permissions import permit_supervise
 from corredor.matching.documents import normalise_document_number
 from corredor.matching.records import DocumentHit, PersonHit, ScreeningResult, Traveller
 from corredor.screening import index_cache
@@ -32,20 +32,7 @@ from corredor.screening.models import (
     PersonAlert,
     Watchlist,
 )
-
-WATCHLIST_ROLES = (Role.WATCHLIST_MANAGER, Role.ADMINISTRATOR)
-
-
-# --- permissions ------------------------------------------------------------------------------------------
-
-
-def permit_watchlists(user: Any) -> None:
-    """Refuse anyone who is not a watchlist manager or an administrator: officers never see a list."""
-    if not has_role(user, *WATCHLIST_ROLES):
-        message = _("Only watchlist managers and administrators can see or change watchlists.")
-        audit_write(action="denied", object_type="permission", object_id="watchlists", summary=message)
-        raise PermissionDenied(message)
-
+from corredor.screening.permissions import permit_watchlists
 
 # --- screening one traveller ------------------------------------------------------------------------------
 
@@ -273,7 +260,9 @@ def person_alerts_search(
 ) -> QuerySet[PersonAlert]:
     """A list's person alerts, searched by id, name or alias (every search is audited)."""
     permit_watchlists(user)
-    alerts = PersonAlert.objects.filter(watchlist=watchlist, removed_at__isnull=not removed)
+    alerts = PersonAlert.objects.filter(
+        watchlist=watchlist, removed_at__isnull=not removed, staged_for__isnull=True
+    )
     query = query.strip()
     if query:
         words = query.split()
@@ -299,7 +288,9 @@ def document_alerts_search(
 ) -> QuerySet[DocumentAlert]:
     """A list's document alerts, searched by id or number."""
     permit_watchlists(user)
-    alerts = DocumentAlert.objects.filter(watchlist=watchlist, removed_at__isnull=not removed)
+    alerts = DocumentAlert.objects.filter(
+        watchlist=watchlist, removed_at__isnull=not removed, staged_for__isnull=True
+    )
     query = query.strip()
     if query:
         alerts = alerts.filter(
@@ -320,16 +311,11 @@ def import_jobs_list(*, user: Any, watchlist: Watchlist) -> QuerySet[ImportJob]:
 
 
 def import_job_get(*, user: Any, job_id: uuid.UUID | str) -> ImportJob:
-    """An import job, with its progress as the process running it last saw it."""
+    """An import job, with its progress as the worker running it last saved it."""
     permit_watchlists(user)
     job = ImportJob.objects.select_related("watchlist", "user").defer("data").filter(pk=job_id).first()
     if job is None:
         raise NotFound(_("There is no such import."))
-    from corredor.screening.services import import_progress
-
-    live = import_progress(job.pk)
-    if live is not None and not job.finished:
-        job.done, job.total = live
     return job
 
 
