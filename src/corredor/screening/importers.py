@@ -17,6 +17,7 @@ import datetime
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -51,6 +52,17 @@ COLUMNS_OF: dict[str, tuple[str, ...]] = {"persons": PERSON_COLUMNS, "documents"
 IGNORE = ""  # a mapping to this drops the file's column
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: An XLSX file is a zip: what it may inflate to in all, and how much one member may inflate (a worksheet's
+#: XML compresses about 10 to 20 times; a zip bomb a thousand times). Checked before the workbook is opened.
+MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+_RATIO_FROM_BYTES = 1024 * 1024  # small members may compress better (an empty sheet is mostly header)
+#: The longest cell and column title read, and how much of a value or message a report echoes back.
+MAX_CELL_CHARS = 10_000
+MAX_HEADER_CHARS = 200
+MAX_COLUMNS = 200
+REPORT_VALUE_CHARS = 100
+REPORT_MESSAGE_CHARS = 400
 
 # Column titles seen in lists of the region, folded (no accents, lower case, single spaces).
 _SYNONYMS: dict[str, str] = {
@@ -137,10 +149,16 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[_\-./]+", " ", bare).lower().split())
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, marked when cut: a report never echoes a huge cell back."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 @dataclass(frozen=True)
 class RowError:
     """A problem in the file: where (``line`` from 1; ``column`` as the file names it; ``cell`` like ``C5``
-    in a spreadsheet) and what, for people; ``code`` for programs."""
+    in a spreadsheet) and what, for people; ``code`` for programs. The value, column and message are cut
+    short (``clip``) whatever the file holds."""
 
     line: int | None
     column: str | None
@@ -148,6 +166,12 @@ class RowError:
     message: str
     value: str = ""
     cell: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", clip(self.value or "", REPORT_VALUE_CHARS))
+        object.__setattr__(self, "message", clip(self.message, REPORT_MESSAGE_CHARS))
+        if self.column is not None:
+            object.__setattr__(self, "column", clip(self.column, REPORT_VALUE_CHARS))
 
     def __str__(self) -> str:
         where = []
@@ -215,7 +239,36 @@ def read_table(data: bytes, file_format: FileFormat) -> Table:
     return _read_csv(data)
 
 
+#: What some binary files start with, and what to tell the person who chose them as CSV.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls): save it as XLSX or CSV"),
+    (b"%PDF", "a PDF document, not a CSV file"),
+    (b"\x89PNG", "an image (PNG), not a CSV file"),
+    (b"\xff\xd8\xff", "an image (JPEG), not a CSV file"),
+    (b"\x1f\x8b", "a compressed (gzip) file: uncompress it first"),
+    (b"Rar!", "a compressed (RAR) file: uncompress it first"),
+    (b"7z\xbc\xaf", "a compressed (7z) file: uncompress it first"),
+)
+
+
+def _binary_reason(data: bytes) -> str | None:
+    """Why `data` is not text (a known file type, NUL bytes, control characters), or None."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:65536]
+    if b"\x00" in head:
+        return "a binary file (it holds NUL bytes), not a CSV text file"
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
+    if controls > max(len(head) // 100, 3):
+        return "a binary file (it holds control characters), not a CSV text file"
+    return None
+
+
 def _read_csv(data: bytes) -> Table:
+    binary = _binary_reason(data)
+    if binary and data[:4] != b"PK\x03\x04":
+        raise FileUnreadable([RowError(None, None, "not_csv", f"this is {binary}")])
     if data[:4] == b"PK\x03\x04":
         raise FileUnreadable(
             [
@@ -254,7 +307,77 @@ def _read_csv(data: bytes) -> Table:
                 return
             yield reader.line_num, values
 
-    return Table([h.strip() for h in header], rows(), total)
+    return Table(_header([h.strip() for h in header]), rows(), total)
+
+
+def _header(columns: list[str]) -> list[str]:
+    """The column titles, refused when there are too many or one is too long to be a title."""
+    if len(columns) > MAX_COLUMNS:
+        raise FileUnreadable(
+            [
+                RowError(
+                    1,
+                    None,
+                    "too_many_columns",
+                    f"the header has {len(columns)} columns (at most {MAX_COLUMNS})",
+                )
+            ]
+        )
+    for index, title in enumerate(columns):
+        if len(title) > MAX_HEADER_CHARS:
+            raise FileUnreadable(
+                [
+                    RowError(
+                        1,
+                        f"#{index + 1}",
+                        "header_too_long",
+                        f"column {index + 1}'s title is {len(title):,} characters long (at most "
+                        f"{MAX_HEADER_CHARS}): is the first line the header?",
+                        title,
+                    )
+                ]
+            )
+    return columns
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a workbook that would inflate beyond reason before anything opens it (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileUnreadable(
+            [RowError(None, None, "bad_xlsx", "not readable as an XLSX workbook (not a zip file)")]
+        ) from None
+    total = 0
+    for member in members:
+        total += member.file_size
+        compressed = max(member.compress_size, 1)
+        if member.file_size > _RATIO_FROM_BYTES and member.file_size / compressed > MAX_XLSX_RATIO:
+            raise FileUnreadable(
+                [
+                    RowError(
+                        None,
+                        None,
+                        "zip_bomb",
+                        f"the workbook's part {clip(member.filename, 60)!r} inflates "
+                        f"{member.file_size // compressed:,} times ({compressed:,} bytes to "
+                        f"{member.file_size:,}); at most {MAX_XLSX_RATIO} times is read",
+                    )
+                ]
+            )
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise FileUnreadable(
+            [
+                RowError(
+                    None,
+                    None,
+                    "zip_bomb",
+                    f"the workbook inflates to {total // 2**20:,} MB; at most "
+                    f"{MAX_XLSX_UNCOMPRESSED // 2**20:,} MB is read: split the list",
+                )
+            ]
+        )
 
 
 def _cell_text(value: Any) -> str:
@@ -276,6 +399,7 @@ def _read_xlsx(data: bytes) -> Table:
         raise FileUnreadable(
             [RowError(None, None, "no_xlsx", "XLSX support (openpyxl) is not installed")]
         ) from None
+    _check_zip(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a bad file
@@ -299,6 +423,7 @@ def _read_xlsx(data: bytes) -> Table:
         raise FileUnreadable([RowError(1, None, "empty_file", "the first sheet is empty")])
     while header and not header[-1]:
         header.pop()
+    header = _header(header)
     total = max((sheet.max_row or header_line) - header_line, 0)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -532,6 +657,7 @@ def parse_table(
             target: (values[index] if index < len(values) else "").strip()
             for index, target in targets.items()
         }
+        oversized = [target for target, value in row.items() if len(value) > MAX_CELL_CHARS]
 
         def locate(
             column: str | None, code: str, message: str, value: str = "", line: int = line
@@ -541,6 +667,18 @@ def parse_table(
             cell = f"{letter_of[column]}{line}" if table.spreadsheet and column in letter_of else ""
             return RowError(line, title_of.get(column, column), code, message, value, cell)
 
+        if oversized:
+            for target in oversized:
+                result.errors.append(
+                    locate(
+                        target,
+                        "too_long",
+                        f"{target} is {len(row[target]):,} characters long (a cell holds at most "
+                        f"{MAX_CELL_CHARS:,})",
+                        row[target],
+                    )
+                )
+            continue
         record, errors = (_person if kind == "persons" else _document)(row, line, locate)
         result.errors.extend(errors)
         if record is None:
