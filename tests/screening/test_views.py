@@ -190,3 +190,41 @@ class NavigationTests(ViewTestCase):
         assert links(self.admin) == (True, True)
         html = self.client_for(self.wendy).get("/screening/watchlists/").content
         assert b'href="/screening/watchlists/"' in html and b'href="/screening/hits/"' not in html
+
+
+class PassengerListHitTests(ViewTestCase):
+    def test_a_passenger_list_hit_shows_its_flight_and_arrival_time(self) -> None:
+        import datetime
+
+        from django.utils import timezone
+
+        from corredor.manifests import services as manifests
+        from corredor.manifests.models import Source
+        from tests.manifests import edifact, flight_list, passenger
+
+        arrival = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(hours=3)
+        message = flight_list(
+            number="731",
+            arrival=arrival,
+            passengers=2,
+            extra=[passenger("LOPEZ", "ANA", number="C00123456", nationality="NIC")],
+        )
+        manifests.manifest_receive(data=edifact(message), source=Source.FOLDER)
+        hit = Hit.objects.get(source="manifest")
+        client = self.client_for(self.sofia)
+        html = client.get("/screening/hits/").content.decode()
+        expected = timezone.localtime(hit_flight_expected(hit)).strftime("%Y-%m-%d %H:%M")
+        assert 'data-flight="CM731"' in html and f"arrives {expected}" in html
+        html = client.get(f"/screening/hits/{hit.pk}/").content.decode()
+        assert 'data-flight="CM731"' in html and f"arrives {expected}" in html
+        (item,) = client.get("/api/v1/screening/hits").json()["items"]
+        assert item["flight"] == "CM731" and item["flight_expected_at"] is not None
+
+
+def hit_flight_expected(hit: Hit) -> object:
+    from corredor.manifests.models import ManifestPerson
+
+    person = ManifestPerson.objects.select_related("manifest_list__flight").filter(
+        screening_ref=hit.source_ref
+    )
+    return person.first().manifest_list.flight.expected_at  # type: ignore[union-attr]

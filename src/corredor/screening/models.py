@@ -285,6 +285,11 @@ class HitStatus(models.TextChoices):
     FALSE_MATCH = "false_match", _("False match")
 
 
+class VerdictScope(models.TextChoices):
+    POST = "post", _("This post")
+    NATIONAL = "national", _("Every post (national)")
+
+
 class Hit(models.Model):
     """A traveller who matched an alert, as screened at a desk or on a passenger list, and its adjudication.
 
@@ -327,6 +332,10 @@ class Hit(models.Model):
     )
     adjudicated_at = models.DateTimeField(_("adjudicated"), null=True, blank=True)
     adjudication_reason = models.TextField(_("adjudication reason"), blank=True)
+    # Where a verdict holds: at the hit's post (a supervisor's), or at every post (an administrator's).
+    verdict_scope = models.CharField(
+        _("verdict holds at"), max_length=10, choices=VerdictScope.choices, blank=True
+    )
     device_id = models.CharField(_("device"), max_length=64, default="central")
     created_at = models.DateTimeField(_("found"), default=timezone.now, db_index=True)
 

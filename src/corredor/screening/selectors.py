@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -27,9 +29,11 @@ from corredor.screening.models import (
     Category,
     DocumentAlert,
     Hit,
+    HitSource,
     HitStatus,
     ImportJob,
     PersonAlert,
+    VerdictScope,
     Watchlist,
 )
 from corredor.screening.permissions import permit_watchlists
@@ -153,10 +157,15 @@ class Screening:
 
 
 def screening_run(
-    *, traveller: Traveller, on: date | None = None, result: ScreeningResult | None = None
+    *,
+    traveller: Traveller,
+    on: date | None = None,
+    result: ScreeningResult | None = None,
+    post: str | None = None,
 ) -> Screening:
-    """Screen `traveller`: an index lookup, then the alerts it found (those in force on `on`, default today)
-    and earlier verdicts on them for this identity. Reads only; writes nothing.
+    """Screen `traveller` at `post`: an index lookup, then the alerts it found (those in force on `on`,
+    default today) and earlier verdicts on them for this identity that hold at `post` (given there, or
+    national; without a post, national verdicts only). Reads only; writes nothing.
 
     `result` is the index lookup when the caller has already made it (a batch screens all its travellers
     at once, see `index_cache.screen_many`)."""
@@ -172,7 +181,7 @@ def screening_run(
     documents = DocumentAlert.objects.select_related("watchlist").in_bulk(
         [index_cache.document_pk(h.ref) for h in result.documents]
     )
-    verdicts = _verdicts(screening.fingerprint, list(persons), list(documents))
+    verdicts = _verdicts(screening.fingerprint, list(persons), list(documents), post)
     for person_hit in result.persons:
         alert = persons.get(int(person_hit.entry_id))
         if alert is not None and alert.in_force(on):
@@ -203,11 +212,15 @@ def screening_run(
 
 
 def _verdicts(
-    fingerprint: str, person_ids: list[int], document_ids: list[int]
+    fingerprint: str, person_ids: list[int], document_ids: list[int], post: str | None
 ) -> dict[tuple[str, int, int, str], Adjudication]:
-    """The latest verdict per (kind, alert, version, verdict) for this identity."""
+    """The latest verdict per (kind, alert, version, verdict) for this identity that holds at `post`."""
+    holds = Q(verdict_scope=VerdictScope.NATIONAL)
+    if post:
+        holds |= Q(post_id=post)
     rows = (
         Hit.objects.filter(subject_fingerprint=fingerprint)
+        .filter(holds)
         .exclude(status=HitStatus.OPEN)
         .filter(Q(person_alert_id__in=person_ids) | Q(document_alert_id__in=document_ids))
         .order_by("adjudicated_at")
@@ -353,6 +366,45 @@ def hits_list(*, user: Any, post: str | None = None, status: str = "open") -> Qu
         summary=f"{status} hits at {post or 'all posts'}",
     )
     return hits
+
+
+@dataclass(frozen=True)
+class HitFlight:
+    """The flight a passenger-list hit's traveller is on, and when it is expected at the post."""
+
+    id: uuid.UUID
+    designator: str
+    route: str
+    expected_at: datetime
+
+
+def hit_flights(hits: Iterable[Hit]) -> dict[str, HitFlight]:
+    """The flight of each passenger-list hit, keyed by the hit's source reference (the list entry's
+    screening reference); {} without the passenger-list app. Read through the app registry: screening sits
+    below the passenger lists and does not import them."""
+    refs: set[uuid.UUID] = set()
+    for hit in hits:
+        if hit.source == HitSource.MANIFEST and hit.source_ref:
+            try:
+                refs.add(uuid.UUID(hit.source_ref))
+            except ValueError:
+                continue
+    if not refs or not apps.is_installed("corredor.manifests"):
+        return {}
+    person = apps.get_model("manifests", "ManifestPerson")
+    rows = person.objects.filter(screening_ref__in=refs).values_list(
+        "screening_ref",
+        "manifest_list__flight_id",
+        "manifest_list__flight__carrier",
+        "manifest_list__flight__number",
+        "manifest_list__flight__departure_airport",
+        "manifest_list__flight__arrival_airport",
+        "manifest_list__flight__expected_at",
+    )
+    return {
+        str(ref): HitFlight(flight_id, f"{carrier}{number}", f"{origin}–{destination}", expected)
+        for ref, flight_id, carrier, number, origin, destination, expected in rows
+    }
 
 
 def hit_get(*, user: Any, hit_id: uuid.UUID | str) -> Hit:

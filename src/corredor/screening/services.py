@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from corredor.core.audit import SYSTEM, acting_as, actor_for, audit_write
 from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import BorderPost
-from corredor.core.permissions import permit_supervise
 from corredor.matching import records
 from corredor.screening import importers, index_cache, permissions, selectors, wording
 from corredor.screening.models import (
@@ -36,6 +35,7 @@ from corredor.screening.models import (
     ScreeningChange,
     ScreeningState,
     Source,
+    VerdictScope,
     Watchlist,
 )
 from corredor.screening.wording import reasons_as_data
@@ -740,7 +740,7 @@ def screen_subjects(
     lookups = index_cache.screen_many([traveller for _, traveller in subjects])
     with transaction.atomic():
         for (ref, traveller), lookup in zip(subjects, lookups, strict=True):
-            screening = selectors.screening_run(traveller=traveller, result=lookup)
+            screening = selectors.screening_run(traveller=traveller, result=lookup, post=post_code)
             results[ref] = hits_store(
                 screening=screening,
                 source=source,
@@ -759,17 +759,23 @@ def screen_subjects(
     return results
 
 
-def hit_adjudicate(*, user: Any, hit_id: uuid.UUID | str, verdict: str, reason: str) -> Hit:
+def hit_adjudicate(
+    *, user: Any, hit_id: uuid.UUID | str, verdict: str, reason: str, scope: str = VerdictScope.POST
+) -> Hit:
     """A supervisor's verdict on a hit: a true match or a false match, with a reason (audited).
 
-    A false match clears the identity against that alert version: the same traveller is not stopped again
-    by it. The verdict also closes the other open hits of the same identity and alert version.
+    The verdict holds where it was given (``scope``): at the hit's post — it also closes the other open hits
+    of the same identity and alert version *at that post*, and a false match clears the identity there —
+    or, from an administrator only, at every post (``national``: it closes those hits everywhere and
+    clears the identity at every post). One post's verdict never closes another post's hit.
     """
     hit = Hit.objects.filter(pk=hit_id).first()
     if hit is None:
         raise NotFound(_("There is no such hit."))
+    if scope not in VerdictScope.values:
+        raise ApplicationError(_("The scope must be post or national."), detail={"field": "scope"})
     # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
-    permit_supervise(user, hit.post_id)
+    permissions.permit_adjudicate(user, post_code=hit.post_id, scope=scope)
     with transaction.atomic():
         if verdict not in (HitStatus.TRUE_MATCH, HitStatus.FALSE_MATCH):
             raise ApplicationError(
@@ -792,16 +798,25 @@ def hit_adjudicate(*, user: Any, hit_id: uuid.UUID | str, verdict: str, reason: 
             alert_version=hit.alert_version,
             subject_fingerprint=hit.subject_fingerprint,
         )
-        others = list(same.exclude(pk=hit.pk).values_list("pk", flat=True))
+        if scope == VerdictScope.POST:
+            same = same.filter(post_id=hit.post_id) if hit.post_id else same.filter(pk=hit.pk)
+        others = list(same.exclude(pk=hit.pk).values_list("post_id", flat=True))
         same.update(
-            status=verdict, adjudicated_by=user, adjudicated_at=now, adjudication_reason=reason.strip()
+            status=verdict,
+            adjudicated_by=user,
+            adjudicated_at=now,
+            adjudication_reason=reason.strip(),
+            verdict_scope=scope,
+        )
+        where = "every post" if scope == VerdictScope.NATIONAL else f"post {hit.post_id or '-'}"
+        closed = (
+            f" (also closes {len(others)} other open hits of the same identity at {where})" if others else ""
         )
         audit_write(
             action="update",
             object_type="screening.hit",
             object_id=hit.pk,
-            summary=f"adjudicated {verdict}: {reason.strip()[:200]}"
-            + (f" (also closes {len(others)} other open hits of the same identity)" if others else ""),
+            summary=f"adjudicated {verdict}, holds at {where}: {reason.strip()[:200]}{closed}",
         )
         hit.refresh_from_db()
         return hit
