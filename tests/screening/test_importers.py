@@ -10,6 +10,7 @@ from unittest import mock
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from corredor.core.audit import acting_as, actor_for
@@ -432,3 +433,50 @@ class HostileFileTests(ScreeningTestCase):
         return services.watchlist_import(
             user=self.wendy, watchlist=self.watchlist, data=data, filename=filename
         )
+
+
+class RowRuleTests(ScreeningTestCase):
+    def test_a_future_birth_date_and_a_validity_already_past_are_refused(self) -> None:
+        today = datetime.date(2026, 6, 15)
+        with time_machine.travel(datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC), tick=False):
+            report = self.import_csv(
+                "entry_id,surname,birth_date,category,valid_until\n"
+                "F1,Mora,2027,wanted,\n"
+                "F2,Mora,2026-06-16,wanted,\n"
+                "F3,Mora,2026-06,wanted,\n"  # this month: possible
+                f"F4,Mora,1980,wanted,{today - datetime.timedelta(days=1)}\n"
+                f"F5,Mora,1980,wanted,{today}\n"  # ends today: still hits today
+            )
+        assert sorted((e.line, e.column, e.code) for e in report.errors) == [
+            (2, "birth_date", "future_birth_date"),
+            (3, "birth_date", "future_birth_date"),
+            (5, "valid_until", "past_validity"),
+        ]
+        assert not PersonAlert.objects.filter(external_id__startswith="F").exists()
+
+    def test_a_duplicate_entry_id_is_reported_even_when_its_first_row_is_wrong(self) -> None:
+        report = self.import_csv(
+            "entry_id,surname,birth_date,category\nD1,Mora,1980-13,wanted\nD1,Mora,1980,wanted\nD1,Mora,1980,spy\n"
+        )
+        located = sorted((e.line, e.column, e.code) for e in report.errors)
+        assert located == [
+            (2, "birth_date", "bad_birth_date"),
+            (3, "entry_id", "duplicate_entry_id"),
+            (4, "category", "bad_category"),
+            (4, "entry_id", "duplicate_entry_id"),
+        ]
+        assert "already on line 2" in next(e.message for e in report.errors if e.line == 3)
+
+    def test_spanish_titles_as_registries_write_them_are_guessed(self) -> None:
+        columns = ["Nº", "Apellidos", "Nombre(s)", "F. Nac.", "Tipo", "Observación"]
+        assert importers.guess_mapping(columns, "persons") == {
+            "Nº": "",
+            "Apellidos": "surname",
+            "Nombre(s)": "given_names",
+            "F. Nac.": "birth_date",
+            "Tipo": "category",
+            "Observación": "note",
+        }
+        documents = ["Referencia", "País emisor", "Tipo", "Número", "Motivo", "Observación"]
+        assert importers.guess_mapping(documents, "documents")["Tipo"] == "document_type"
+        assert importers.detect_kind(documents) == "documents"

@@ -83,7 +83,11 @@ _SYNONYMS: dict[str, str] = {
     "sexo": "sex", "genero": "sex", "gender": "sex", "sexe": "sex",
     "categoria": "category", "tipo de alerta": "category", "alert type": "category",
     "accion": "action", "instruccion": "action", "instrucciones": "action", "instructions": "action",
-    "nota": "note", "notas": "note", "observaciones": "note", "notes": "note", "remarks": "note",
+    "nota": "note", "notas": "note", "observaciones": "note", "observacion": "note", "obs": "note",
+    "notes": "note", "remarks": "note", "comentario": "note", "comentarios": "note",
+    "f nac": "birth_date", "f nacimiento": "birth_date", "fec nac": "birth_date", "fecha nac": "birth_date",
+    "f de nac": "birth_date", "fnac": "birth_date", "f nac y lugar": "birth_date",
+    "nombre(s)": "given_names", "apellido(s)": "surname", "nacionalidad(es)": "nationality",
     "valido desde": "valid_from", "vigente desde": "valid_from", "desde": "valid_from",
     "valido hasta": "valid_until", "vigente hasta": "valid_until", "hasta": "valid_until",
     "expires": "valid_until",
@@ -97,6 +101,13 @@ _SYNONYMS: dict[str, str] = {
     "fecha": "date", "fecha del reporte": "date", "fecha de reporte": "date", "reported on": "date",
     "date reported": "date",
 }  # fmt: skip
+
+# Titles that mean one thing in a person file and another in a document file ("Tipo": the alert's type,
+# or the document's).
+_KIND_SYNONYMS: dict[str, dict[str, str]] = {
+    "persons": {"tipo": "category", "tipo de persona": "category", "clase": "category"},
+    "documents": {"tipo": "document_type", "clase": "document_type", "clase de documento": "document_type"},
+}
 
 _CATEGORY_WORDS: dict[str, str] = {
     "wanted": "wanted", "buscado": "wanted", "buscada": "wanted", "orden de captura": "wanted",
@@ -441,7 +452,11 @@ def guess_mapping(columns: list[str], kind: Kind) -> dict[str, str]:
     taken: set[str] = set()
     for column in columns:
         key = fold(column)
-        target = key.replace(" ", "_") if key.replace(" ", "_") in ours else _SYNONYMS.get(key, "")
+        target = (
+            key.replace(" ", "_")
+            if key.replace(" ", "_") in ours
+            else _KIND_SYNONYMS[kind].get(key) or _SYNONYMS.get(key, "")
+        )
         if target not in ours or target in taken:
             target = IGNORE
         if target:
@@ -567,13 +582,16 @@ def parse_table(
     kind: Kind,
     mapping: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    today: datetime.date | None = None,
 ) -> ParsedFile:
     """Check every row of `table` as `kind` alerts; `mapping` maps the file's column titles to ours.
+    `today` (default: the machine's date) is what a birth date may not be after, nor a validity end before.
 
     Without a mapping the titles must be ours (any case); with one, file columns it does not name are
     used when their title is one of ours, and ignored otherwise (listed in the warnings).
     """
     ours = COLUMNS_OF[kind]
+    today = today or datetime.date.today()
     result = ParsedFile(kind=kind)
     folded_mapping = {fold(k): v for k, v in (mapping or {}).items()}
     targets: dict[int, str] = {}
@@ -667,6 +685,21 @@ def parse_table(
             cell = f"{letter_of[column]}{line}" if table.spreadsheet and column in letter_of else ""
             return RowError(line, title_of.get(column, column), code, message, value, cell)
 
+        # A repeated entry_id is reported whatever else is wrong with either row (the first may have
+        # errors of its own): the id is read as written.
+        entry_id = row.get("entry_id", "")
+        duplicate = bool(entry_id) and entry_id in seen
+        if duplicate:
+            result.errors.append(
+                locate(
+                    "entry_id",
+                    "duplicate_entry_id",
+                    f"entry_id {entry_id!r} already on line {seen[entry_id]}",
+                    entry_id,
+                )
+            )
+        elif entry_id and len(entry_id) <= MAX_CELL_CHARS:
+            seen[entry_id] = line
         if oversized:
             for target in oversized:
                 result.errors.append(
@@ -679,21 +712,10 @@ def parse_table(
                     )
                 )
             continue
-        record, errors = (_person if kind == "persons" else _document)(row, line, locate)
+        record, errors = (_person if kind == "persons" else _document)(row, line, locate, today)
         result.errors.extend(errors)
-        if record is None:
+        if record is None or duplicate:
             continue
-        if record.external_id in seen:
-            result.errors.append(
-                locate(
-                    "entry_id",
-                    "duplicate_entry_id",
-                    f"entry_id {record.external_id!r} already on line {seen[record.external_id]}",
-                    record.external_id,
-                )
-            )
-            continue
-        seen[record.external_id] = line
         records.append(record)
     if progress is not None:
         progress(result.rows)
@@ -702,6 +724,11 @@ def parse_table(
 
 
 Locate = Callable[..., RowError]
+
+
+def _earliest(partial: Any) -> datetime.date:
+    """The first day a partial date (year, month, day; month and day may be unknown) can be."""
+    return datetime.date(partial.year, partial.month or 1, partial.day or 1)
 
 
 def _remove_flag(row: Mapping[str, str], locate: Locate, errors: list[RowError]) -> bool:
@@ -723,7 +750,9 @@ def _check_lengths(row: Mapping[str, str], locate: Locate, errors: list[RowError
             errors.append(locate(column, "too_long", f"{column} is longer than {limit} characters"))
 
 
-def _person(row: dict[str, str], line: int, locate: Locate) -> tuple[PersonRecord | None, list[RowError]]:
+def _person(
+    row: dict[str, str], line: int, locate: Locate, today: datetime.date
+) -> tuple[PersonRecord | None, list[RowError]]:
     errors: list[RowError] = []
     remove = _remove_flag(row, locate, errors)
     if errors:  # the rest depends on whether the row removes or lists
@@ -771,6 +800,25 @@ def _person(row: dict[str, str], line: int, locate: Locate) -> tuple[PersonRecor
         errors.append(
             locate("valid_until", "bad_validity", "valid_until is before valid_from", row["valid_until"])
         )
+    elif valid.get("valid_until") and valid["valid_until"] < today:  # type: ignore[operator]
+        errors.append(
+            locate(
+                "valid_until",
+                "past_validity",
+                f"valid_until {valid['valid_until']} is already past: the alert would never hit "
+                "(leave it out, or remove the alert)",
+                row["valid_until"],
+            )
+        )
+    if entry is not None and entry.birth_date is not None and _earliest(entry.birth_date) > today:
+        errors.append(
+            locate(
+                "birth_date",
+                "future_birth_date",
+                f"the birth date {entry.birth_date} is in the future",
+                as_written or str(entry.birth_date),
+            )
+        )
     if errors or entry is None:
         return None, errors
     aliases = [a.strip() for a in row.get("aliases", "").split("|") if a.strip()]
@@ -795,7 +843,9 @@ def _person(row: dict[str, str], line: int, locate: Locate) -> tuple[PersonRecor
     )
 
 
-def _document(row: dict[str, str], line: int, locate: Locate) -> tuple[DocumentRecord | None, list[RowError]]:
+def _document(
+    row: dict[str, str], line: int, locate: Locate, today: datetime.date
+) -> tuple[DocumentRecord | None, list[RowError]]:
     errors: list[RowError] = []
     remove = _remove_flag(row, locate, errors)
     if errors:

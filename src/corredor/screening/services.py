@@ -295,7 +295,13 @@ def _import(
     def checked(done: int) -> None:
         beat(min(done, total // 2), total)
 
-    parsed = importers.parse_table(table, kind=report.kind, mapping=mapping, progress=checked)  # type: ignore[arg-type]
+    parsed = importers.parse_table(
+        table,
+        kind=report.kind,  # type: ignore[arg-type]
+        mapping=mapping,
+        progress=checked,
+        today=timezone.localdate(),
+    )
     report.rows = parsed.rows
     report.warnings = parsed.warnings
     report.errors = parsed.errors
