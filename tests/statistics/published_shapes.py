@@ -127,7 +127,8 @@ def undesa_2019(years: tuple[int, ...] = (2010, 2015, 2019), unknown: str | None
         ["Department of Economic and Social Affairs"],
         [],
         [
-            "International migrant stock at mid-year by sex and by region, country or area of destination and origin"
+            "International migrant stock at mid-year by sex and by region, country or area of destination "
+            "and origin"
         ],
         [],
         header,
@@ -172,7 +173,8 @@ def undesa_2020(years: tuple[int, ...] = (1990, 2000, 2020)) -> bytes:
     rows: list[list[object]] = [
         ["International Migrant Stock 2020: Destination and origin"],
         [
-            "Table 1. International migrant stock at mid-year by sex and by region, country or area of destination and origin, 1990-2020"
+            "Table 1. International migrant stock at mid-year by sex and by region, country or area of "
+            "destination and origin, 1990-2020"
         ],
         ["", "", "", "", "", "", "", "", "Both sexes", "", "", "Males", "", "", "Females"],
         header,
