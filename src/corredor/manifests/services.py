@@ -128,7 +128,9 @@ def carrier_account_create(*, username: str, carrier: str, name: str = "") -> Ca
 
 def _read(data: bytes, *, today: date) -> ParseResult:
     try:
-        return read_paxlst(data, today=today)
+        # `complete`: a list cut in transit (no UNT or UNZ, counts that disagree) must not replace the whole
+        # list it would otherwise pass for.
+        return read_paxlst(data, today=today, complete=True)
     except PaxlstError as error:
         raise ApplicationError(
             _("The message cannot be read as PAXLST: %(error)s") % {"error": str(error)},
