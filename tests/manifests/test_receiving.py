@@ -112,6 +112,26 @@ class ReceiveTests(ReceivingTestCase):
         denied = AuditEntry.objects.filter(action="denied").first()
         assert denied.object_id == "carrier:CM" and denied.username == "avianca"
 
+    def test_another_carriers_bytes_sent_again_get_no_receipt_and_no_cusres(self) -> None:
+        data = edifact(flight_list(carrier="CM", passengers=3))
+        first = self.send(data, Accept="application/edifact")
+        assert first.status_code == 201
+        before = stored_rows()
+        for accept in ("application/json", "application/edifact"):
+            response = self.send(data, who="avianca", Accept=accept)
+            body = self.assert_error(response, 403)
+            assert "AV" in body["message"] and "CM412" in body["message"]
+            assert (
+                b"UNH" not in response.content
+                and str(ManifestMessage.objects.get().pk) not in body["message"]
+            )
+        assert stored_rows() == before
+        denied = AuditEntry.objects.filter(action="denied", username="avianca")
+        assert [entry.object_id for entry in denied] == ["carrier:CM", "carrier:CM"]
+        # Its own carrier still gets the duplicate's receipt.
+        again = self.send(data)
+        assert (again.status_code, again.json()["status"]) == (200, "duplicate")
+
     def test_a_malformed_message_is_refused_with_its_place_and_nothing_is_stored(self) -> None:
         text = edifact(flight_list()).decode("latin-1")
         start = text.index("TDT+")

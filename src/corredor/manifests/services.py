@@ -220,9 +220,6 @@ def manifest_receive(
     allowed = carrier_codes(user=sender) if source == Source.API else None
     received_at = received_at or timezone.now()
     digest = hashlib.sha256(data).hexdigest()
-    earlier = ManifestMessage.objects.filter(sha256=digest).first()
-    if earlier is not None:
-        return _duplicate(earlier)
     result = _read(data, today=timezone.localdate(received_at))
     posts = {post.code: post for post in BorderPost.objects.filter(active=True)}
     plans = [_plan(message, posts) for message in result.messages]
@@ -234,6 +231,11 @@ def manifest_receive(
                     % {"own": ", ".join(sorted(allowed)), "flight": f"{plan.carrier}{plan.number}"},
                     f"carrier:{plan.carrier}",
                 )
+    # Only now, once the sender may send every flight in it: a duplicate's receipt (and its CUSRES) names
+    # the earlier message, which another carrier's account must not be handed back for resending its bytes.
+    earlier = ManifestMessage.objects.filter(sha256=digest).first()
+    if earlier is not None:
+        return _duplicate(earlier)
     warnings = [warning.as_json() for warning in result.warnings]
     account = None
     if allowed is not None:
