@@ -132,6 +132,16 @@ class ReceiveTests(ReceivingTestCase):
         again = self.send(data)
         assert (again.status_code, again.json()["status"]) == (200, "duplicate")
 
+    def test_a_message_over_the_limit_is_413_and_says_the_real_limit(self) -> None:
+        big = b"UNA:+.? '" + b"X" * (3 * 1024 * 1024)
+        body = self.assert_error(self.send(big), 413)
+        assert "2.5\xa0MB" in body["message"] or "2.5 MB" in body["message"], body["message"]
+        assert body["detail"] == {"max_bytes": 2621440}
+        with self.settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024 * 1024):
+            body = self.assert_error(self.send(b"UNA:+.? '" + b"X" * (1024 * 1024 + 1)), 413)
+        assert "1.0\xa0MB" in body["message"] or "1.0 MB" in body["message"], body["message"]
+        assert stored_rows()["messages"] == 0
+
     def test_a_malformed_message_is_refused_with_its_place_and_nothing_is_stored(self) -> None:
         text = edifact(flight_list()).decode("latin-1")
         start = text.index("TDT+")

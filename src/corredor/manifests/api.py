@@ -10,8 +10,10 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -23,7 +25,6 @@ from corredor.manifests.models import Source
 router = Router(tags=["manifests"])
 
 EDIFACT_TYPES = ("application/edifact", "application/edi-edifact", "text/plain")
-MAX_BODY_BYTES = 5 * 1024 * 1024
 
 
 class FlightOut(Schema):
@@ -93,6 +94,15 @@ def _list_out(item: services.ReceivedList) -> ListReceiptOut:
     )
 
 
+def _too_large(limit: int) -> ApplicationError:
+    return ApplicationError(
+        _("The message is too large: send at most %(limit)s (split a big list into parts).")
+        % {"limit": filesizeformat(limit)},
+        detail={"max_bytes": limit},
+        status=413,
+    )
+
+
 def _body(request: HttpRequest) -> bytes:
     content_type = (request.content_type or "").lower()
     if content_type not in EDIFACT_TYPES:
@@ -104,20 +114,18 @@ def _body(request: HttpRequest) -> bytes:
             detail={"content_type": content_type or None},
             status=415,
         )
+    # The limit is Django's own (request.body refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE), said as it is.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > MAX_BODY_BYTES:
-        raise ApplicationError(
-            _("The message is too large."), detail={"max_bytes": MAX_BODY_BYTES}, status=413
-        )
+    if limit is not None and length > limit:
+        raise _too_large(limit)
     try:
         data = request.body
     except RequestDataTooBig:
-        raise ApplicationError(
-            _("The message is too large."), detail={"max_bytes": MAX_BODY_BYTES}, status=413
-        ) from None
+        raise _too_large(limit or 0) from None
     if not data.strip():
         raise ApplicationError(_("The request body is empty: send the PAXLST interchange."))
     return data
