@@ -1,7 +1,13 @@
-"""The versioned JSON API: one NinjaAPI, each app's router mounted on it. Docs at /api/v1/docs."""
+"""The versioned JSON API: one NinjaAPI, each app's router mounted on it. Docs at /api/v1/docs.
+
+The API's side of the error boundary (see `corredor.core.errors`): handlers let `ApplicationError` go and
+the exception handlers below answer `{"message", "detail"}` with its status, after writing a refusal's
+audit row; a database that stayed locked answers 503 ("busy, try again; nothing was recorded").
+"""
 
 from typing import Any
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +17,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from corredor.core.audit import _current, actor_for
-from corredor.core.errors import ApplicationError
-from corredor.core.middleware import client_address
+from corredor.core.errors import ApplicationError, Busy, busy_from
+from corredor.core.middleware import audit_after_rollback, client_address
 from corredor.core.models import ApiToken
 
 
@@ -65,15 +71,25 @@ api = NinjaAPI(
 
 
 def _error(request: HttpRequest, status: int, message: str, detail: Any = None) -> HttpResponse:
+    # The project's renderer also serves a test's own NinjaAPI that installs these handlers.
     return api.create_response(request, {"message": message, "detail": detail}, status=status)
 
 
-@api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return _error(request, exc.status, exc.message, exc.detail)
+    audit_after_rollback(exc)
+    response = _error(request, exc.status, exc.message, exc.detail)
+    if isinstance(exc, Busy):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
-@api.exception_handler(NinjaValidationError)
+def on_database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    busy = busy_from(exc)
+    if busy is None:
+        raise exc  # a real fault: Django's 500 (logged), never a stack trace to the client
+    return on_application_error(request, busy)
+
+
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     detail = [
         {
@@ -85,16 +101,26 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     return _error(request, 422, _("The request is not valid: see detail for each field."), detail)
 
 
-@api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, _("Authentication required: send a valid API token."))
 
 
-@api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and "parse request body" in str(exc):
         return _error(request, 400, _("The request body is not valid JSON."))
     return _error(request, exc.status_code, str(exc))
+
+
+def install_error_handlers(target: NinjaAPI) -> None:
+    """The API's error boundary on `target` (the project's API; a test's own API)."""
+    target.add_exception_handler(ApplicationError, on_application_error)
+    target.add_exception_handler(OperationalError, on_database_error)
+    target.add_exception_handler(NinjaValidationError, on_validation_error)
+    target.add_exception_handler(AuthenticationError, on_auth_error)
+    target.add_exception_handler(HttpError, on_http_error)
+
+
+install_error_handlers(api)
 
 
 def _mount() -> None:
