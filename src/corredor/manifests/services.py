@@ -44,7 +44,7 @@ from corredor.manifests.models import (
     ScreeningStatus,
     Source,
 )
-from corredor.manifests.permissions import refuse
+from corredor.manifests.permissions import permit_carrier, permit_send
 from corredor.paxlst import Message, ParseResult, PaxlstError, Person, read_paxlst
 
 # When a traveller at the desk is looked for on the lists: arrivals from 3 hours before the flight's
@@ -96,16 +96,6 @@ class _Plan:
 
 
 # --- carrier accounts ---------------------------------------------------------------------------------------
-
-
-def carrier_codes(*, user: Any) -> set[str]:
-    """The carriers whose lists `user` may send (its active carrier accounts); refused when none."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise refuse(_("Only carrier accounts can send passenger lists."), "manifests:send")
-    codes = set(CarrierAccount.objects.filter(user=user, active=True).values_list("carrier", flat=True))
-    if not codes:
-        raise refuse(_("Only carrier accounts can send passenger lists."), "manifests:send")
-    return codes
 
 
 @transaction.atomic
@@ -227,7 +217,7 @@ def manifest_receive(
     """
     if source not in Source.values:
         raise ApplicationError(f"unknown source {source!r}")
-    allowed = carrier_codes(user=sender) if source == Source.API else None
+    allowed = permit_send(sender) if source == Source.API else None
     received_at = received_at or timezone.now()
     digest = hashlib.sha256(data).hexdigest()
     result = _read(data, today=timezone.localdate(received_at))
@@ -235,12 +225,7 @@ def manifest_receive(
     plans = [_plan(message, posts) for message in result.messages]
     if allowed is not None:
         for plan in plans:
-            if plan.carrier not in allowed:
-                raise refuse(
-                    _("This account sends lists for %(own)s, not for flight %(flight)s.")
-                    % {"own": ", ".join(sorted(allowed)), "flight": f"{plan.carrier}{plan.number}"},
-                    f"carrier:{plan.carrier}",
-                )
+            permit_carrier(sender, allowed, carrier=plan.carrier, flight=f"{plan.carrier}{plan.number}")
     # Only now, once the sender may send every flight in it: a duplicate's receipt (and its CUSRES) names
     # the earlier message, which another carrier's account must not be handed back for resending its bytes.
     earlier = ManifestMessage.objects.filter(sha256=digest).first()
