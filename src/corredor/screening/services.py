@@ -145,6 +145,7 @@ class ImportReport:
     restored: int = 0
     errors: list[importers.RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    flags: list[importers.RowError] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -175,6 +176,8 @@ class ImportReport:
             "restored": self.restored,
             "errors": [e.as_dict() for e in self.errors],
             "warnings": self.warnings,
+            "flags": [f.as_dict() for f in self.flags[:1000]],
+            "flagged": len(self.flags),
             "seconds": round(self.seconds, 3),
         }
 
@@ -305,6 +308,7 @@ def _import(
     report.rows = parsed.rows
     report.warnings = parsed.warnings
     report.errors = parsed.errors
+    report.flags = parsed.flags
     if not report.ok:
         return _import_rejected(report)
     total = report.rows * 2
