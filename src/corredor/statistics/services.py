@@ -24,7 +24,8 @@ from corredor.statistics.models import (
     MissingMigrantIncident,
     RefugeeFigure,
 )
-from corredor.statistics.selectors import check_k, statistics_scope, validate_request
+from corredor.statistics.permissions import statistics_scope
+from corredor.statistics.selectors import check_k, validate_request
 
 BATCH = 2000
 

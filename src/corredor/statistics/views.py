@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
 from corredor.core.models import BorderPost
-from corredor.core.views import render_error
 from corredor.icao import country_to_alpha3
-from corredor.statistics import charts, exports, geo, selectors, services
+from corredor.statistics import charts, exports, geo, permissions, selectors, services
 from corredor.statistics.bulletin import bulletin_html, bulletin_pdf, bulletin_stem
 from corredor.statistics.countrynames import country_label
 from corredor.statistics.engine import (
@@ -149,13 +148,11 @@ def _download(measure: str, by: list[str], state: dict[str, Any]) -> dict[str, s
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    try:
-        selectors.permit_statistics(request.user)  # closed on permissions: before reading the query
-        parsed = _parse(request)
-        parsed.pop("query")
-        board = selectors.dashboard_data(user=request.user, **parsed)
-    except ApplicationError as error:
-        return render_error(request, error)
+    # Errors and refusals go to the one boundary (core.middleware): a page with their status.
+    permissions.permit_statistics(request.user)  # closed on permissions: before reading the query
+    parsed = _parse(request)
+    parsed.pop("query")
+    board = selectors.dashboard_data(user=request.user, **parsed)
     period = board.period
     state = {"date_from": board.date_from, "date_to": board.date_to, "filters": board.filters}
     base = {
@@ -387,23 +384,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest) -> HttpResponse:
     """A protected table as a file, the same as `corredor stats export` (audited)."""
     get = request.GET
-    try:
-        selectors.permit_statistics(request.user)
-        parsed = _parse(request)
-        query = parsed["query"]
-        file = services.statistics_export(
-            user=request.user,
-            measure=get.get("measure", ""),
-            by=query["by"],
-            date_from=parsed["date_from"],
-            date_to=parsed["date_to"],
-            fmt=get.get("format", "csv"),
-            filters=parsed["filters"],
-            k=query["min_cell"],
-            lang=(get_language() or "es")[:2],
-        )
-    except ApplicationError as error:
-        return render_error(request, error)
+    permissions.permit_statistics(request.user)
+    parsed = _parse(request)
+    query = parsed["query"]
+    file = services.statistics_export(
+        user=request.user,
+        measure=get.get("measure", ""),
+        by=query["by"],
+        date_from=parsed["date_from"],
+        date_to=parsed["date_to"],
+        fmt=get.get("format", "csv"),
+        filters=parsed["filters"],
+        k=query["min_cell"],
+        lang=(get_language() or "es")[:2],
+    )
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
@@ -415,13 +409,10 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     reader's language; ?format=pdf for the PDF. A supervisor's is their own post's. Audited as an export."""
     pdf = request.GET.get("format") == "pdf"
     lang = (get_language() or "es")[:2]
-    try:
-        selectors.permit_statistics(request.user)
-        asked = query_from_request(request.GET)["month"]
-        month = f"{asked or timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
-        html = bulletin_html(month=month, user=request.user, request=request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    permissions.permit_statistics(request.user)
+    asked = query_from_request(request.GET)["month"]
+    month = f"{asked or timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
+    html = bulletin_html(month=month, user=request.user, request=request)
     response = HttpResponse(html)
     if pdf:
         response = HttpResponse(bulletin_pdf(html), content_type="application/pdf")
@@ -440,11 +431,8 @@ def bulletin(request: HttpRequest) -> HttpResponse:
 def explore(request: HttpRequest) -> HttpResponse:
     """Build a table: a measure broken down by chosen dimensions, protected, with its downloads."""
     get = request.GET
-    try:
-        selectors.permit_statistics(request.user)
-        parsed = _parse(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    permissions.permit_statistics(request.user)
+    parsed = _parse(request)
     measure = parsed["query"]["measure"] or "entries"
     by = parsed["query"]["by"] or ["month", "sex", "age_band"]
     result = None
@@ -460,8 +448,11 @@ def explore(request: HttpRequest) -> HttpResponse:
                 filters=parsed["filters"],
             )
     except ApplicationError as exc:
+        # The table asked for cannot be made (too many cells, measures of two kinds): the form is shown
+        # again with what is wrong, as a form with errors is, under the error's status. Refusals go to
+        # the boundary.
         if exc.status == 403:
-            return render_error(request, exc)
+            raise
         error = exc
     state = None
     if result is not None:
@@ -487,6 +478,7 @@ def explore(request: HttpRequest) -> HttpResponse:
             "error": error,
             "filters": parsed["filters"],
         },
+        status=error.status if error is not None else 200,
     )
 
 
@@ -497,18 +489,10 @@ def context_page(request: HttpRequest) -> HttpResponse:
     own = country_to_alpha3(settings.CORREDOR_COUNTRY) or settings.CORREDOR_COUNTRY
     country = (request.GET.get("country") or own).upper()[:3]
     lang = (get_language() or "es")[:2]
-    try:
-        context = selectors.country_context(user=request.user, country=country)
-        own_figures = None
-        if country == own:
-            try:
-                own_figures = selectors.statistics_table(
-                    user=request.user, measure="in_country", by=["nationality"]
-                )
-            except ApplicationError:
-                own_figures = None
-    except ApplicationError as error:
-        return render_error(request, error)
+    context = selectors.country_context(user=request.user, country=country)
+    own_figures = None
+    if country == own and selectors.has_statistics():
+        own_figures = selectors.statistics_table(user=request.user, measure="in_country", by=["nationality"])
     name = country_label(country, lang)
     stock_items = [(country_label(c, lang), v) for c, v in context.stock_by_origin]
     own_items: list[tuple[str, Any]] = []
