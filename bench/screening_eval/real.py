@@ -148,7 +148,7 @@ def evaluate_real(threshold: float = DEFAULT_THRESHOLD, clean_limit: int | None 
         fn += label and not predicted
         if predicted != label:
             score = hit.score if hit else None
-            kind = 'FP' if predicted else 'FN'
+            kind = "FP" if predicted else "FN"
             report.pair_errors.append(f"{kind} {row['name1']} | {row['name2']} {score}")
         report.pairs += 1
     report.pair_precision = tp / (tp + fp) if tp + fp else 0.0

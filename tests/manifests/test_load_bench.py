@@ -3,7 +3,6 @@ crossings while a watchlist imports and a list arrives, and reports its figures.
 runs it at full scale; `pytest -m bench tests/manifests/test_load_bench.py` runs this."""
 
 import pytest
-
 from bench.load import run
 
 
