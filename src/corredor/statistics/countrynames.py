@@ -20,8 +20,7 @@ from functools import cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
-from django.utils.translation import get_language, gettext_noop, override
-from django.utils.translation import gettext as _g
+from django.utils.translation import get_language, gettext, gettext_noop, override
 
 # Casefolded, accents kept: the forms pycountry does not know.
 ALIASES: dict[str, str] = {
@@ -263,7 +262,7 @@ def _country_label(code: str, language: str) -> str:
         return KREYOL_NAMES[code]
     if code in SPECIAL_NAMES:
         with override(language):
-            return _g(SPECIAL_NAMES[code])
+            return gettext(SPECIAL_NAMES[code])
     country = pycountry.countries.get(alpha_3="DEU" if code == "D" else code)
     if country is None:
         return code
