@@ -392,3 +392,27 @@ class BulletinLanguages(StatisticsTestCase):
             "novanm",
         )
         assert any(f"{name} 20" in html for name in (*months, "desanm"))
+
+
+# -- names kept in the database -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "category", "country"),
+    [
+        ("es", "Turista", "Haití"),
+        ("en", "Tourist", "Haiti"),
+        ("fr", "Touriste", "Haïti"),
+        ("ht", "Touris", "Ayiti"),
+    ],
+)
+def test_stay_categories_and_countries_are_named_in_the_readers_language(
+    lang: str, category: str, country: str
+) -> None:
+    from corredor.core.models import Country, StayCategory
+
+    with translation.override(lang):
+        assert StayCategory.objects.get(code="tourist").name == category
+        assert Country.objects.get(code="HTI").name == country
+        assert str(Country.objects.get(code="D")).startswith(country_label("DEU", lang))

@@ -250,6 +250,8 @@ def country_label(code: str, lang: str | None = None, *, short: bool = True) -> 
     code = (code or "").strip().upper()
     if not code:
         return ""
+    if code == "D":  # Germany in an MRZ
+        code = "DEU"
     language = _language(lang)
     name = _country_label(code, language)
     if short:
@@ -263,7 +265,7 @@ def _country_label(code: str, language: str) -> str:
     if code in SPECIAL_NAMES:
         with override(language):
             return gettext(SPECIAL_NAMES[code])
-    country = pycountry.countries.get(alpha_3="DEU" if code == "D" else code)
+    country = pycountry.countries.get(alpha_3=code)
     if country is None:
         return code
     territories = _cldr_territories("fr" if language == "ht" else language) or _cldr_territories("en")
