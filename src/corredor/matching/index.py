@@ -615,7 +615,8 @@ class _Segment:
         if birth is not None:
             years = self.birth_year[entries].astype(np.int64)
             far = (years != 0) & (np.abs(years - birth.year) >= 2)
-            bound += np.where(far, -0.25, np.where(years != 0, 0.10, 0.0))
+            # -0.05: the most a date years apart can weigh (a year typo, or a partial date nearby).
+            bound += np.where(far, -0.05, np.where(years != 0, 0.10, 0.0))
         if traveller.sex in ("M", "F"):
             other = 2 if traveller.sex == "M" else 1
             bound += np.where(self.sex[entries] == other, -0.2, 0.0)

@@ -129,7 +129,10 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
         document_number=payload.document_number,
         issuing_state=payload.issuing_state,
     )
-    screening = selectors.screening_run(traveller=traveller)
+    # Clearances hold where they were given: the checker's post, or national ones.
+    screening = selectors.screening_run(
+        traveller=traveller, post=getattr(request.user, "border_post_id", None)
+    )
     audit_write(
         action="read",
         object_type="screening.check",
@@ -166,13 +169,18 @@ class HitOut(Schema):
     adjudicated_by: str | None
     adjudicated_at: datetime | None
     adjudication_reason: str
+    verdict_scope: str = Field("", description="post or national; empty while open")
+    flight: str | None = Field(None, description="Passenger-list hits: the flight (CM412)")
+    flight_expected_at: datetime | None = Field(None, description="Passenger-list hits: expected at the post")
     created_at: datetime
 
 
-def _hit_out(hit: Hit) -> HitOut:
+def _hit_out(hit: Hit, flight: selectors.HitFlight | None = None) -> HitOut:
     alert = hit.alert
     person = hit.kind == "person"
     return HitOut(
+        flight=flight.designator if flight else None,
+        flight_expected_at=flight.expected_at if flight else None,
         id=hit.pk,
         kind=hit.kind,
         alert_id=alert.pk,
@@ -194,6 +202,7 @@ def _hit_out(hit: Hit) -> HitOut:
         adjudicated_by=hit.adjudicated_by.get_username() if hit.adjudicated_by else None,
         adjudicated_at=hit.adjudicated_at,
         adjudication_reason=hit.adjudication_reason,
+        verdict_scope=hit.verdict_scope,
         created_at=hit.created_at,
     )
 
@@ -218,24 +227,35 @@ def hit_list(request: HttpRequest, filters: Query[HitFilters]) -> HitPageOut:
         user=request.user, post=filters.post.upper() if filters.post else None, status=filters.status
     )
     page = list(hits[filters.offset : filters.offset + filters.limit])
+    flights = selectors.hit_flights(page)
     return HitPageOut(
-        count=hits.count(), limit=filters.limit, offset=filters.offset, items=[_hit_out(h) for h in page]
+        count=hits.count(),
+        limit=filters.limit,
+        offset=filters.offset,
+        items=[_hit_out(h, flights.get(h.source_ref)) for h in page],
     )
 
 
 @router.get("/hits/{hit_id}", response=HitOut, summary="One hit")
 def hit_detail(request: HttpRequest, hit_id: uuid.UUID) -> HitOut:
-    return _hit_out(selectors.hit_get(user=request.user, hit_id=hit_id))
+    hit = selectors.hit_get(user=request.user, hit_id=hit_id)
+    return _hit_out(hit, selectors.hit_flights([hit]).get(hit.source_ref))
 
 
 class AdjudicationIn(StrictSchema):
     verdict: Literal["true_match", "false_match"]
     reason: str = Field(..., min_length=1, max_length=2000)
+    scope: Literal["post", "national"] = Field(
+        "post",
+        description="Where the verdict holds: the hit's post (default), or every post (administrators only)",
+    )
 
 
 @router.post("/hits/{hit_id}/adjudication", response=HitOut, summary="Adjudicate a hit (supervisors)")
 def hit_adjudication(request: HttpRequest, hit_id: uuid.UUID, payload: AdjudicationIn) -> HitOut:
-    services.hit_adjudicate(user=request.user, hit_id=hit_id, verdict=payload.verdict, reason=payload.reason)
+    services.hit_adjudicate(
+        user=request.user, hit_id=hit_id, verdict=payload.verdict, reason=payload.reason, scope=payload.scope
+    )
     return _hit_out(selectors.hit_get(user=request.user, hit_id=hit_id))
 
 
