@@ -294,7 +294,7 @@ class HeaderTests(PersonaTestCase):
         for template in TEMPLATES_DIR.rglob("templates/**/*.html"):
             text = template.read_text(encoding="utf-8")
             for pattern in (
-                r"<script(?![^>]*\bsrc=)",
+                r"<script(?![^>]*\b(src=|type=\"application/json\"))",
                 r"\son[a-z]+\s*=",
                 r"\sstyle\s*=",
                 r"javascript:",

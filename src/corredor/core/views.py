@@ -17,14 +17,16 @@ from django.utils.translation import gettext as _
 
 from corredor.core.audit import audit_verify, audit_write
 from corredor.core.errors import ApplicationError
+from corredor.core.exports import safe_row
+from corredor.core.middleware import error_response
 from corredor.core.models import AuditEntry, Role
 from corredor.core.permissions import permit_audit_log
 
 
 def render_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    """One page (or htmx fragment) for every refusal and error a person can meet."""
-    template = "core/_error.html" if request.headers.get("HX-Request") else "core/error.html"
-    return render(request, template, {"error": error}, status=error.status)
+    """What the error boundary answers for `error`. New views do not call this: they let the error go and
+    the boundary (`corredor.core.middleware`) renders it; it stays for views not yet converted."""
+    return error_response(request, error)
 
 
 @login_required
@@ -87,10 +89,7 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[AuditEntry], dict[str, Any
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    try:
-        permit_audit_log(request.user)
-    except ApplicationError as error:
-        return render_error(request, error)
+    permit_audit_log(request.user)
     entries, filters = _filtered(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"page": page, **filters})
@@ -99,10 +98,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_status(request: HttpRequest) -> HttpResponse:
     """The chain walked now (loaded after the page: on a long log it takes a moment)."""
-    try:
-        permit_audit_log(request.user)
-    except ApplicationError as error:
-        return render_error(request, error)
+    permit_audit_log(request.user)
     started = time.monotonic()
     count, problems = audit_verify()
     context = {
@@ -115,15 +111,6 @@ def audit_status(request: HttpRequest) -> HttpResponse:
     return render(request, "core/_audit_status.html", context)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet would run as a formula (a summary typed as `=HYPERLINK(...)`) is written as text,
-    with a leading apostrophe. (A local copy until the shared export guard is on main.)"""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -132,10 +119,7 @@ class _Echo:
 @login_required
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered entries as CSV (the export is itself audited, with its filters)."""
-    try:
-        permit_audit_log(request.user)
-    except ApplicationError as error:
-        return render_error(request, error)
+    permit_audit_log(request.user)
     entries, filters = _filtered(request)
     audit_write(
         action="export", object_type="core.auditentry", summary=f"audit log CSV: {filters['query']}"[:500]
@@ -158,7 +142,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         yield writer.writerow(header)
         for e in entries.order_by("sequence").iterator(chunk_size=2000):
             cells = [e.username, e.role, e.origin, e.action, e.object_type, e.object_id, e.summary]
-            yield writer.writerow([e.sequence, e.at.isoformat(), *map(spreadsheet_safe, cells), e.entry_hash])
+            yield writer.writerow([e.sequence, e.at.isoformat(), *safe_row(cells), e.entry_hash])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
