@@ -52,6 +52,25 @@ class CrossingIn(StrictSchema):
     transport: Literal["air", "land", "sea", ""] = ""
     transport_reference: str = Field("", max_length=40)
     note: str = Field("", max_length=2000)
+    refusal_ground: str = Field(
+        "",
+        max_length=4,
+        description="Required for a refusal: a code of the country's list (A to J by default)",
+    )
+    expired_document_reason: str = Field(
+        "", max_length=500, description="Required to admit on an expired document (where policy allows it)"
+    )
+    late_reason: str = Field(
+        "", max_length=500, description="Required (from a supervisor) for a crossing older than the window"
+    )
+    exit_permit: Literal["seen", "not_seen", ""] = Field(
+        "", description="Exit of a national minor where the country requires a permit: seen or not_seen"
+    )
+    missing_exit_reason: str = Field(
+        "",
+        max_length=500,
+        description="Admit someone the record shows in the country: records the missing exit",
+    )
 
     @model_validator(mode="after")
     def one_document(self) -> "CrossingIn":
@@ -98,6 +117,10 @@ class CrossingOut(Schema):
     transport_reference: str
     screening_outcome: str
     note: str
+    refusal_ground: str
+    exit_permit: str
+    expired_document_reason: str
+    late_reason: str
     corrects: uuid.UUID | None
     corrected_by: uuid.UUID | None
     stay: StayOut | None
@@ -150,6 +173,7 @@ class CorrectionIn(StrictSchema):
     occurred_at: datetime | None = None
     stay_category: str | None = None
     stay_days: int | None = Field(None, ge=1, le=3650)
+    refusal_ground: str | None = Field(None, max_length=4, description="Required for a refusal, e.g. E")
 
 
 class ExtensionIn(StrictSchema):
@@ -197,6 +221,10 @@ def _crossing_out(
         transport_reference=crossing.transport_reference,
         screening_outcome=crossing.screening_outcome,
         note=crossing.note,
+        refusal_ground=crossing.refusal_ground,
+        exit_permit=crossing.exit_permit,
+        expired_document_reason=crossing.expired_document_reason,
+        late_reason=crossing.late_reason,
         corrects=crossing.corrects_id,
         corrected_by=corrected_by.pk if corrected_by else None,
         stay=_stay_out(stay),
@@ -225,6 +253,11 @@ def crossing_create(request: HttpRequest, payload: CrossingIn) -> Status:
         transport_reference=payload.transport_reference,
         note=payload.note,
         crossing_id=payload.id,
+        refusal_ground=payload.refusal_ground,
+        expired_document_reason=payload.expired_document_reason,
+        late_reason=payload.late_reason,
+        exit_permit=payload.exit_permit,
+        missing_exit_reason=payload.missing_exit_reason,
     )
     return Status(201, _crossing_out(recorded.crossing, stay=recorded.stay, warnings=recorded.warnings))
 

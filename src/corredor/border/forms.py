@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from corredor.border.models import Sex
+from corredor.border.models import ExitPermit, Sex
 from corredor.core.selectors import stay_categories_active
 
 
@@ -60,6 +60,16 @@ class DecisionForm(forms.Form):
     )
     transport_reference = forms.CharField(label=_("Flight / vehicle / vessel"), required=False, max_length=40)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    # Made when the decision panel is drawn: a double click sends the same id twice, and one crossing is kept.
+    crossing_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    refusal_ground = forms.CharField(label=_("Refusal ground"), required=False, max_length=4)
+    expired_document_reason = forms.CharField(
+        label=_("Admit on the expired document because"), required=False, max_length=500
+    )
+    missing_exit_reason = forms.CharField(label=_("Missing exit: reason"), required=False, max_length=500)
+    exit_permit = forms.ChoiceField(
+        label=_("Minor's exit permit"), required=False, choices=[("", "—"), *ExitPermit.choices]
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

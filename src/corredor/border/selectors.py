@@ -13,13 +13,23 @@ from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corredor.border import hooks, stay_rules
+from corredor.border import documents, hooks, stay_rules
 from corredor.border.documents import DocumentInput
-from corredor.border.models import Crossing, Decision, Direction, Stay, StayChange, TravelDocument, Traveller
+from corredor.border.models import (
+    BorderPolicy,
+    Crossing,
+    Decision,
+    Direction,
+    RefusalGround,
+    Stay,
+    StayChange,
+    TravelDocument,
+    Traveller,
+)
 from corredor.border.mrz_display import problems_for_display
 from corredor.core.audit import audit_write
 from corredor.core.errors import NotFound
-from corredor.core.models import StayCategory, StayRule
+from corredor.core.models import BorderPost, StayCategory, StayRule
 from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise, visible_post_codes
 
 
@@ -196,6 +206,20 @@ def _rule_terms(rule: StayRule) -> str:
     if rule.common_area_id:
         terms.append(_("days in the common area %(area)s add up") % {"area": rule.common_area_id})
     return "; ".join(str(t) for t in terms)
+
+
+# --- border policy ------------------------------------------------------------------------------------------
+
+
+def refusal_grounds(*, country: str) -> list[RefusalGround]:
+    """The legal grounds for refusing entry in `country`: its own list, or the common one (A to J)."""
+    own = list(RefusalGround.objects.filter(country_id=country, active=True))
+    return own or list(RefusalGround.objects.filter(country__isnull=True, active=True))
+
+
+def border_policy(*, country: str) -> BorderPolicy:
+    """The country's border policy (an unsaved default one when the country has none)."""
+    return BorderPolicy.objects.filter(country_id=country).first() or BorderPolicy(country_id=country)
 
 
 # --- travellers ---------------------------------------------------------------------------------------------
@@ -471,6 +495,12 @@ class DeskAssessment:
     notices: list[hooks.DeskNotice]
     problems: list[Any]
     prefill: dict[str, str]
+    refusal_grounds: list[RefusalGround]
+    age: int | None
+    minor: bool
+    exit_permit_required: bool
+    expired: bool
+    expired_document_refused: bool
 
 
 def desk_assess(*, user: Any, document: DocumentInput, post: str, mrz_result: Any = None) -> DeskAssessment:
@@ -528,6 +558,18 @@ def desk_assess(*, user: Any, document: DocumentInput, post: str, mrz_result: An
     for notice in notices:
         for name, value in notice.prefill.items():
             prefill.setdefault(name, value)
+    country = BorderPost.objects.filter(code=post).values_list("country_id", flat=True).first()
+    country = country or settings.CORREDOR_COUNTRY
+    policy = border_policy(country=country)
+    age = documents.age_on(document.birth_date, today)
+    minor = age is not None and age < policy.age_of_majority
+    expired = bool(document.expiry_date and document.expiry_date < today)
+    if minor:
+        warnings.insert(0, _("A minor: %(age)s years old.") % {"age": age})
+    expired_document_refused = expired and policy.expired_document == BorderPolicy.ExpiredDocument.REFUSE
+    if default_action == "entry" and (expired_document_refused or (allowance and allowance.exhausted)):
+        # Admission cannot be recorded as things stand: the key to reach for is a referral.
+        default_action = "refer"
     return DeskAssessment(
         document=document,
         existing=existing,
@@ -540,4 +582,10 @@ def desk_assess(*, user: Any, document: DocumentInput, post: str, mrz_result: An
         notices=notices,
         problems=problems,
         prefill=prefill,
+        refusal_grounds=refusal_grounds(country=country),
+        age=age,
+        minor=minor,
+        exit_permit_required=minor and policy.minor_exit_permit and document.nationality == country,
+        expired=expired,
+        expired_document_refused=expired_document_refused,
     )

@@ -68,6 +68,7 @@ def _document_context(doc: DocumentInput, *, post: str, user: Any, mrz_result: A
             "action": assessment.default_action,
             "stay_category": assessment.category.code if assessment.category else "",
             "stay_days": assessment.allowance.days if assessment.allowance else None,
+            "crossing_id": uuid.uuid4(),
             **assessment.prefill,
         }
     )
@@ -193,6 +194,11 @@ def desk_record(request: HttpRequest) -> HttpResponse:
             area_entered_on=data["area_entered_on"] if admitted_entry else None,
             transport_reference=data["transport_reference"],
             note=data["note"],
+            crossing_id=data["crossing_id"],
+            refusal_ground=data["refusal_ground"] if data["action"] == "refuse" else "",
+            expired_document_reason=data["expired_document_reason"] if admitted_entry else "",
+            missing_exit_reason=data["missing_exit_reason"] if admitted_entry else "",
+            exit_permit=data["exit_permit"] if data["action"] == "exit" else "",
         )
     except ApplicationError as error:
         response = render_error(request, error)
@@ -309,6 +315,7 @@ def crossing_correct(request: HttpRequest, crossing_id: uuid.UUID) -> HttpRespon
             reason=request.POST.get("reason", ""),
             direction=request.POST.get("direction") or None,
             decision=request.POST.get("decision") or None,
+            refusal_ground=request.POST.get("refusal_ground") or None,
         )
         crossing = selectors.crossings_list(user=request.user).get(pk=crossing_id)
     except ApplicationError as error:
