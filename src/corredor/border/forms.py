@@ -86,3 +86,34 @@ class DecisionForm(forms.Form):
                 self._errors.pop(name, None)
                 cleaned[name] = None
         return cleaned
+
+
+class PostDayFilterForm(forms.Form):
+    """The post's day list's query string: the day, filters and the page. A bad value is a 400 that names
+    it (an impossible date, an unknown direction), never a server error."""
+
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    officer = forms.CharField(label=_("Officer"), required=False, max_length=150)
+    direction = forms.ChoiceField(
+        label=_("Movement"), required=False, choices=[("", "—"), ("entry", _("Entry")), ("exit", _("Exit"))]
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("admitted", _("Admitted")),
+            ("refused", _("Refused")),
+            ("referred", _("Referred")),
+        ],
+    )
+    flight = forms.CharField(label=_("Flight / vehicle / vessel"), required=False, max_length=40)
+    hits = forms.BooleanField(label=_("Screening hits only"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+
+def query_errors(form: forms.Form) -> str:
+    """A form's errors as one line for a person: which parameter, what is wrong."""
+    return "; ".join(
+        f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in form.errors.items()
+    )

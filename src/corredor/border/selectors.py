@@ -9,11 +9,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corredor.border import documents, hooks, stay_rules
+from corredor.border import permissions as border_permissions
 from corredor.border.documents import DocumentInput
 from corredor.border.models import (
     BorderPolicy,
@@ -30,7 +31,7 @@ from corredor.border.mrz_display import problems_for_display
 from corredor.core.audit import audit_write
 from corredor.core.errors import NotFound
 from corredor.core.models import BorderPost, StayCategory, StayRule
-from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise, visible_post_codes
+from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise
 
 
 def _end_of_day(day: date) -> datetime:
@@ -208,6 +209,10 @@ def _rule_terms(rule: StayRule) -> str:
     return "; ".join(str(t) for t in terms)
 
 
+def post_exists(*, code: str) -> bool:
+    return BorderPost.objects.filter(code=code).exists()
+
+
 # --- border policy ------------------------------------------------------------------------------------------
 
 
@@ -241,6 +246,8 @@ class TravellerHistory:
     crossings: list[Crossing]
     stays: list[Stay]
     status: TravellerStatus
+    # Crossings at posts the reader does not work for: counted, not shown.
+    hidden_crossings: int = 0
 
 
 def traveller_status(*, traveller: Traveller, as_of: date | None = None) -> TravellerStatus:
@@ -270,23 +277,29 @@ def traveller_get(*, user: Any, traveller_id: uuid.UUID | str, purpose: str = "v
     if traveller is None:
         raise NotFound(_("No traveller with this id."))
     audit_write(action="read", object_type="border.traveller", object_id=traveller.pk, summary=purpose)
+    # The same rule as the crossings list: an officer sees their own post's crossings (and the stays granted
+    # there); the status below is derived from all of them.
+    allowed = border_permissions.crossing_posts(user)
+    crossings_qs = Crossing.objects.filter(traveller=traveller)
+    stays_qs = stays_with_effective_until().filter(traveller=traveller)
+    hidden = 0
+    if allowed is not None:
+        hidden = crossings_qs.exclude(post_id__in=allowed).count()
+        crossings_qs = crossings_qs.filter(post_id__in=allowed)
+        stays_qs = stays_qs.filter(entry__post_id__in=allowed)
     crossings = list(
-        Crossing.objects.filter(traveller=traveller)
-        .select_related("post", "document", "officer", "stay__category", "corrected_by")
-        .order_by("-occurred_at", "-created_at")
+        crossings_qs.select_related("post", "document", "officer", "stay__category", "corrected_by").order_by(
+            "-occurred_at", "-created_at"
+        )
     )
-    stays = list(
-        stays_with_effective_until()
-        .filter(traveller=traveller)
-        .select_related("category", "entry__post")
-        .order_by("-entry__occurred_at")
-    )
+    stays = list(stays_qs.select_related("category", "entry__post").order_by("-entry__occurred_at"))
     return TravellerHistory(
         traveller=traveller,
         documents=list(traveller.documents.select_related("issuing_state").order_by("-created_at")),
         crossings=crossings,
         stays=stays,
         status=traveller_status(traveller=traveller),
+        hidden_crossings=hidden,
     )
 
 
@@ -353,45 +366,127 @@ def crossing_warnings(
 # --- lists --------------------------------------------------------------------------------------------------
 
 
-def crossings_list(
-    *,
-    user: Any,
-    post: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    direction: str | None = None,
-    decision: str | None = None,
-    traveller_id: uuid.UUID | None = None,
-) -> QuerySet[Crossing]:
-    """Crossings, newest first; officers and supervisors see their own post's only."""
-    permit_personal_data(user)
-    allowed = visible_post_codes(user)
+@dataclass(frozen=True)
+class CrossingFilters:
+    """What a list of crossings is narrowed to. Codes are checked by the caller's form or schema."""
+
+    post: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    direction: str | None = None
+    decision: str | None = None
+    traveller_id: uuid.UUID | None = None
+    officer: str | None = None  # username
+    flight: str | None = None  # transport reference: flight, vehicle or vessel
+    hits: bool = False  # only crossings whose screening found a hit
+
+    def describe(self) -> str:
+        parts = [f"{name}={value}" for name, value in self.__dict__.items() if value not in (None, False, "")]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class CrossingPage:
+    count: int
+    limit: int
+    offset: int
+    items: list[Crossing]
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.count
+
+
+def _crossings(user: Any, filters: CrossingFilters) -> tuple[QuerySet[Crossing], list[str] | None]:
+    allowed = border_permissions.crossing_posts(user)
     qs = Crossing.objects.select_related(
         "traveller", "document", "post", "officer", "stay__category", "corrected_by"
     )
+    post = filters.post
     if allowed is not None:
         if post and post not in allowed:
             permit_post(user, post)
         qs = qs.filter(post_id__in=allowed)
     if post:
         qs = qs.filter(post_id=post)
-    if date_from:
-        qs = qs.filter(occurred_at__gte=_end_of_day(date_from - timedelta(days=1)))
-    if date_to:
-        qs = qs.filter(occurred_at__lt=_end_of_day(date_to))
-    if direction:
-        qs = qs.filter(direction=direction)
-    if decision:
-        qs = qs.filter(decision=decision)
-    if traveller_id:
-        qs = qs.filter(traveller_id=traveller_id)
+    if filters.date_from:
+        qs = qs.filter(occurred_at__gte=_end_of_day(filters.date_from - timedelta(days=1)))
+    if filters.date_to:
+        qs = qs.filter(occurred_at__lt=_end_of_day(filters.date_to))
+    if filters.direction:
+        qs = qs.filter(direction=filters.direction)
+    if filters.decision:
+        qs = qs.filter(decision=filters.decision)
+    if filters.traveller_id:
+        qs = qs.filter(traveller_id=filters.traveller_id)
+    if filters.officer:
+        qs = qs.filter(officer__username=filters.officer)
+    if filters.flight:
+        qs = qs.filter(transport_reference=filters.flight.replace(" ", "").upper())
+    if filters.hits:
+        qs = qs.filter(screening_outcome="hit")
+    return qs.order_by("-occurred_at", "-created_at"), allowed
+
+
+def crossings_page(*, user: Any, filters: CrossingFilters, limit: int = 50, offset: int = 0) -> CrossingPage:
+    """One page of crossings, newest first; officers and supervisors see their own post's only.
+
+    Every page read is audited with its filters and its place (offset, limit, rows returned): paging
+    through every crossing shows in the audit log as the pages it took."""
+    qs, allowed = _crossings(user, filters)
+    items = list(qs[offset : offset + limit])
+    count = qs.count() if items or offset else 0
+    visible = ",".join(allowed) if allowed is not None else "all"
     audit_write(
         action="read",
         object_type="border.crossing",
         object_id="list",
-        summary=f"list post={post or allowed or 'all'} {date_from or ''}..{date_to or ''}",
+        summary=(
+            f"list {filters.describe() or 'all'} visible={visible} "
+            f"offset={offset} limit={limit} rows={len(items)} of {count}"
+        )[:500],
     )
-    return qs.order_by("-occurred_at", "-created_at")
+    return CrossingPage(count=count, limit=limit, offset=offset, items=items)
+
+
+def crossing_totals(*, user: Any, filters: CrossingFilters) -> dict[str, int]:
+    """How many crossings the filters select, by movement (entries, exits admitted) and by decision
+    (refused, referred), corrections counted once (the corrected crossing no longer counts)."""
+    qs, _allowed = _crossings(user, filters)
+    totals: dict[str, int] = {}
+    rows = (
+        qs.filter(corrected_by__isnull=True)
+        .order_by()
+        .values_list("direction", "decision")
+        .annotate(n=Count("pk"))
+    )
+    for direction, decision, n in rows:
+        key = direction if decision == Decision.ADMITTED else decision
+        totals[key] = totals.get(key, 0) + n
+    return totals
+
+
+def crossing_get(*, user: Any, crossing_id: uuid.UUID) -> Crossing:
+    """One crossing, read by id: checked against the reader's posts and audited as a read of that crossing."""
+    crossing = (
+        Crossing.objects.select_related(
+            "traveller", "document", "post", "officer", "stay__category", "corrected_by"
+        )
+        .filter(pk=crossing_id)
+        .first()
+    )
+    allowed = border_permissions.crossing_posts(user)
+    if crossing is not None and allowed is not None and crossing.post_id not in allowed:
+        # Another post's crossing reads as no crossing at all (its existence is not confirmed), and the
+        # attempt is on the record.
+        audit_write(
+            action="denied", object_type="border.crossing", object_id=crossing.pk, summary="another post's"
+        )
+        crossing = None
+    if crossing is None:
+        raise NotFound(_("No crossing with this id."))
+    audit_write(action="read", object_type="border.crossing", object_id=crossing.pk, summary="crossing")
+    return crossing
 
 
 def _present_stays(as_of: date) -> QuerySet[Stay]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corredor.border import documents, hooks, selectors
+from corredor.border import permissions as border_permissions
 from corredor.border.documents import DocumentInput
 from corredor.border.models import (
     BorderPolicy,
@@ -656,15 +657,24 @@ def stay_extend(
     reason: str,
     category: str | None = None,
 ) -> StayChange:
-    """Extend a stay, or change the traveller's status (a new category), from now on."""
+    """Extend a stay, or change the traveller's status (a new category), from now on.
+
+    Only a supervisor of the post where the stay was granted (or an administrator) may: see
+    `border.permissions.permit_stay_change`."""
     stay = Stay.objects.select_related("entry", "category").filter(id=stay_id).first()
     if stay is None:
         raise NotFound(_("No stay %(id)s.") % {"id": stay_id})
     # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
-    permit_supervise(officer)
+    # The scope: a supervisor extends the stays granted at their own post; an administrator any stay.
+    border_permissions.permit_stay_change(officer, stay.entry.post_id)
     with transaction.atomic():
         if not reason.strip():
             raise ApplicationError(_("An extension needs a reason."), detail={"field": "reason"})
+        latest = stay.changes.order_by("-created_at").first()
+        if latest is not None and latest.kind == StayChange.Kind.ENDED:
+            raise ApplicationError(
+                _("This stay ended when its entry was corrected; it cannot be extended."), status=409
+            )
         current_until = selectors.stay_effective_until(stay=stay)
         new_category = _get_category(category) if category else stay.category
         kind = StayChange.Kind.STATUS if new_category.pk != stay.category_id else StayChange.Kind.EXTENSION
