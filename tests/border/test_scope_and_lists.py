@@ -196,3 +196,31 @@ class PostDayTests(PersonaTestCase):
             assert second.split("<tbody>")[1].count("<tr") == 1 and 'rel="prev"' in second
         finally:
             views.POST_DAY_PAGE = original
+
+
+class TravellerSearchTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        typed = DocumentInputFactory(surname="Núñez Peña", given_names="José Ángel", number="C 0123 456")
+        cls.nunez = record(cls.alice, typed, on=date(2024, 1, 1)).crossing.traveller
+        cls.plain = record(
+            cls.alice, DocumentInputFactory(surname="NUNEZ", given_names="ANA"), on=date(2024, 1, 2)
+        )
+
+    def found(self, query: str) -> set[str]:
+        return {t.surname for t in selectors.traveller_search(user=self.alice, query=query)}
+
+    def test_names_are_found_with_or_without_accents(self) -> None:
+        assert self.nunez.surname == "NÚÑEZ PEÑA"
+        assert self.found("NUNEZ") == {"NÚÑEZ PEÑA", "NUNEZ"}
+        assert self.found("nunez pena") == {"NÚÑEZ PEÑA"}
+        assert self.found("Núñez") == {"NÚÑEZ PEÑA", "NUNEZ"}
+        assert self.found("jose angel") == {"NÚÑEZ PEÑA"}
+        assert self.found("NUNEZ.*") == set()  # the query is text, not a pattern
+
+    def test_by_document_number_as_typed(self) -> None:
+        assert self.found("C0123456") == {"NÚÑEZ PEÑA"}
+        assert self.found("c 0123 456") == {"NÚÑEZ PEÑA"}
+        html = client_for(self.alice).get("/travellers/", {"q": "NUNEZ"}).content.decode()
+        assert "NÚÑEZ PEÑA" in html

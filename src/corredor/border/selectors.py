@@ -3,6 +3,8 @@
 Every read of a named traveller's record checks the reader's role and writes the audit log.
 """
 
+import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -313,8 +315,32 @@ def document_find(*, issuing_state: str, number: str) -> TravelDocument | None:
     )
 
 
+# Letters that names carry with or without their accents: a search for NUNEZ finds NÚÑEZ and the other way.
+_ACCENTED = {
+    "A": "AÁÀÂÄÃÅ",
+    "C": "CÇ",
+    "E": "EÉÈÊË",
+    "I": "IÍÌÎÏ",
+    "N": "NÑ",
+    "O": "OÓÒÔÖÕØ",
+    "U": "UÚÙÛÜ",
+    "Y": "YÝŸ",
+}
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).upper()
+
+
+def _accent_pattern(word: str) -> str:
+    """A regular expression matching `word` with or without accents on its letters (case is folded by the
+    caller: names are stored upper case)."""
+    return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in _fold(word))
+
+
 def traveller_search(*, user: Any, query: str, limit: int = 50) -> list[Traveller]:
-    """Find travellers by document number or name. The search itself is audited."""
+    """Find travellers by document number or names, with or without accents (NUNEZ finds NÚÑEZ PEÑA). A
+    document number may be typed with spaces or fillers. The search itself is audited."""
     permit_personal_data(user)
     words = query.upper().split()
     if not words:
@@ -322,10 +348,12 @@ def traveller_search(*, user: Any, query: str, limit: int = 50) -> list[Travelle
     audit_write(
         action="read", object_type="border.traveller", object_id="search", summary=f"search: {query[:80]}"
     )
-    by_document = Traveller.objects.filter(documents__number__in=[w.replace("<", "") for w in words])
+    numbers = {documents.normalise_number(w) for w in words} | {documents.normalise_number(query)}
+    by_document = Traveller.objects.filter(documents__number__in=numbers - {""})
     by_name = Traveller.objects.all()
     for word in words:
-        by_name = by_name.filter(Q(surname__contains=word) | Q(given_names__contains=word))
+        pattern = _accent_pattern(word)
+        by_name = by_name.filter(Q(surname__regex=pattern) | Q(given_names__regex=pattern))
     ids = list(by_document.values_list("id", flat=True)[:limit]) + list(
         by_name.values_list("id", flat=True)[:limit]
     )
