@@ -307,7 +307,7 @@ def traveller_get(*, user: Any, traveller_id: uuid.UUID | str, purpose: str = "v
 
 def document_find(*, issuing_state: str, number: str) -> TravelDocument | None:
     """The stored document with this issuing state and number (no audit: callers audit what they show)."""
-    number = number.strip().upper().replace("<", "")
+    number = documents.normalise_number(number)
     return (
         TravelDocument.objects.select_related("traveller")
         .filter(issuing_state_id=issuing_state, number=number)
