@@ -35,10 +35,10 @@ from typing import Any
 
 import numpy as np
 
+from bench.screening_eval.evaluate import evaluate, evaluate_bruteforce
+from bench.screening_eval.synthetic import bulk_documents, bulk_entries, random_person
+from bench.screening_eval.variants import person_latin
 from corredor.matching.documents import DocumentIndex
-from corredor.matching.eval.evaluate import evaluate, evaluate_bruteforce
-from corredor.matching.eval.synthetic import bulk_documents, bulk_entries, random_person
-from corredor.matching.eval.variants import person_latin
 from corredor.matching.index import ScreeningIndex
 from corredor.matching.normalise import fold
 from corredor.matching.records import Name, Traveller, WatchlistEntry

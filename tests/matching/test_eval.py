@@ -6,9 +6,9 @@ import collections
 import csv
 
 import pytest
+from bench.screening_eval.evaluate import _report, load
+from bench.screening_eval.generate import COLUMNS, DEFAULT_PATH, KIND_TARGETS, generate
 
-from corredor.matching.eval.evaluate import _report, load
-from corredor.matching.eval.generate import COLUMNS, DEFAULT_PATH, KIND_TARGETS, generate
 from corredor.matching.index import ScreeningIndex
 
 

@@ -7,6 +7,8 @@ import random
 import string
 
 import pytest
+from bench.screening_eval.synthetic import bulk_entries, random_person
+from bench.screening_eval.variants import person_latin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +22,6 @@ from corredor.matching import (
     Traveller,
     WatchlistEntry,
 )
-from corredor.matching.eval.synthetic import bulk_entries, random_person
-from corredor.matching.eval.variants import person_latin
 from corredor.matching.index import GOOD_TURING_UP_TO, good_turing
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from corredor.matching.attributes import parse_nationality, parse_sex
 from corredor.matching.records import Name, PartialDate
-from corredor.matching.watchlist_csv import parse_watchlist_csv
+from corredor.matching.watchlist_csv import CsvError, entry_from_row, parse_watchlist_csv
 
 HEADER = "entry_id,full_name,surname,given_names,aliases,birth_date,nationality,sex,category\n"
 
@@ -50,23 +50,58 @@ def test_every_bad_field_is_reported_with_line_and_column() -> None:
         + ",Ana,,,,,,,\n"
     )
     assert not result.ok
-    found = [(e.line, e.column, e.code) for e in result.errors]
-    assert found == [
+    # Attributes fail open: warnings on their line, the entry kept (here refused for its duplicate id).
+    assert [(e.line, e.column, e.code) for e in result.warnings] == [
         (2, "birth_date", "bad_birth_date"),
         (2, "nationality", "bad_nationality"),
         (2, "sex", "bad_sex"),
+    ]
+    assert str(result.warnings[0]) == (
+        "line 2, column birth_date: birth date '1985-13-12' is not a real date (month 13 does not exist)"
+    )
+    found = [(e.line, e.column, e.code) for e in result.errors]
+    assert found == [
         (3, "full_name", "missing_name"),
         (4, "entry_id", "duplicate_entry_id"),
         (5, "surname", "missing_surname"),
         (6, None, "wrong_field_count"),
         (7, "entry_id", "missing_entry_id"),
     ]
-    assert (
-        str(result.errors[0])
-        == "line 2, column birth_date: '1985-13-12' is not a real date (month 13 does not exist)"
+    assert str(result.errors[1]) == "line 4, column entry_id: entry_id 'W1' already on line 2"
+    assert [e.entry_id for e in result.entries] == ["W1"]
+    kept = result.entries[0]
+    assert (kept.birth_date, kept.nationality, kept.sex) == (None, None, None)
+
+
+def test_one_bad_attribute_never_refuses_the_list() -> None:
+    rows = "".join(f"W{i},Persona Número {i},,,,1970-01-0{1 + i % 9},Mexico,M,\n" for i in range(200))
+    result = parse_watchlist_csv(
+        HEADER
+        + rows
+        + "B1,Muthanna Harith Al-Dari,,,,1969-7-16,Ivory Coast,male,\n"
+        + "B2,Abdul Rosyid Ridho Ba'asyir,,,,1974-01-32,Democratic Republic of the Congo,F,\n"
+        + "B3,Hans Friedrich,,,,circa 1957,Mixed/Unknown,Q,\n"
     )
-    assert str(result.errors[4]) == "line 4, column entry_id: entry_id 'W1' already on line 2"
-    assert [e.entry_id for e in result.entries] == []
+    assert result.ok and len(result.entries) == 203
+    by_id = {e.entry_id: e for e in result.entries}
+    assert str(by_id["B1"].birth_date) == "1969-07-16" and by_id["B1"].nationality == "CIV"
+    assert by_id["B2"].birth_date is None and by_id["B2"].nationality == "COD"
+    assert by_id["B3"].birth_date is not None and by_id["B3"].birth_date.year == 1957
+    assert (by_id["B3"].nationality, by_id["B3"].sex) == (None, None)
+    assert [(w.line, w.code, w.value) for w in result.warnings] == [
+        (203, "bad_birth_date", "1974-01-32"),
+        (204, "bad_nationality", "Mixed/Unknown"),
+        (204, "bad_sex", "Q"),
+    ]
+
+
+def test_entry_from_row_refuses_bad_attributes_without_a_warnings_list() -> None:
+    row = {"entry_id": "W1", "full_name": "Ana Pérez", "birth_date": "1974-01-32", "nationality": "Narnia"}
+    entry, errors = entry_from_row(row, 7)
+    assert entry is None and [e.code for e in errors] == ["bad_birth_date", "bad_nationality"]
+    warnings: list[CsvError] = []
+    entry, errors = entry_from_row(row, 7, warnings=warnings)
+    assert entry is not None and errors == [] and [w.line for w in warnings] == [7, 7]
 
 
 def test_header_problems() -> None:

@@ -1,99 +1,30 @@
 """Reading sex and nationality as lists write them (``female``, ``Mexique``, ``MX``, ``México``).
 
-Nationality becomes an ICAO/ISO alpha-3 code. Accepted: alpha-3 codes (ISO, and ICAO's
-own such as ``D``, ``XXA``, ``GBD``), alpha-2 codes, English names (ISO name, official and
-common names), Spanish names (pycountry's translations), and the demonyms of the region
-in Spanish and English (``mexicana``, ``hondureño``, ``Haitian``).
+Nationality becomes an ICAO/ISO alpha-3 code through the one country resolver,
+:func:`corredor.icao.resolve.resolve_country` (codes, names in English, Spanish and French,
+the forms sanctions lists and UN datasets use, demonyms of the region).
+
+Two ways to read: ``parse_*`` raise ValueError on a bad value (for forms that must refuse it);
+``read_*`` never raise — a bad value is ignored with a warning and the rest is still used (for
+screening, which fails open on attributes: the name is always screened).
 """
 
 from __future__ import annotations
 
-import gettext
-from functools import cache
+import re
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-import pycountry
+from corredor.icao.resolve import resolve_country
+from corredor.matching.records import PartialDate, Sex
 
-from corredor.icao.countries import ICAO_SPECIAL_CODES, country_to_alpha3, is_known_country
-from corredor.matching.normalise import fold
-from corredor.matching.records import Sex
-
-__all__ = ["parse_nationality", "parse_sex"]
+__all__ = ["Read", "parse_nationality", "parse_sex", "read_birth_date", "read_nationality", "read_sex"]
 
 _SEX = {
     "M": "M", "MALE": "M", "MAN": "M", "H": "M", "HOMBRE": "M", "MASCULINO": "M", "MASCULIN": "M",
     "F": "F", "FEMALE": "F", "WOMAN": "F", "MUJER": "F", "FEMENINO": "F", "FEMININ": "F",
     "X": "X", "<": "X", "UNSPECIFIED": "X", "OTHER": "X",
 }  # fmt: skip
-
-# Demonyms of the region and of the largest groups of travellers through it: officers and
-# partner lists often write the nationality this way. Masculine and feminine forms.
-_DEMONYMS = {
-    "MEX": "mexicano mexicana mexican",
-    "GTM": "guatemalteco guatemalteca guatemalan",
-    "SLV": "salvadoreno salvadorena salvadoran salvadorean",
-    "HND": "hondureno hondurena honduran",
-    "NIC": "nicaraguense nicaraguan",
-    "CRI": "costarricense costarriqueno costa rican",
-    "PAN": "panameno panamena panamanian",
-    "BLZ": "beliceno belicena belizean",
-    "CUB": "cubano cubana cuban",
-    "HTI": "haitiano haitiana haitian haitien haitienne",
-    "DOM": "dominicano dominicana dominican",
-    "JAM": "jamaicano jamaicana jamaican",
-    "VEN": "venezolano venezolana venezuelan",
-    "COL": "colombiano colombiana colombian",
-    "ECU": "ecuatoriano ecuatoriana ecuadorian ecuadorean",
-    "PER": "peruano peruana peruvian",
-    "BOL": "boliviano boliviana bolivian",
-    "CHL": "chileno chilena chilean",
-    "ARG": "argentino argentina argentine argentinian",
-    "BRA": "brasileno brasilena brazilian",
-    "USA": "estadounidense norteamericano norteamericana american",
-    "CAN": "canadiense canadian",
-    "ESP": "espanol espanola spanish spaniard",
-    "CHN": "chino china chinese",
-    "IND": "indio india indian hindu",
-    "RUS": "ruso rusa russian",
-    "UKR": "ucraniano ucraniana ukrainian",
-}
-
-
-def _key(text: str) -> str:
-    return " ".join(fold(text).split())
-
-
-@cache
-def _names() -> dict[str, str]:
-    table: dict[str, str] = {}
-    spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
-    for country in pycountry.countries:
-        alpha_3 = country.alpha_3
-        english = [country.name, getattr(country, "official_name", ""), getattr(country, "common_name", "")]
-        for name in english:
-            if name:
-                table.setdefault(_key(name), alpha_3)
-                table.setdefault(_key(spanish.gettext(name)), alpha_3)
-                # "Bolivia, Plurinational State of" is also written "Bolivia".
-                table.setdefault(_key(name.split(",")[0]), alpha_3)
-                table.setdefault(_key(spanish.gettext(name).split(",")[0]), alpha_3)
-    for code, name in ICAO_SPECIAL_CODES.items():
-        table.setdefault(_key(name), country_to_alpha3(code) or code)
-    for alpha_3, words in _DEMONYMS.items():
-        for word in words.split():
-            table.setdefault(_key(word), alpha_3)
-        table.setdefault(_key(words.split()[-1]), alpha_3)
-    table.update(
-        {
-            "COSTA RICAN": "CRI",
-            "EE UU": "USA",
-            "EEUU": "USA",
-            "USA": "USA",
-            "UK": "GBR",
-            "RUSIA": "RUS",
-            "COREA DEL SUR": "KOR",
-        }
-    )
-    return table
 
 
 def parse_nationality(text: str) -> str | None:
@@ -102,20 +33,14 @@ def parse_nationality(text: str) -> str | None:
     >>> parse_nationality("México"), parse_nationality("ht"), parse_nationality("D")
     ('MEX', 'HTI', 'DEU')
     """
-    stripped = text.strip()
-    if not stripped:
+    resolution = resolve_country(text)
+    if resolution.kind == "empty":
         return None
-    upper = stripped.upper()
-    if len(upper) in (1, 3) and upper.isalpha() and is_known_country(upper):
-        return country_to_alpha3(upper)
-    if len(upper) == 2 and upper.isalpha():
-        country = pycountry.countries.get(alpha_2=upper)
-        if country is not None:
-            return str(country.alpha_3)
-    found = _names().get(_key(stripped))
-    if found is not None:
-        return found
-    raise ValueError(f"{stripped!r} is not a country code or a country name in English or Spanish")
+    if resolution.code is None:
+        raise ValueError(
+            f"{text.strip()!r} is not a country code or a country name in English, Spanish or French"
+        )
+    return resolution.code
 
 
 def parse_sex(text: str) -> Sex | None:
@@ -130,3 +55,73 @@ def parse_sex(text: str) -> Sex | None:
     if sex is None:
         raise ValueError(f"{stripped!r} is not a sex: use M, F, X, male or female")
     return sex  # type: ignore[return-value]
+
+
+# -- failing open: read a value or ignore it with a warning -------------------------------------------
+
+T = TypeVar("T")
+
+_LENIENT_DATE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_APPROXIMATE = re.compile(
+    r"^(?:circa|ca\.?|c\.|approx\.?|approximately|about|~|hacia|vers)\s*(\d{4})$|^(\d{4})\s*\(?(?:approx\.?|approximately|circa|ca\.?)\)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Read(Generic[T]):
+    """An attribute as read: ``value`` (None when empty or unusable) and, when the written text
+    was not usable, a ``warning`` saying why it was ignored. ``written`` is the text as given, kept
+    (an unknown nationality is kept as written for the record, and treated as unknown)."""
+
+    value: T | None
+    warning: str | None = None
+    written: str = ""
+
+
+def read_birth_date(text: str) -> Read[PartialDate]:
+    """A birth date, read leniently: ``1969-7-16``, ``1969/07/16``, ``19690716``, ``1969``, ``circa 1969``.
+
+    An impossible date (``1974-01-32``) or unreadable text gives no value and a warning; it never
+    raises, so the name is still screened.
+    """
+    written = text if isinstance(text, str) else str(text)
+    stripped = written.strip()
+    if not stripped:
+        return Read(None, None, written)
+    approximate = _APPROXIMATE.match(stripped)
+    if approximate:
+        stripped = approximate.group(1) or approximate.group(2)
+    match = _LENIENT_DATE.match(stripped) or _COMPACT_DATE.match(stripped)
+    if match is None:
+        return Read(
+            None, f"birth date {written!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD); ignored", written
+        )
+    year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None
+    try:
+        return Read(PartialDate(year, month, day), None, written)
+    except ValueError as error:
+        return Read(None, f"birth date {written!r} is not a real date ({error}); ignored", written)
+
+
+def read_nationality(text: str) -> Read[str]:
+    """A nationality through the country resolver; an unknown one is kept as written, with a warning."""
+    written = text if isinstance(text, str) else str(text)
+    resolution = resolve_country(written)
+    if resolution.code is not None or resolution.kind == "empty":
+        return Read(resolution.code, None, written)
+    what = "a region or group, not a country" if resolution.kind == "aggregate" else "not a known country"
+    return Read(
+        None, f"nationality {written.strip()!r} is {what}; kept as written, treated as unknown", written
+    )
+
+
+def read_sex(text: str) -> Read[Sex]:
+    """``M``, ``F`` or ``X`` as :func:`parse_sex` reads them; anything else ignored with a warning."""
+    written = text if isinstance(text, str) else str(text)
+    try:
+        return Read(parse_sex(written), None, written)
+    except ValueError as error:
+        return Read(None, f"{error}; ignored", written)

@@ -151,12 +151,17 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class PersonHit:
-    """A watchlist entry that matched: ``score`` in [0, 1], best alias in ``name_index`` (0 = primary)."""
+    """A watchlist entry that matched: ``score`` in [0, 1], best alias in ``name_index`` (0 = primary).
+
+    ``tier`` is ``"hit"`` (at or above the threshold: blocking) or ``"possible"`` (a possible
+    match shown for review, not blocking; see :class:`ScreeningResult`).
+    """
 
     entry_id: EntryId
     score: float
     reasons: tuple[Reason, ...]
     name_index: int = 0
+    tier: Literal["hit", "possible"] = "hit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +178,14 @@ class DocumentHit:
 
 @dataclass(frozen=True, slots=True)
 class ScreeningResult:
-    """Everything one traveller matched, best first."""
+    """Everything one traveller matched, best first.
+
+    ``persons`` are hits (at or above the threshold: stop and check). ``possible`` are
+    "possible matches" (tier ``"possible"``): the names agree (identical or nearly) but the
+    rest does not reach the threshold, most often because the list gives little else (no
+    birth date, a common name); they are shown for review and do not block.
+    """
 
     persons: tuple[PersonHit, ...] = ()
     documents: tuple[DocumentHit, ...] = ()
+    possible: tuple[PersonHit, ...] = ()

@@ -11,8 +11,12 @@ names separated by ``|``; ``birth_date`` is ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`
 ``M``, ``F``, ``X``, ``male``, ``female`` or empty.
 
 :func:`parse_watchlist_csv` returns the good entries *and* every error, each with its line,
-column and a message for people, so that a caller can refuse the whole file (the command
-does) or show a validation report (the Django importer does); it never raises on bad data.
+column and a message for people, so that a caller can refuse the whole file or show a
+validation report; it never raises on bad data. Attributes fail open: a birth date, sex or
+nationality that cannot be used (``1974-01-32``, ``q``, ``Narnia``) is a *warning* on its line,
+the attribute is left unknown and the entry is kept, screened on its name; a lenient reading
+is taken where there is one (``1969-7-16``). Only what leaves no usable entry (no name, no
+entry_id, a duplicate id, a broken row) is an error.
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from corredor.matching.attributes import parse_nationality, parse_sex
+from corredor.matching.attributes import read_birth_date, read_nationality, read_sex
 from corredor.matching.normalise import normalise_name
-from corredor.matching.records import Name, PartialDate, WatchlistEntry
+from corredor.matching.records import Name, WatchlistEntry
 
 __all__ = [
     "COLUMNS",
@@ -75,6 +79,7 @@ class WatchlistParseResult:
 
     entries: list[WatchlistEntry] = field(default_factory=list)
     errors: list[CsvError] = field(default_factory=list)
+    warnings: list[CsvError] = field(default_factory=list)  # attributes ignored; the entries are kept
     lines: dict[str, int] = field(default_factory=dict)  # entry id -> line, for reports
 
     @property
@@ -84,10 +89,16 @@ class WatchlistParseResult:
 
 
 def entry_from_row(
-    row: Mapping[str, str | None], line: int = 0
+    row: Mapping[str, str | None], line: int = 0, *, warnings: list[CsvError] | None = None
 ) -> tuple[WatchlistEntry | None, list[CsvError]]:
-    """One row (column name -> text) to an entry, or None and the errors that prevent it."""
+    """One row (column name -> text) to an entry, or None and the errors that prevent it.
+
+    With a ``warnings`` list, attributes fail open: a birth date, nationality or sex that cannot
+    be used is appended there (same codes: ``bad_birth_date`` ...), left unknown, and the entry
+    is kept. Without it, they are errors (for importers that refuse them).
+    """
     errors: list[CsvError] = []
+    attribute_problems = errors if warnings is None else warnings
 
     def text(column: str) -> str:
         return (row.get(column) or "").strip()
@@ -124,25 +135,32 @@ def entry_from_row(
             errors.append(CsvError(line, "aliases", "no_letters", f"alias {alias!r} has no letters", alias))
         else:
             names.append(Name(full_name=alias))
-    birth_date = None
-    if text("birth_date"):
-        try:
-            birth_date = PartialDate.parse(text("birth_date"))
-        except ValueError as error:
-            errors.append(CsvError(line, "birth_date", "bad_birth_date", str(error), text("birth_date")))
-    nationality = None
-    try:
-        nationality = parse_nationality(text("nationality"))
-    except ValueError as error:
-        errors.append(CsvError(line, "nationality", "bad_nationality", str(error), text("nationality")))
-    sex = None
-    try:
-        sex = parse_sex(text("sex"))
-    except ValueError as error:
-        errors.append(CsvError(line, "sex", "bad_sex", str(error), text("sex")))
+    birth = read_birth_date(text("birth_date"))
+    if birth.warning:
+        attribute_problems.append(
+            CsvError(line, "birth_date", "bad_birth_date", _problem(birth.warning), text("birth_date"))
+        )
+    nationality = read_nationality(text("nationality"))
+    if nationality.warning:
+        attribute_problems.append(
+            CsvError(
+                line, "nationality", "bad_nationality", _problem(nationality.warning), text("nationality")
+            )
+        )
+    sex = read_sex(text("sex"))
+    if sex.warning:
+        attribute_problems.append(CsvError(line, "sex", "bad_sex", _problem(sex.warning), text("sex")))
     if errors:
         return None, errors
-    return WatchlistEntry(entry_id, tuple(names), birth_date, nationality, sex, text("category")), []
+    entry = WatchlistEntry(
+        entry_id, tuple(names), birth.value, nationality.value, sex.value, text("category")
+    )
+    return entry, []
+
+
+def _problem(warning: str) -> str:
+    # The core's warning ends "; ignored" (the entry is kept); as an error that is not true.
+    return warning.removesuffix("; ignored")
 
 
 def parse_watchlist_csv(source: str | Iterable[str]) -> WatchlistParseResult:
@@ -192,7 +210,7 @@ def parse_watchlist_csv(source: str | Iterable[str]) -> WatchlistParseResult:
             )
             continue
         row = dict(zip(columns, values, strict=True))
-        entry, errors = entry_from_row(row, line)
+        entry, errors = entry_from_row(row, line, warnings=result.warnings)
         key = (row.get("entry_id") or "").strip()
         if key and key in seen:
             errors.insert(

@@ -224,11 +224,11 @@ class ScreeningHook(DeskHook):
     name = "screening"
 
     def notices(self, context: CrossingContext) -> list[DeskNotice]:
-        screening = selectors.screening_run(traveller=traveller_of(context.document))
+        screening = selectors.screening_run(traveller=traveller_of(context.document), post=context.post_code)
         return notices_for(screening, direction=context.direction)
 
     def before_record(self, context: CrossingContext) -> str | None:
-        screening = selectors.screening_run(traveller=traveller_of(context.document))
+        screening = selectors.screening_run(traveller=traveller_of(context.document), post=context.post_code)
         if context.decision == "admitted":
             blocking = screening.blocking(context.direction)
             if blocking:
@@ -252,7 +252,9 @@ class ScreeningHook(DeskHook):
     def after_record(self, crossing: Crossing, context: CrossingContext) -> None:
         screening = context.found.get(self.name)
         if screening is None:  # a caller that did not go through before_record
-            screening = selectors.screening_run(traveller=traveller_of(context.document))
+            screening = selectors.screening_run(
+                traveller=traveller_of(context.document), post=context.post_code
+            )
         services.hits_store(
             screening=screening,
             source=HitSource.DESK,

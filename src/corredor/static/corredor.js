@@ -71,9 +71,17 @@
     if (firstField) firstField.focus();
   });
 
-  // An error answer (403, 409, 422...) still carries a message for the officer: show it.
+  // A new request's answer replaces the last error: an old "not recorded" must not stay beside a success.
+  document.addEventListener("htmx:beforeRequest", function () {
+    var slot = document.getElementById("error-slot");
+    if (slot) slot.innerHTML = "";
+  });
+
+  // An error answer (403, 409, 422..., or the boundary's 503 "busy, try again") still carries a message for
+  // the officer: show it.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status >= 400 && event.detail.xhr.status < 500) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && (status < 500 || event.detail.xhr.getResponseHeader("X-Corredor-Error"))) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

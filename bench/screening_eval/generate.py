@@ -1,8 +1,8 @@
-"""Generate the labelled evaluation set: ``python -m corredor.matching.eval.generate [--out FILE]``.
+"""Generate the labelled evaluation set: ``python -m bench.screening_eval.generate [--out FILE]``.
 
-A watchlist of synthetic persons (:mod:`corredor.matching.eval.synthetic`) is written
+A watchlist of synthetic persons (:mod:`bench.screening_eval.synthetic`) is written
 the ways lists write names; each listed person gets one to three travellers who *are*
-that person under a variant of the name (:mod:`corredor.matching.eval.variants`), with
+that person under a variant of the name (:mod:`bench.screening_eval.variants`), with
 birth-date noise on some; and travellers who are *not* on the list are added: clean
 travellers drawn from the same population, and hard negatives (a namesake with another
 birth date, a relative with the same surnames, a person sharing one surname and the given
@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from corredor.matching.eval.synthetic import NamePart, SyntheticPerson, random_person
-from corredor.matching.eval.variants import KINDS, cyrillic_latin, person_latin
+from bench.screening_eval.synthetic import NamePart, SyntheticPerson, random_person
+from bench.screening_eval.variants import KINDS, cyrillic_latin, person_latin
 from corredor.matching.normalise import fold
 from corredor.matching.records import PartialDate
 
@@ -37,7 +37,7 @@ __all__ = [
     "write",
 ]
 
-DEFAULT_PATH = Path(__file__).resolve().parents[4] / "tests" / "matching" / "data" / "screening_eval.csv"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "tests" / "matching" / "data" / "screening_eval.csv"
 
 COLUMNS = [
     "pair_id", "kind", "label", "entry_id", "entry_full_name", "entry_surname", "entry_given_names",

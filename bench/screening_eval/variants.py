@@ -1,6 +1,6 @@
 """How a listed person's name turns up at the desk: one function per kind of variant.
 
-Each function takes a :class:`~corredor.matching.eval.synthetic.SyntheticPerson` and a
+Each function takes a :class:`~bench.screening_eval.synthetic.SyntheticPerson` and a
 random generator and returns the traveller's ``(surname, given_names, full_name)`` — or
 ``None`` when the kind does not apply to that person (no second surname to omit, no
 nickname known ...). The functions only rewrite names; birth-date noise is added by the
@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from corredor.matching.eval import names as data
-from corredor.matching.eval.synthetic import NamePart, SyntheticPerson
+from bench.screening_eval import names as data
+from bench.screening_eval.synthetic import NamePart, SyntheticPerson
 from corredor.matching.nicknames import equivalent_names
 from corredor.matching.normalise import fold
 

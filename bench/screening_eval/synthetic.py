@@ -2,7 +2,7 @@
 
 Origins are mixed as at a Mexican or Central American border (mostly Hispanic names, then
 Haitian, Arabic, Russian/Ukrainian, Chinese, South Asian, English, German/Nordic/Turkish).
-Within an origin, frequent names come first in :mod:`corredor.matching.eval.names` and are
+Within an origin, frequent names come first in :mod:`bench.screening_eval.names` and are
 drawn with Zipf-like weights; a long tail of made-up but pronounceable Spanish-style
 surnames and given names stands in for the thousands of rare names of a real population.
 
@@ -20,7 +20,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from corredor.matching.eval import names as data
+from bench.screening_eval import names as data
 from corredor.matching.records import Name, PartialDate, Sex, WatchlistEntry
 
 __all__ = ["ORIGINS", "NamePart", "SyntheticPerson", "bulk_documents", "bulk_entries", "random_person"]

@@ -1,7 +1,7 @@
 """Names to build synthetic watchlists and the labelled evaluation set from (data).
 
 Lists are written as people write them (accents, ñ, native scripts), roughly in order of
-frequency; :mod:`corredor.matching.eval.synthetic` gives earlier names more weight.
+frequency; :mod:`bench.screening_eval.synthetic` gives earlier names more weight.
 Groups (``A/B/C``) are romanisations of one name: an entry is listed with one and a
 traveller may carry another.
 """

@@ -1,4 +1,4 @@
-"""Measure recall and false alerts on the labelled set: ``python -m corredor.matching.eval.evaluate``.
+"""Measure recall and false alerts on the labelled set: ``python -m bench.screening_eval.evaluate``.
 
 All listed entries of the set form one watchlist; every traveller of the set is screened
 against it. A true variant counts as found when its entry is among the hits at or above
@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.screening_eval.generate import DEFAULT_PATH, read
 from corredor.matching.attributes import parse_nationality, parse_sex
-from corredor.matching.eval.generate import DEFAULT_PATH, read
 from corredor.matching.index import ScreeningIndex
 from corredor.matching.normalise import fold
 from corredor.matching.records import EntryId, Name, PartialDate, Traveller, WatchlistEntry
