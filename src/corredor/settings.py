@@ -243,6 +243,8 @@ LOGGING = {
 
 # Stay arithmetic: how many days ahead the desk looks when it warns that a document expires during the stay.
 CORREDOR_EXPIRY_WARNING_DAYS = env_int("CORREDOR_EXPIRY_WARNING_DAYS", 180)
+# How far in the past an officer may date a crossing (posts that record late); older needs a supervisor.
+CORREDOR_LATE_RECORD_HOURS = env_int("CORREDOR_LATE_RECORD_HOURS", 72)
 
 # Argon2id for passwords (older hashes are upgraded at the next login).
 PASSWORD_HASHERS = [
