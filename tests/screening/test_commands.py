@@ -66,7 +66,7 @@ def test_screen_reads_queries_and_writes_one_json_line_each(tmp_path: Path) -> N
         "W1,,García López,José,,1982,NIC,M,wanted\n"
     )
     queries = (
-        '{"id": "q1", "surname": "GARCIA LOPEZ", "given_names": "PEPE"}\n'
+        '{"id": "q1", "surname": "GARCIA LOPEZ", "given_names": "PEPE", "birth_date": "1982-05-02"}\n'
         '{"id": "q2", "full_name": "Ana Soto"}\n'
     )
     done = subprocess.run(
