@@ -337,14 +337,14 @@ class Bulletin(StatisticsTestCase):
         assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
 
     def test_bulletin_command_and_a_month_without_records(self) -> None:
-        from django.core.management.base import CommandError
+        from corredor.core.errors import ApplicationError
 
-        with self.assertRaises(CommandError):
+        with self.assertRaises(ApplicationError):
             call_command("bulletin", "--month", "2999-01", "--html-only", stdout=io.StringIO())
-        with self.assertRaises(CommandError):
+        with self.assertRaises(ApplicationError):
             call_command("bulletin", "--month", "May 2025", "--html-only", stdout=io.StringIO())
         before = Engine().first_day.replace(day=1) - timedelta(days=1)
-        with self.assertRaisesRegex(CommandError, "The records begin on"):
+        with self.assertRaisesRegex(ApplicationError, "The records begin on"):
             call_command(
                 "bulletin", "--month", f"{before:%Y-%m}", "--lang", "en", "--html-only", stdout=io.StringIO()
             )

@@ -28,8 +28,8 @@ from corredor.screening.models import Category, DocumentReason, HitSource
 from corredor.screening.wording import match_kind_text, reasons_as_text
 
 if TYPE_CHECKING:
+    from corredor.border.documents import DocumentInput
     from corredor.border.models import Crossing
-    from corredor.border.services import DocumentInput
 
 
 def traveller_of(document: DocumentInput) -> Traveller:
@@ -102,20 +102,20 @@ def _person_notice(match: selectors.PersonMatch, direction: str | None) -> DeskN
             % {"by": match.confirmed.by, "date": _day(match.confirmed.at)}
         )
     blocks = match.blocks(direction if direction else "entry")
-    if blocks:
+    if blocks and match.confirmed is not None:
+        # Adjudicated already: no supervisor is awaited, the confirmed alert itself stops admission.
+        lines.append(
+            _("Admission is not possible: the hit is confirmed. Refuse entry or refer the traveller.")
+        )
+    elif blocks:
         lines.append(_("Admission is stopped until a supervisor adjudicates this hit: refer the traveller."))
     return DeskNotice(
         source="screening",
         level="protect" if alert.protective else "danger",
         title=title,
         lines=tuple(lines),
-        data={
-            "kind": "person",
-            "alert": alert.pk,
-            "category": alert.category,
-            "score": match.hit.score,
-            "blocking": blocks,
-        },
+        blocking=blocks,
+        data={"kind": "person", "alert": alert.pk, "category": alert.category, "score": match.hit.score},
     )
 
 
@@ -136,7 +136,14 @@ def _document_notice(match: selectors.DocumentMatch) -> DeskNotice:
     lines = [listed, _("Why: %(reasons)s.") % {"reasons": "; ".join(reasons_as_text(match.hit.reasons))}]
     if match.hit.kind == "exact":
         lines.append(_("Action: keep the document and refer the traveller to the supervisor."))
-        lines.append(_("Admission is stopped until a supervisor adjudicates this hit: refer the traveller."))
+        if match.confirmed is not None:
+            lines.append(
+                _("Admission is not possible: the hit is confirmed. Refuse entry or refer the traveller.")
+            )
+        else:
+            lines.append(
+                _("Admission is stopped until a supervisor adjudicates this hit: refer the traveller.")
+            )
     else:
         lines.append(
             _(
@@ -151,12 +158,8 @@ def _document_notice(match: selectors.DocumentMatch) -> DeskNotice:
         level="danger",
         title=title,
         lines=tuple(lines),
-        data={
-            "kind": "document",
-            "alert": alert.pk,
-            "match": match.hit.kind,
-            "blocking": match.hit.kind == "exact",
-        },
+        blocking=match.blocks("entry"),
+        data={"kind": "document", "alert": alert.pk, "match": match.hit.kind},
     )
 
 

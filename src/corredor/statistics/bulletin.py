@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from corredor.icao import country_to_alpha3
-from corredor.statistics import charts, exports, geo, selectors
+from corredor.statistics import charts, exports, geo, permissions, selectors
 from corredor.statistics.charts import number_text, percent_text
 from corredor.statistics.countrynames import country_label
 from corredor.statistics.engine import (
@@ -60,7 +60,7 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
     checked first, before anything about the records is read (the command passes no user)."""
     filters: dict[str, list[str]] = {}
     if user is not None:
-        filters = selectors.statistics_scope(user=user, filters={})
+        filters = permissions.statistics_scope(user=user, filters={})
     engine = engine or Engine()
     first, last = selectors.month_range(month)
     if engine.last_day and first > engine.last_day:

@@ -6,7 +6,6 @@ refuses one that has not: a suppressed cell is written empty with its flag, neve
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from corredor.core.exports import SafeCsvWriter, safe_row
 from corredor.statistics import disclosure
 from corredor.statistics.countrynames import country_label
 from corredor.statistics.engine import AGE_BANDS, CHILD_BANDS, TOTAL, UNKNOWN, Result, period_label
@@ -97,7 +97,7 @@ def _formatted(value: Any) -> Any:
 def write_csv(result: Result) -> bytes:
     _require_protected(result)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     writer.writerow([d.code for d in result.dims] + [result.measure.code, "flag"])
     for labels, value, status in result.cells():
         codes = [_code(result, axis, v) for axis, v in enumerate(labels)]
@@ -117,7 +117,7 @@ def write_xlsx(result: Result, *, lang: str = "en") -> bytes:
     for dim in result.dims:
         header += [str(dim.label)] if dim.period else [f"{dim.label} ({_('code')})", str(dim.label)]
     header += [str(result.measure.label), _("Note")]
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for labels, value, status in result.cells():
@@ -130,11 +130,11 @@ def write_xlsx(result: Result, *, lang: str = "en") -> bytes:
                 row += [str(v), label(dim.code, v, lang)]
         note = _("suppressed (confidential)") if status else (_("not applicable") if value is None else "")
         row += [_formatted(value), note]
-        sheet.append(row)
+        sheet.append(safe_row(row))
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("notes")
     for line in method_lines(result):
-        notes.append([line])
+        notes.append(safe_row([line]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -198,7 +198,7 @@ def write_hxl(result: Result) -> bytes:
             name.append(label(code, value))
         columns.append((combo, " - ".join(name), tag))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     header, tags = [], []
     for axis in row_axes:
         dim = result.dims[axis]
@@ -265,7 +265,7 @@ def write_sdmx_csv(result: Result) -> bytes:
     TIME_PERIOD, OBS_VALUE, CONF_STATUS (F free, C primary confidential, D secondary)."""
     _require_protected(result)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     dims = [(axis, d) for axis, d in enumerate(result.dims) if not d.period]
     period_axis = next((axis for axis, d in enumerate(result.dims) if d.period), None)
     writer.writerow(

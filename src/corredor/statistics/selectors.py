@@ -1,8 +1,7 @@
 """Reads for the statistics pages, the API, the exports and the bulletin: who may see what, the
 protected tables, the dashboard's figures, the international datasets.
 
-Analysts see aggregates only (and only protected ones); supervisors see the figures of their own post;
-administrators everything. Officers and the other roles get no statistics.
+Who may see what is decided in `permissions.py` (re-exported here for the callers that read it here).
 """
 
 from __future__ import annotations
@@ -17,9 +16,7 @@ from django.conf import settings
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
-from corredor.core.audit import audit_write
-from corredor.core.errors import ApplicationError, PermissionDenied
-from corredor.core.models import Role
+from corredor.core.errors import ApplicationError
 from corredor.statistics import disclosure
 from corredor.statistics.engine import (
     DIMENSIONS,
@@ -33,8 +30,7 @@ from corredor.statistics.engine import (
     period_start,
 )
 from corredor.statistics.models import Dataset, MigrantStock, MissingMigrantIncident, RefugeeFigure
-
-STATISTICS_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR})
+from corredor.statistics.permissions import permit_statistics, statistics_scope
 
 
 def min_cell() -> int:
@@ -45,32 +41,13 @@ def min_cell() -> int:
     return int(configured) if configured else disclosure.DEFAULT_MIN_CELL
 
 
-def permit_statistics(user: Any) -> None:
-    """Refuse anyone whose role gives no access to statistics (the refusal is audited)."""
-    allowed = bool(
-        user is not None and user.is_authenticated and user.is_active and user.role in STATISTICS_ROLES
-    )
-    if not allowed:
-        message = _("Statistics are for analysts, supervisors and administrators.")
-        audit_write(action="denied", object_type="permission", object_id="statistics", summary=message)
-        raise PermissionDenied(message)
-
-
-def statistics_scope(*, user: Any, filters: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
-    """The filters the user may apply: a supervisor's figures are always their own post's."""
-    permit_statistics(user)
-    scoped = {code: list(values) for code, values in (filters or {}).items() if values}
-    if user.role == Role.SUPERVISOR:
-        own = user.border_post_id
-        asked = scoped.get("post")
-        if asked and asked != [own]:
-            message = _("You supervise post %(own)s and see its figures only.") % {"own": own}
-            audit_write(
-                action="denied", object_type="permission", object_id=f"post:{asked[0]}", summary=message
-            )
-            raise PermissionDenied(message)
-        scoped["post"] = [own]
-    return scoped
+def has_statistics() -> bool:
+    """Whether the records have been extracted (`corredor stats refresh`), so that tables can be made."""
+    try:
+        Engine()
+    except ApplicationError:
+        return False
+    return True
 
 
 def check_k(k: int | None, *, floor: int | None = None) -> int:

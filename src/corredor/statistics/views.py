@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import dateformat, timezone
-from django.utils.dateparse import parse_date
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -24,9 +23,8 @@ from django.utils.translation import gettext as _
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
 from corredor.core.models import BorderPost
-from corredor.core.views import render_error
 from corredor.icao import country_to_alpha3
-from corredor.statistics import charts, exports, geo, selectors, services
+from corredor.statistics import charts, exports, geo, permissions, selectors, services
 from corredor.statistics.bulletin import bulletin_html, bulletin_pdf, bulletin_stem
 from corredor.statistics.countrynames import country_label
 from corredor.statistics.engine import (
@@ -40,10 +38,11 @@ from corredor.statistics.engine import (
     period_label,
     period_next,
 )
+from corredor.statistics.forms import FILTER_DIMS, query_from_request
 from corredor.statistics.models import Dataset
 from corredor.statistics.regions import REGION_LABELS
 
-FILTER_DIMS = ("post", "nationality", "region", "sex", "age_band", "stay_category", "post_kind")
+__all__ = ["FILTER_DIMS"]
 
 
 def axis_label(start: date, period: str) -> str:
@@ -54,15 +53,15 @@ def axis_label(start: date, period: str) -> str:
 
 
 def _parse(request: HttpRequest) -> dict[str, Any]:
-    """Range, period and filters from the query string (bad dates are ignored, not guessed)."""
-    get = request.GET
-    filters = {dim: [v for v in get.getlist(dim) if v] for dim in FILTER_DIMS if get.getlist(dim)}
-    period = get.get("period") or "month"
+    """Range, period and filters from the query string, checked by the form: a bad value is refused
+    (400, saying which and why), never ignored."""
+    query = query_from_request(request.GET)
     return {
-        "date_from": parse_date(get.get("from") or "") if get.get("from") else None,
-        "date_to": parse_date(get.get("to") or "") if get.get("to") else None,
-        "period": period if period in ("day", "month", "quarter", "year") else "month",
-        "filters": {k: v for k, v in filters.items() if v},
+        "date_from": query["date_from"],
+        "date_to": query["date_to"],
+        "period": query["period"] or "month",
+        "filters": query["filters"],
+        "query": query,
     }
 
 
@@ -149,11 +148,11 @@ def _download(measure: str, by: list[str], state: dict[str, Any]) -> dict[str, s
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    # Errors and refusals go to the one boundary (core.middleware): a page with their status.
+    permissions.permit_statistics(request.user)  # closed on permissions: before reading the query
     parsed = _parse(request)
-    try:
-        board = selectors.dashboard_data(user=request.user, **parsed)
-    except ApplicationError as error:
-        return render_error(request, error)
+    parsed.pop("query")
+    board = selectors.dashboard_data(user=request.user, **parsed)
     period = board.period
     state = {"date_from": board.date_from, "date_to": board.date_to, "filters": board.filters}
     base = {
@@ -358,7 +357,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for d, vs in board.filters.items()
         if not (d == "post" and request.user.role == "supervisor")
     ]
+    # The picker lists the nationalities in the records by name (codes only as values).
+    nationality_codes = {c for c in board.nationalities.categories[0] if c not in (TOTAL, UNKNOWN)}
+    nationality_codes |= set(board.filters.get("nationality", []))
+    nationality_choices = sorted(
+        ((code, _label("nationality", code)) for code in nationality_codes),
+        key=lambda pair: (_sort_name(pair[1]), pair[0]),
+    )
     context = {
+        "nationality_choices": nationality_choices,
         "board": board,
         "kpis": kpis,
         "cards": cards,
@@ -377,27 +384,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def download(request: HttpRequest) -> HttpResponse:
     """A protected table as a file, the same as `corredor stats export` (audited)."""
     get = request.GET
+    permissions.permit_statistics(request.user)
     parsed = _parse(request)
-    try:
-        k = int(get["min_cell"]) if get.get("min_cell") else None
-    except ValueError:
-        k = -1
-    try:
-        if k == -1:
-            raise ApplicationError(_("min_cell must be a whole number."))
-        file = services.statistics_export(
-            user=request.user,
-            measure=get.get("measure", ""),
-            by=[d for d in get.get("by", "").split(",") if d],
-            date_from=parsed["date_from"],
-            date_to=parsed["date_to"],
-            fmt=get.get("format", "csv"),
-            filters=parsed["filters"],
-            k=k,
-            lang=(get_language() or "es")[:2],
-        )
-    except ApplicationError as error:
-        return render_error(request, error)
+    query = parsed["query"]
+    file = services.statistics_export(
+        user=request.user,
+        measure=get.get("measure", ""),
+        by=query["by"],
+        date_from=parsed["date_from"],
+        date_to=parsed["date_to"],
+        fmt=get.get("format", "csv"),
+        filters=parsed["filters"],
+        k=query["min_cell"],
+        lang=(get_language() or "es")[:2],
+    )
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
@@ -407,13 +407,12 @@ def download(request: HttpRequest) -> HttpResponse:
 def bulletin(request: HttpRequest) -> HttpResponse:
     """The monthly bulletin, as `corredor bulletin` writes it: last month unless ?month=YYYY-MM, in the
     reader's language; ?format=pdf for the PDF. A supervisor's is their own post's. Audited as an export."""
-    month = request.GET.get("month") or f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
     pdf = request.GET.get("format") == "pdf"
     lang = (get_language() or "es")[:2]
-    try:
-        html = bulletin_html(month=month, user=request.user, request=request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    permissions.permit_statistics(request.user)
+    asked = query_from_request(request.GET)["month"]
+    month = f"{asked or timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
+    html = bulletin_html(month=month, user=request.user, request=request)
     response = HttpResponse(html)
     if pdf:
         response = HttpResponse(bulletin_pdf(html), content_type="application/pdf")
@@ -432,13 +431,13 @@ def bulletin(request: HttpRequest) -> HttpResponse:
 def explore(request: HttpRequest) -> HttpResponse:
     """Build a table: a measure broken down by chosen dimensions, protected, with its downloads."""
     get = request.GET
+    permissions.permit_statistics(request.user)
     parsed = _parse(request)
-    measure = get.get("measure") or "entries"
-    by = [d for d in get.getlist("by") if d] or ["month", "sex", "age_band"]
+    measure = parsed["query"]["measure"] or "entries"
+    by = parsed["query"]["by"] or ["month", "sex", "age_band"]
     result = None
     error = None
     try:
-        selectors.permit_statistics(request.user)
         if "measure" in get:
             result = selectors.statistics_table(
                 user=request.user,
@@ -449,8 +448,11 @@ def explore(request: HttpRequest) -> HttpResponse:
                 filters=parsed["filters"],
             )
     except ApplicationError as exc:
+        # The table asked for cannot be made (too many cells, measures of two kinds): the form is shown
+        # again with what is wrong, as a form with errors is, under the error's status. Refusals go to
+        # the boundary.
         if exc.status == 403:
-            return render_error(request, exc)
+            raise
         error = exc
     state = None
     if result is not None:
@@ -476,6 +478,7 @@ def explore(request: HttpRequest) -> HttpResponse:
             "error": error,
             "filters": parsed["filters"],
         },
+        status=error.status if error is not None else 200,
     )
 
 
@@ -486,18 +489,10 @@ def context_page(request: HttpRequest) -> HttpResponse:
     own = country_to_alpha3(settings.CORREDOR_COUNTRY) or settings.CORREDOR_COUNTRY
     country = (request.GET.get("country") or own).upper()[:3]
     lang = (get_language() or "es")[:2]
-    try:
-        context = selectors.country_context(user=request.user, country=country)
-        own_figures = None
-        if country == own:
-            try:
-                own_figures = selectors.statistics_table(
-                    user=request.user, measure="in_country", by=["nationality"]
-                )
-            except ApplicationError:
-                own_figures = None
-    except ApplicationError as error:
-        return render_error(request, error)
+    context = selectors.country_context(user=request.user, country=country)
+    own_figures = None
+    if country == own and selectors.has_statistics():
+        own_figures = selectors.statistics_table(user=request.user, measure="in_country", by=["nationality"])
     name = country_label(country, lang)
     stock_items = [(country_label(c, lang), v) for c, v in context.stock_by_origin]
     own_items: list[tuple[str, Any]] = []

@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
 from corredor.core.audit import Actor, acting_as
-from corredor.core.errors import ApplicationError
+from corredor.core.management.base import ApplicationCommand
 from corredor.statistics import exports, services
 from corredor.statistics.external import READERS
 from corredor.statistics.selectors import external_figures
@@ -33,7 +33,7 @@ def _date(text: str | None, option: str) -> date | None:
         raise CommandError(f"{option} must be a date YYYY-MM-DD, not {text!r}.") from None
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = "Statistics: refresh the extract, export protected tables, import and query public datasets."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -73,20 +73,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with acting_as(Actor(username="cli", role="", origin=f"corredor stats {options['action']}")):
-            try:
-                getattr(self, f"_{options['action']}")(options)
-            except ApplicationError as error:
-                located = [p for p in error.detail or [] if isinstance(p, dict) and "line" in p]
-                lines = [error.message.split(": ")[0] + ":" if located else error.message]
-                for problem in error.detail or []:
-                    if isinstance(problem, dict) and "line" in problem:
-                        where = f"line {problem['line']}"
-                        if problem.get("column"):
-                            where += f", column {problem['column']}"
-                        if problem.get("field"):
-                            where += f" ({problem['field']})"
-                        lines.append(f"  {where}: {problem['message']}")
-                raise CommandError("\n".join(lines)) from None
+            # An ApplicationError (a file's located problems in its message and detail) goes to the
+            # command's boundary: printed, with an exit status.
+            getattr(self, f"_{options['action']}")(options)
 
     def _refresh(self, options: dict[str, Any]) -> None:
         result = services.extract_refresh(full=options["full"])
