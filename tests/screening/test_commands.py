@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from corredor.core.errors import ApplicationError
 from corredor.screening.models import PersonAlert, Watchlist
 from tests.screening import ScreeningTestCase
 
@@ -46,7 +47,7 @@ class WatchlistCommandTests(ScreeningTestCase):
             run("import", __file__, "--watchlist", "nope")
         with pytest.raises(CommandError, match="No such file"):
             run("import", "/nonexistent.csv", "--watchlist", "nat")
-        with pytest.raises(CommandError, match="already a watchlist"):
+        with pytest.raises(ApplicationError, match="already a watchlist"):
             run("create", "nat", "--name", "Again")
 
     def setUp(self) -> None:
