@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import dateformat, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -87,6 +87,15 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
     trend_first = year_first
     has_prev = engine.first_day is not None and prev_first >= engine.first_day
     has_year = engine.first_day is not None and year_first >= engine.first_day
+    # A month that has not ended (by the calendar, or in the records) is partial: its figures run to the
+    # last day recorded, and a comparison with a whole month before would read as a fall that is only
+    # the month not being over.
+    today = timezone.localdate()
+    recorded_to = min(d for d in (today - timedelta(days=1), engine.last_day) if d is not None)
+    partial = last > recorded_to
+    if partial:
+        last = max(first, recorded_to)
+        has_prev = has_year = False
 
     def run(measures: list[str], by: list[str], start: date, end: date) -> dict[str, Result]:
         query = Query.make(measures=measures, by=by, date_from=start, date_to=end, filters=filters)
@@ -247,6 +256,7 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
         "post": filters.get("post", [None])[0],
         "rows": rows,
         "has_prev": has_prev,
+        "partial": partial,
         "has_year": has_year,
         "commentary": commentary,
         "svg": {key: _as_image(value) for key, value in svg.items()},
