@@ -21,10 +21,14 @@ run: $(STAMP)
 	$(BIN)/corredor stats refresh
 	$(BIN)/corredor runserver 127.0.0.1:$(PORT)
 
+# Style, types (strict on the pure cores), import contracts (pyproject's [tool.importlinter]) and no model
+# change without its migration.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/corredor makemigrations --check --dry-run -v 0
 
 test: lint
 	$(BIN)/python -m pytest

@@ -10,6 +10,7 @@ from django.conf import settings
 from factory.django import DjangoModelFactory
 
 from corredor.border import services
+from corredor.border.documents import DocumentInput
 from corredor.border.models import Crossing, Stay, StayChange, TravelDocument, Traveller
 from corredor.core.models import AuditEntry, Role, User
 from corredor.icao import build_mrz
@@ -94,7 +95,7 @@ class DocumentInputFactory(factory.Factory):
     """A passport's printed data; `mrz=True` in `as_mrz()` gives the same document as a zone."""
 
     class Meta:
-        model = services.DocumentInput
+        model = DocumentInput
 
     document_code = "P"
     issuing_state = factory.LazyAttribute(lambda d: d.nationality)
@@ -108,7 +109,7 @@ class DocumentInputFactory(factory.Factory):
     mrz = ""
 
 
-def mrz_for(doc: services.DocumentInput) -> str:
+def mrz_for(doc: DocumentInput) -> str:
     """The TD3 zone of a passport with this data, every check digit right."""
     return build_mrz(
         {
@@ -190,7 +191,7 @@ class CrossingFactory(factory.Factory):
         raise NotImplementedError("crossings are only made by recording them")
 
 
-def record(officer: User, document: services.DocumentInput, **kwargs: Any) -> services.RecordedCrossing:
+def record(officer: User, document: DocumentInput, **kwargs: Any) -> services.RecordedCrossing:
     """Record one crossing of `document` at the officer's post (kwargs as for CrossingFactory)."""
     return CrossingFactory(officer=officer, document=document, **kwargs)
 

@@ -141,7 +141,6 @@ class RecordCrossingApiTests(ApiTestCase):
             (self.entry_body(stay_days=0), "stay_days"),
             (self.entry_body(transport="horse"), "transport"),
             (self.entry_body(document=doc_fields), ""),  # both mrz and document
-            (self.entry_body(mrz=None), ""),  # neither
             (self.entry_body(mrz=None, document={**doc_fields, "sex": "Q"}), "document.sex"),
             (self.entry_body(mrz=None, document={**doc_fields, "eyes": "brown"}), "document.eyes"),
             (self.entry_body(occurred_at="yesterday"), "occurred_at"),
@@ -154,6 +153,15 @@ class RecordCrossingApiTests(ApiTestCase):
             if field:
                 assert field in [d["field"] for d in error["detail"]], (field, error["detail"])
         assert row_counts() == before
+
+    def test_neither_mrz_nor_document_says_give_either(self) -> None:
+        error = self.assert_error(self.call("post", "/crossings", "alice", self.entry_body(mrz=None)), 422)
+        messages = " ".join(d["message"] for d in error["detail"])
+        assert "give either mrz or document" in messages and "not both" not in messages
+        error = self.assert_error(
+            self.call("post", "/crossings", "alice", self.entry_body(document={"issuing_state": "NIC"})), 422
+        )
+        assert "not both" in " ".join(d["message"] for d in error["detail"]) or error["detail"]
 
     def test_not_json_is_refused(self) -> None:
         response = Client().post(

@@ -10,6 +10,7 @@ from corredor.api import install_error_handlers
 from corredor.core.errors import Conflict
 from corredor.core.models import Role, User
 from corredor.core.permissions import refuse
+from corredor.core.schemas import StrictSchema
 from corredor.urls import urlpatterns as project_urlpatterns
 
 
@@ -75,6 +76,15 @@ def api_locked(request: HttpRequest) -> dict[str, str]:
 @boundary_api.post("/write", auth=None)
 def api_write(request: HttpRequest) -> dict[str, str]:
     return {"answer": write(request).content.decode()}
+
+
+class StayIn(StrictSchema):
+    stay_days: int = 30
+
+
+@boundary_api.post("/strict", auth=None)
+def api_strict(request: HttpRequest, payload: StayIn) -> dict[str, int]:
+    return {"stay_days": payload.stay_days}
 
 
 @boundary_api.get("/broken", auth=None)

@@ -36,9 +36,7 @@ class WatchlistCommandTests(ScreeningTestCase):
 
     def test_a_bad_file_prints_every_located_problem_and_imports_nothing(self) -> None:
         path = Path(self.tmp) / "bad.csv"
-        path.write_text(
-            "entry_id,surname,birth_date,category\nB1,Mora,1980,wanted\nB2,Soto,1980-1-1,wanted\n"
-        )
+        path.write_text("entry_id,surname,birth_date,category\nB1,Mora,1980,wanted\nB2,Soto,1980-1-1,spy\n")
         with pytest.raises(CommandError, match="1 problems: nothing imported"):
             run("import", str(path), "--watchlist", "nat")
         assert not PersonAlert.objects.filter(external_id="B1").exists()

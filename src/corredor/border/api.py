@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import AliasChoices, ConfigDict, model_validator
 
 from corredor.border import selectors, services
+from corredor.border.documents import document_input
 from corredor.border.models import Crossing, Stay
 from corredor.core.permissions import permit_personal_data
 
@@ -54,7 +55,9 @@ class CrossingIn(StrictSchema):
 
     @model_validator(mode="after")
     def one_document(self) -> "CrossingIn":
-        if (self.mrz is None) == (self.document is None):
+        if self.mrz is None and self.document is None:
+            raise ValueError("give either mrz or document (the typed fields)")
+        if self.mrz is not None and self.document is not None:
             raise ValueError("give either mrz or document, not both")
         return self
 
@@ -205,11 +208,9 @@ def _crossing_out(
     "/crossings", response={201: CrossingOut}, summary="Record a crossing (with the MRZ or typed fields)"
 )
 def crossing_create(request: HttpRequest, payload: CrossingIn) -> Status:
-    if payload.mrz is not None:
-        document, _ = services.document_input_from_mrz(payload.mrz)
-    else:
-        assert payload.document is not None
-        document = services.DocumentInput(**payload.document.model_dump())
+    document = document_input(
+        mrz=payload.mrz, fields=payload.document.model_dump() if payload.document is not None else None
+    )
     recorded = services.crossing_record(
         officer=request.user,
         post_code=payload.post.upper(),

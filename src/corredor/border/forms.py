@@ -64,3 +64,15 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["stay_category"].choices = [(c.code, c.name) for c in stay_categories_active()]
+
+    # The stay's fields matter only to an admitted entry: a bad or empty days box must never stop an exit,
+    # a refusal or a referral from being recorded.
+    STAY_FIELDS = ("stay_category", "stay_days", "area_entered_on")
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        if cleaned.get("action") != "entry":
+            for name in self.STAY_FIELDS:
+                self._errors.pop(name, None)
+                cleaned[name] = None
+        return cleaned

@@ -13,8 +13,10 @@ from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corredor.border import stay_rules
+from corredor.border import hooks, stay_rules
+from corredor.border.documents import DocumentInput
 from corredor.border.models import Crossing, Decision, Direction, Stay, StayChange, TravelDocument, Traveller
+from corredor.border.mrz_display import problems_for_display
 from corredor.core.audit import audit_write
 from corredor.core.errors import NotFound
 from corredor.core.models import StayCategory, StayRule
@@ -58,10 +60,21 @@ def stay_effective_until(*, stay: Stay) -> date | None:
 
 @dataclass(frozen=True)
 class StayAllowance:
+    """The days a rule allows for a new stay and why: the rule, what limited it, the earlier stays counted."""
+
     days: int
     authorised_until: date | None
     rule_name: str
     explanation: str
+    limited_by: str = "per_entry"
+    terms: str = ""
+    # The earlier stays the rule counted (days present in the country or common area), oldest first: when
+    # no days are left, the officer sees which stays used them up.
+    earlier: tuple[stay_rules.Period, ...] = ()
+
+    @property
+    def exhausted(self) -> bool:
+        return self.days < 1
 
 
 def stay_rule_for(*, nationality: str, category: StayCategory) -> StayRule | None:
@@ -148,6 +161,11 @@ def stay_allowance(
         if traveller is not None
         else []
     )
+    if rule.window_days and rule.window_length:
+        reach = entry_date - timedelta(days=rule.window_length - 1)
+        counted = tuple(p for p in earlier if p.end >= reach)
+    else:
+        counted = ()
     allowance = stay_rules.allowed_days(
         stay_rules.Rule(rule.days_per_entry, rule.window_days, rule.window_length),
         entry_date=entry_date,
@@ -165,7 +183,19 @@ def stay_allowance(
         authorised_until=allowance.authorised_until,
         rule_name=rule.name,
         explanation=explanation,
+        limited_by=allowance.limited_by,
+        terms=_rule_terms(rule),
+        earlier=counted,
     )
+
+
+def _rule_terms(rule: StayRule) -> str:
+    terms = [_("%(n)s days per entry") % {"n": rule.days_per_entry}]
+    if rule.window_days and rule.window_length:
+        terms.append(_("at most %(n)s days in any %(m)s") % {"n": rule.window_days, "m": rule.window_length})
+    if rule.common_area_id:
+        terms.append(_("days in the common area %(area)s add up") % {"area": rule.common_area_id})
+    return "; ".join(str(t) for t in terms)
 
 
 # --- travellers ---------------------------------------------------------------------------------------------
@@ -420,3 +450,94 @@ def overstay_rows(*, as_of: date, post: str | None = None) -> list[OverstayRow]:
         )
         for stay in qs.order_by("effective_until", "id")
     ]
+
+
+# --- the desk -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DeskAssessment:
+    """What the desk knows once a document is read, and what it proposes: the traveller's history, the
+    decision to reach for, the stay category and days, warnings, and the other apps' notices."""
+
+    document: DocumentInput
+    existing: TravelDocument | None
+    history: "TravellerHistory | None"
+    default_action: str
+    category: StayCategory | None
+    allowance: StayAllowance | None
+    common_area: str | None
+    warnings: list[str]
+    notices: list[hooks.DeskNotice]
+    problems: list[Any]
+    prefill: dict[str, str]
+
+
+def desk_assess(*, user: Any, document: DocumentInput, post: str, mrz_result: Any = None) -> DeskAssessment:
+    """The desk's policy for a document just read at `post`: the default decision, the stay proposed (the
+    deploying country's nationals as nationals, everyone else as a tourist until decided) and what the
+    officer must see first. Reading the traveller's history is audited (`traveller_get`)."""
+    problems = problems_for_display(mrz_result) if mrz_result is not None else []
+    today = timezone.localdate()
+    existing = document_find(issuing_state=document.issuing_state, number=document.number)
+    history = None
+    if existing is not None:
+        history = traveller_get(user=user, traveller_id=existing.traveller_id, purpose=f"desk {post}")
+    in_country = bool(history and history.status.in_country)
+    default_action = "exit" if in_country else "entry"
+    categories = list(StayCategory.objects.filter(active=True))
+    usual = "national" if document.nationality == settings.CORREDOR_COUNTRY else "tourist"
+    category = next((c for c in categories if c.code == usual), None) or next(
+        (c for c in categories if c.code == "tourist"), categories[0] if categories else None
+    )
+    allowance = None
+    if category is not None and not category.open_ended:
+        allowance = stay_allowance(
+            traveller=history.traveller if history else None,
+            nationality=document.nationality,
+            category=category,
+            entry_date=today,
+        )
+    warnings: list[str] = []
+    expiry_flagged = any(p.code == "expired" for p in problems)
+    if existing is not None:
+        warnings = crossing_warnings(
+            traveller=existing.traveller,
+            document=existing,
+            direction=default_action,
+            on=today,
+            include_expiry=not expiry_flagged,
+            status=history.status if history is not None else None,
+        )
+    elif document.expiry_date and document.expiry_date < today and not expiry_flagged:
+        warnings.append(_("The document expired on %(date)s.") % {"date": document.expiry_date})
+    notices = hooks.desk_notices(
+        hooks.CrossingContext(
+            document=document,
+            post_code=post,
+            officer=user,
+            travel_document=existing,
+            traveller=existing.traveller if existing is not None else None,
+        )
+    )
+    if any(n.blocking or n.level == "protect" for n in notices):
+        # An alert that forbids admitting the traveller, or one that protects them (a missing child, a
+        # possible trafficking victim): the decision to reach for is a referral.
+        default_action = "refer"
+    prefill: dict[str, str] = {}
+    for notice in notices:
+        for name, value in notice.prefill.items():
+            prefill.setdefault(name, value)
+    return DeskAssessment(
+        document=document,
+        existing=existing,
+        history=history,
+        default_action=default_action,
+        category=category,
+        allowance=allowance,
+        common_area=common_area_for(nationality=document.nationality),
+        warnings=warnings,
+        notices=notices,
+        problems=problems,
+        prefill=prefill,
+    )

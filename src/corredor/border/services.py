@@ -1,7 +1,7 @@
 """Every write of the border: record a crossing, correct one, extend a stay, link documents."""
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corredor.border import hooks, selectors
+from corredor.border import documents, hooks, selectors
+from corredor.border.documents import DocumentInput
 from corredor.border.models import (
     Crossing,
     Decision,
@@ -19,28 +20,10 @@ from corredor.border.models import (
     TravelDocument,
     Traveller,
 )
-from corredor.core import selectors as core_selectors
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import BorderPost, Role, StayCategory
 from corredor.core.permissions import permit_post, permit_supervise
-from corredor.icao import MrzResult, parse_mrz
-
-
-@dataclass(frozen=True)
-class DocumentInput:
-    """A travel document's printed data, from an MRZ or typed in."""
-
-    document_code: str
-    issuing_state: str
-    number: str
-    surname: str
-    given_names: str
-    nationality: str
-    birth_date: date | None
-    sex: str
-    expiry_date: date | None
-    mrz: str = ""
 
 
 @dataclass
@@ -50,102 +33,14 @@ class RecordedCrossing:
     warnings: list[str] = field(default_factory=list)
 
 
-def document_input_from_mrz(mrz_text: str) -> tuple[DocumentInput, MrzResult]:
-    """Parse an MRZ into document input; an invalid MRZ is refused with every problem listed."""
-    result = parse_mrz(mrz_text)
-    if not result.valid:
-        raise ApplicationError(
-            _("The MRZ is not valid: %(problems)s")
-            % {"problems": "; ".join(p.message for p in result.errors)},
-            detail=[{"code": p.code, "message": p.message, "field": p.field} for p in result.errors],
-        )
-    return (
-        DocumentInput(
-            document_code=result.document_code,
-            issuing_state=result.issuing_state,
-            number=result.document_number,
-            surname=result.surname,
-            given_names=result.given_names,
-            nationality=result.nationality,
-            birth_date=result.birth_date,
-            sex=result.sex,
-            expiry_date=result.expiry_date,
-            mrz="\n".join(result.lines),
-        ),
-        result,
-    )
-
-
-def _document_input_of(document: TravelDocument) -> DocumentInput:
-    return DocumentInput(
-        document_code=document.document_code,
-        issuing_state=document.issuing_state_id,
-        number=document.number,
-        surname=document.surname,
-        given_names=document.given_names,
-        nationality=document.nationality_id,
-        birth_date=document.birth_date,
-        sex=document.sex,
-        expiry_date=document.expiry_date,
-        mrz=document.mrz,
-    )
-
-
-def _icao_code(code: str) -> str:
-    # Germany's documents print D, not DEU; a typed DEU means the same state.
-    code = code.strip().upper().strip("<")
-    return "D" if code == "DEU" else code
-
-
-def _normalise(doc: DocumentInput) -> DocumentInput:
-    return replace(
-        doc,
-        document_code=doc.document_code.strip().upper(),
-        issuing_state=_icao_code(doc.issuing_state),
-        number=doc.number.strip().upper().replace(" ", "").replace("<", ""),
-        surname=" ".join(doc.surname.upper().split()),
-        given_names=" ".join(doc.given_names.upper().split()),
-        nationality=_icao_code(doc.nationality),
-        sex=(doc.sex or "X").strip().upper() or "X",
-    )
-
-
-def _check_document(doc: DocumentInput) -> None:
-    missing = [
-        label
-        for label, value in (
-            (_("document number"), doc.number),
-            (_("surname"), doc.surname),
-            (_("issuing state"), doc.issuing_state),
-            (_("nationality"), doc.nationality),
-        )
-        if not value
-    ]
-    if missing:
-        raise ApplicationError(_("Missing: %(fields)s.") % {"fields": ", ".join(str(m) for m in missing)})
-    if not doc.document_code:
-        raise ApplicationError(_("Missing: document code."))
-    for code_field, label in (("issuing_state", _("issuing state")), ("nationality", _("nationality"))):
-        code = getattr(doc, code_field)
-        if not core_selectors.country_exists(code=code):
-            raise ApplicationError(
-                _("Unknown %(what)s code %(code)s.") % {"what": label, "code": code},
-                detail={"field": code_field},
-            )
-    if doc.sex not in ("M", "F", "X"):
-        raise ApplicationError(_("Sex must be M, F or X."), detail={"field": "sex"})
-    if doc.birth_date and doc.birth_date > timezone.localdate():
-        raise ApplicationError(_("The birth date is in the future."), detail={"field": "birth_date"})
-
-
 def document_resolve(*, doc: DocumentInput, device_id: str) -> TravelDocument:
     """Find the stored document with this issuing state and number, or store it with its traveller.
 
     A new document joins an existing traveller when the printed identity (names, birth date, nationality)
     is the same: a renewed passport is the same person.
     """
-    doc = _normalise(doc)
-    _check_document(doc)
+    doc = documents.normalise(doc)
+    documents.document_check(doc)
     existing = (
         TravelDocument.objects.select_related("traveller")
         .filter(issuing_state_id=doc.issuing_state, number=doc.number)
@@ -424,7 +319,7 @@ def crossing_correct(
             raise ApplicationError(_("Direction or decision not recognised."))
         # A correction is screened like any crossing: turning a referral into an admission must not bypass it.
         hook_context = hooks.CrossingContext(
-            document=_document_input_of(original.document),
+            document=documents.document_input_of(original.document),
             post_code=original.post_id,
             officer=officer,
             travel_document=original.document,

@@ -6,7 +6,6 @@ import zoneinfo
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,7 +14,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from corredor.border import hooks, selectors, services
+from corredor.border import selectors, services
+from corredor.border.documents import DocumentInput, document_input_from_fields, document_input_from_mrz
 from corredor.border.exports import write_overstays_csv
 from corredor.border.forms import DecisionForm, DocumentForm
 from corredor.border.models import Direction, Traveller
@@ -59,79 +59,31 @@ def _chosen_post(request: HttpRequest) -> str:
     return first or ""
 
 
-def _document_context(
-    doc: services.DocumentInput, *, post: str, user: Any, mrz_result: Any = None
-) -> dict[str, Any]:
-    """What the desk shows once a document is read: the document, the traveller, the prefilled decision."""
-    problems = problems_for_display(mrz_result) if mrz_result is not None else []
-    existing = selectors.document_find(issuing_state=doc.issuing_state, number=doc.number)
-    history = None
-    if existing is not None:
-        history = selectors.traveller_get(
-            user=user, traveller_id=existing.traveller_id, purpose=f"desk {post}"
-        )
-    in_country = bool(history and history.status.in_country)
-    default_action = "exit" if in_country else "entry"
-    categories = list(StayCategory.objects.filter(active=True))
-    # The deploying country's own nationals enter as nationals; everyone else as a tourist until decided.
-    usual = "national" if doc.nationality == settings.CORREDOR_COUNTRY else "tourist"
-    category = next((c for c in categories if c.code == usual), None) or next(
-        (c for c in categories if c.code == "tourist"), categories[0] if categories else None
-    )
-    allowance = None
-    if category is not None and not category.open_ended:
-        allowance = selectors.stay_allowance(
-            traveller=history.traveller if history else None,
-            nationality=doc.nationality,
-            category=category,
-            entry_date=timezone.localdate(),
-        )
+def _document_context(doc: DocumentInput, *, post: str, user: Any, mrz_result: Any = None) -> dict[str, Any]:
+    """What the desk shows once a document is read (the assessment is the selector's; this only renders)."""
+    assessment = selectors.desk_assess(user=user, document=doc, post=post, mrz_result=mrz_result)
     form = DecisionForm(
         initial={
             "mrz": doc.mrz,
-            "action": default_action,
-            "stay_category": category.code if category else "",
-            "stay_days": allowance.days if allowance else None,
+            "action": assessment.default_action,
+            "stay_category": assessment.category.code if assessment.category else "",
+            "stay_days": assessment.allowance.days if assessment.allowance else None,
+            **assessment.prefill,
         }
     )
-    warnings = []
-    expiry_flagged = any(p.code == "expired" for p in problems)
-    if existing is not None:
-        warnings = selectors.crossing_warnings(
-            traveller=existing.traveller,
-            document=existing,
-            direction=default_action,
-            on=timezone.localdate(),
-            include_expiry=not expiry_flagged,
-            status=history.status if history is not None else None,
-        )
-    elif doc.expiry_date and doc.expiry_date < timezone.localdate() and not expiry_flagged:
-        warnings.append(_("The document expired on %(date)s.") % {"date": doc.expiry_date})
-    notices = hooks.desk_notices(
-        hooks.CrossingContext(
-            document=doc,
-            post_code=post,
-            officer=user,
-            travel_document=existing,
-            traveller=existing.traveller if existing is not None else None,
-        )
-    )
-    if any(n.data.get("blocking") or n.level == "protect" for n in notices):
-        # An alert that forbids admitting the traveller, or one that protects them (a missing child, a
-        # possible trafficking victim): the decision to reach for is a referral.
-        default_action = "refer"
     return {
-        "notices": notices,
+        "assessment": assessment,
+        "notices": assessment.notices,
         "doc": doc,
         "mrz_result": mrz_result,
-        "problems": problems,
-        "flagged": {p.field: p.kind for p in reversed(problems)},
-        "history": history,
+        "problems": assessment.problems,
+        "flagged": {p.field: p.kind for p in reversed(assessment.problems)},
+        "history": assessment.history,
         "form": form,
-        "allowance": allowance,
-        "default_action": default_action,
-        "common_area": selectors.common_area_for(nationality=doc.nationality),
-        "warnings": warnings,
+        "allowance": assessment.allowance,
+        "default_action": assessment.default_action,
+        "common_area": assessment.common_area,
+        "warnings": assessment.warnings,
         "post": post,
         "today": timezone.localdate(),
     }
@@ -181,7 +133,7 @@ def desk_scan(request: HttpRequest) -> HttpResponse:
                 "border/_scan_invalid.html",
                 {"mrz_result": result, "problems": problems_for_display(result), "manual_form": manual},
             )
-        doc, _result = services.document_input_from_mrz(text)
+        doc, _result = document_input_from_mrz(text)
         context = _document_context(doc, post=post, user=request.user, mrz_result=result)
     except ApplicationError as error:
         return render_error(request, error)
@@ -200,7 +152,7 @@ def desk_manual(request: HttpRequest) -> HttpResponse:
         return render_error(request, error)
     if not form.is_valid():
         return render(request, "border/_manual_form.html", {"manual_form": form}, status=422)
-    doc = services.DocumentInput(**form.cleaned_data, mrz="")
+    doc = document_input_from_fields(form.cleaned_data)
     context = _document_context(doc, post=post, user=request.user)
     context["manual_fields"] = form.cleaned_data
     return render(request, "border/_desk_result.html", context)
@@ -220,14 +172,14 @@ def desk_record(request: HttpRequest) -> HttpResponse:
             )
         data = form.cleaned_data
         if data["mrz"]:
-            document, _result = services.document_input_from_mrz(data["mrz"])
+            document, _result = document_input_from_mrz(data["mrz"])
         else:
             manual = DocumentForm(request.POST)
             if not manual.is_valid():
                 raise ApplicationError(
                     _("The typed-in document has errors."), detail=manual.errors.get_json_data()
                 )
-            document = services.DocumentInput(**manual.cleaned_data, mrz="")
+            document = document_input_from_fields(manual.cleaned_data)
         direction, decision = ACTIONS[data["action"]]
         admitted_entry = data["action"] == "entry"
         recorded = services.crossing_record(

@@ -76,6 +76,14 @@ class Conflict(ApplicationError):
     default_status = 409
 
 
+class TooLarge(ApplicationError):
+    default_status = 413
+
+
+class UnsupportedMediaType(ApplicationError):
+    default_status = 415
+
+
 class Busy(ApplicationError):
     """The database stayed locked past the busy timeout: nothing was recorded, the same request can be sent
     again. `retry_after` is the number of seconds to suggest."""

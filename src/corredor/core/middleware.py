@@ -9,7 +9,9 @@ The error boundary (`AuditContextMiddleware.process_exception`, see `corredor.co
   the page names another one with a request header, e.g.
   `<form hx-post="..." hx-headers='{"X-Error-Target": "#desk-error"}'>`;
 - under `/api/`, JSON `{"message", "detail"}` (the API's own handlers in `corredor.api` answer first;
-  this covers what reaches Django's handler from there).
+  this covers what reaches Django's handler from there). Django's own error pages for `/api/` (an unknown
+  address, a method the address does not take, a body Django refuses, a server error) are answered as
+  JSON too: an API client never has to parse HTML.
 
 A refusal's audit row is written here when the service's transaction had to roll it back. A database that
 stayed locked past the busy timeout answers 503 "busy, try again; nothing was recorded", never a 500.
@@ -19,12 +21,16 @@ import logging
 import re
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from corredor.core.audit import acting_as, actor_for
-from corredor.core.errors import ApplicationError, Busy, audit_refusal, busy_from
+from corredor.core.errors import ApplicationError, Busy, TooLarge, audit_refusal, busy_from
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +48,53 @@ def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
 
 
+def too_large() -> TooLarge:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return TooLarge(
+        _("The request is too large: the limit is %(size)s MB.")
+        % {"size": number_format(limit / 1024 / 1024, decimal_pos=1)},
+        detail={"limit_bytes": limit},
+    )
+
+
 def application_error_for(exc: BaseException) -> ApplicationError | None:
     """The `ApplicationError` an exception stands for at the boundary, or None for a real fault (a 500)."""
     if isinstance(exc, ApplicationError):
         return exc
+    if isinstance(exc, RequestDataTooBig):
+        return too_large()
     return busy_from(exc)
+
+
+def _api_message(status: int, request: HttpRequest, response: HttpResponse) -> tuple[str, object]:
+    if status == 404:
+        return _("There is no such address in the API: see /api/v1/docs."), {"path": request.path}
+    if status == 405:
+        allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+        return (
+            _("This address does not take %(method)s.") % {"method": request.method},
+            {"allowed": allowed},
+        )
+    if status == 403:
+        return _("Not allowed (a signed-in browser must send its CSRF token)."), None
+    if status >= 500:
+        return _("The server could not answer; the error has been logged."), None
+    return _("The request could not be read."), None
+
+
+def json_for_api(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Django's own HTML error page under /api/ (404, 405, 400, 500 ...) as the API's JSON error shape."""
+    if (
+        response.status_code < 400
+        or not is_api_request(request)
+        or not response.get("Content-Type", "").startswith("text/html")
+    ):
+        return response
+    message, detail = _api_message(response.status_code, request, response)
+    answer = JsonResponse({"message": message, "detail": detail}, status=response.status_code)
+    if response.has_header("Allow"):
+        answer["Allow"] = response["Allow"]
+    return answer
 
 
 def audit_after_rollback(error: ApplicationError) -> None:
@@ -91,7 +139,7 @@ class AuditContextMiddleware:
         # A view may show times in its post's zone; never let that leak into the next request on this thread.
         timezone.deactivate()
         with acting_as(actor_for(getattr(request, "user", None), client_address(request))):
-            return self.get_response(request)
+            return json_for_api(request, self.get_response(request))
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         error = application_error_for(exception)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +26,11 @@ class TranslatedNameMixin(models.Model):
     def name(self) -> str:
         lang = (get_language() or "es")[:2]
         # Haitian Creole readers are served the French name, the closest written form they all read.
+        if lang == "ht":
+            # Kept names are translated through the catalogs (reference.py marks them).
+            kreyol = gettext(self.name_en)
+            if kreyol != self.name_en:
+                return kreyol
         if lang in ("fr", "ht") and self.name_fr:
             return self.name_fr
         if lang == "en":
@@ -46,6 +51,13 @@ class Country(TranslatedNameMixin):
     code = models.CharField(_("ICAO code"), max_length=3, primary_key=True)
     alpha3 = models.CharField(_("ISO alpha-3"), max_length=3, blank=True)
     alpha2 = models.CharField(_("ISO alpha-2"), max_length=2, blank=True)
+
+    @property
+    def name(self) -> str:
+        # CLDR's name in the active language (i18n's countrynames), not the three stored columns.
+        from corredor.statistics.countrynames import country_label
+
+        return country_label(self.code, short=False)
 
     class Meta:
         ordering = ["name_en"]

@@ -85,6 +85,7 @@ def person_notice(person: ManifestPerson) -> DeskNotice:
         title=title,
         lines=tuple(lines),
         data={"person_id": str(person.pk), "flight_id": str(flight.pk), "flight": flight.designator},
+        prefill={"transport_reference": flight.designator} if arriving else {},
     )
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from corredor.screening import importers
-from corredor.screening.models import HitStatus, Source
+from corredor.screening.models import HitStatus, Source, VerdictScope
 
 COLUMN_LABELS = {
     "entry_id": _("Entry id"),
@@ -92,4 +92,11 @@ class AdjudicationForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), strip=True
+    )
+    scope = forms.ChoiceField(
+        label=_("The verdict holds at"),
+        choices=VerdictScope.choices,
+        initial=VerdictScope.POST,
+        required=False,
+        widget=forms.RadioSelect,
     )

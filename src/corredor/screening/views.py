@@ -144,6 +144,9 @@ def hits(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         return render_error(request, error)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
+    flights = selectors.hit_flights(page.object_list)
+    for hit in page.object_list:
+        hit.flight = flights.get(hit.source_ref)
     return render(
         request,
         "screening/hits.html",
@@ -162,10 +165,12 @@ def hit_detail(request: HttpRequest, hit_id: uuid.UUID) -> HttpResponse:
                 hit_id=hit_id,
                 verdict=form.cleaned_data["verdict"],
                 reason=form.cleaned_data["reason"],
+                scope=form.cleaned_data["scope"] or "post",
             )
             messages.success(request, _("Adjudication recorded."))
             return redirect("screening-hit", hit_id=hit_id)
         hit = selectors.hit_get(user=request.user, hit_id=hit_id)
+        hit.flight = selectors.hit_flights([hit]).get(hit.source_ref)
     except ApplicationError as error:
         return render_error(request, error)
     return render(request, "screening/hit.html", {"hit": hit, "form": form})
