@@ -117,7 +117,7 @@ def table(result: Result, *, percent: bool = False, partial: frozenset[date] = f
                 key=lambda c: (c == TOTAL, c == UNKNOWN, sort_name(label("nationality", c)), str(c)),
             )
         rank.append({c: n for n, c in enumerate(categories)})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for labels, value, status in result.cells():
         names = []
         for axis, v in enumerate(labels):
@@ -188,7 +188,7 @@ def entries_exits_figure(
             title=title,
             fmt=charts.number_text,
             width=layout.wide,
-            **({"height": layout.line_height} if layout.line_height else {}),
+            height=layout.line_height or 260,
         ),
         tables=[
             table(flows["entries"], partial=periods.partial),
@@ -218,7 +218,7 @@ def net_migration_figure(
             fmt=charts.number_text,
             links=links,
             width=layout.wide,
-            **({"height": layout.column_height} if layout.column_height else {}),
+            height=layout.column_height or 240,
         ),
         tables=[table(flows["net_flow"], partial=periods.partial)],
         download=_downloads(downloads, "net_flow", [periods.period]),
@@ -357,7 +357,7 @@ def in_country_figure(
             title=_("Foreigners in the country and overstays (at the end of each period)"),
             fmt=charts.number_text,
             width=layout.narrow if layout is not DASHBOARD else 640,
-            **({"height": layout.small_height} if layout.small_height else {}),
+            height=layout.small_height or 260,
         ),
         tables=[table(in_country, partial=periods.partial), table(overstays, partial=periods.partial)],
         download=_downloads(downloads, "overstays", [periods.period, "nationality"]),
@@ -379,7 +379,7 @@ def overstay_rate_figure(
             percent=True,
             colours=(charts.PALETTE[1],),
             width=layout.narrow if layout is not DASHBOARD else 640,
-            **({"height": layout.small_height} if layout.small_height else {}),
+            height=layout.small_height or 260,
         ),
         tables=[table(rate, percent=True, partial=periods.partial)],
         download=_downloads(downloads, "overstay_rate", [periods.period]),
