@@ -20,7 +20,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -401,7 +401,7 @@ _META = (
 HEADER_SEARCH = 40  # title lines the published tables put above their header
 
 
-def _header_map(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+def _header_map(header: list[str], wanted: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
     found: dict[str, int] = {}
     names = [normalise(h) for h in header]
     for key, aliases in wanted.items():
@@ -755,7 +755,7 @@ def read_unhcr_bilateral(data: bytes) -> Parsed:
             row[key] = code
         if not ok:
             continue
-        missing = 0
+        not_given = 0
         for key in ("refugees", "asylum_seekers"):
             raw = cells[columns[key]]
             try:
@@ -764,11 +764,11 @@ def read_unhcr_bilateral(data: bytes) -> Parsed:
                 problems.add(line, columns[key] + 1, f"not a number: {raw!r}", header[columns[key]])
                 ok = False
                 break
-            missing += value is None
+            not_given += value is None
             row[key] = value or 0
         if not ok:
             continue
-        if missing == 2:
+        if not_given == 2:
             parsed.skip("not available")
             continue
         parsed.keep(row, line=line, column=None, problems=problems)
