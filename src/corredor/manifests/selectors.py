@@ -271,10 +271,10 @@ def flight_get(*, user: Any, flight_id: uuid.UUID | str) -> Flight:
 
 
 def _page_number(page: int | str | None, pages: int) -> int:
-    if page in (None, ""):
+    if page is None or page == "":
         return 1
     try:
-        number = int(page)  # type: ignore[arg-type]
+        number = int(page)
     except ValueError:
         number = 0
     if not 1 <= number <= max(pages, 1):
