@@ -54,6 +54,9 @@ def pytest_configure(config: pytest.Config) -> None:
     global _data_dir
     _pin_the_clock(config)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests log personas in with force_login; the two-factor tests (tests/core/test_security.py) turn the
+    # requirement back on.
+    settings.CORREDOR_REQUIRE_2FA = False
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

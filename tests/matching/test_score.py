@@ -171,8 +171,29 @@ def test_birth_dates(query: str, listed: str, sign: int, code: str) -> None:
 
 def test_full_dates_that_differ_in_year_and_day_contradict_as_much_as_two_years_apart() -> None:
     near = compare_birth_dates(PartialDate(1986, 7, 2), PartialDate(1985, 3, 12))
-    far = compare_birth_dates(PartialDate(1988, 3, 12), PartialDate(1985, 3, 12))
+    far = compare_birth_dates(PartialDate(1978, 3, 12), PartialDate(1985, 3, 12))
     assert near.value == far.value < 0 and near.bits == far.bits == 0
+
+
+def test_a_year_one_digit_off_on_the_same_day_is_a_typing_error_not_a_contradiction() -> None:
+    typo = compare_birth_dates(PartialDate(1960, 4, 11), PartialDate(1963, 4, 11))
+    assert typo.reason is not None and typo.reason.code == "birth_date_year_typo"
+    assert -0.25 < typo.value < 0 and typo.bits > 0
+    swapped = compare_birth_dates(PartialDate(1965, 5, 12), PartialDate(1969, 12, 5))
+    assert swapped.reason is not None and swapped.reason.code == "birth_date_year_typo"
+    other_day = compare_birth_dates(PartialDate(1963, 6, 17), PartialDate(1956, 7, 7))
+    assert other_day.value == -0.25
+
+
+@pytest.mark.parametrize(("gap", "weighs"), [(1, -0.02), (2, -0.06), (5, -0.10), (8, -0.15), (14, -0.25)])
+def test_a_year_alone_several_years_off_weighs_less_than_two_full_dates(gap: int, weighs: float) -> None:
+    # Real lists give a year, often approximate ("about 1957"): 1969 for a traveller born 1971.
+    listed = PartialDate(1957)
+    assert compare_birth_dates(PartialDate(1957 + gap, 6, 2), listed).value == weighs
+    assert compare_birth_dates(PartialDate(1957 + gap), listed).value == weighs
+    assert compare_birth_dates(PartialDate(1957 + gap, 6, 2), PartialDate(1957, 1, 1)).value == weighs
+    full = compare_birth_dates(PartialDate(1957 + gap, 6, 2), PartialDate(1957, 3, 9)).value
+    assert full <= weighs
 
 
 def test_a_year_and_month_one_year_off_is_evidence_not_a_contradiction() -> None:
@@ -225,3 +246,43 @@ def test_a_name_matches_itself_fully(words: list[str]) -> None:
     if parsed:
         prepared = prepare_name(parsed[0])
         assert compare_names(prepared, prepared).score == 1.0
+
+
+# -- real-name variation (issue 10 item 3) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("travelling", "listed"),
+    [
+        ("SergeiLavrov", "Sergei Lavrov"),
+        ("FridrichBuchenberg", "Fridrich Buchenberg"),
+        ("Mr. Hans Friedrich Baumgartner", "Hans Friedrich Baumgartner"),
+        ("Isa Bin Tarif Al Bin Ali", "Shaikh Isa Bin Tarif Al Bin Ali"),
+        ("Haji Abdul Wahed Shafiq", "Abdul Wahed Shafiq"),
+        ("Dr Ayman Muhammad Rabi al-Zawahiri", "Ayman Muhammad Rabi al-Zawahiri"),
+        ("RUBEN PESTANO LAVILLA, JR", "Ruben Pestano Lavilla"),
+        ("Vladimir nitup", "Vladimir Putin"),
+        ("Olaf Schloz", "Olaf Scholz"),
+        ("Boris Johnson", "Alexandre Boris de Pfeffel Johnson"),
+    ],
+)
+def test_real_name_variation_does_not_break_a_match(travelling: str, listed: str) -> None:
+    assert score(traveller(full=travelling), entry(full=listed))[0] >= DEFAULT_THRESHOLD
+
+
+def test_company_suffixes_do_not_break_a_match() -> None:
+    assert score(traveller(full="Siemens Aktiengesellschaft"), entry(full="Siemens AG"))[0] == 1.0
+    assert score(traveller(full="Acme Trading Co. Ltd"), entry(full="ACME TRADING LLC"))[0] == 1.0
+
+
+def test_a_replaced_part_counts_against_more_than_an_omitted_one() -> None:
+    # A brother or namesake (another family name), not a spelling of the same person.
+    replaced = score(
+        traveller(full="JAMAL MUSTAFA ABDALLAH SULTAN AL-DULAIMI"),
+        entry(full="JAMAL MUSTAFA ABDALLAH SULTAN AL-TIKRITI"),
+    )[0]
+    omitted = score(
+        traveller(full="JAMAL MUSTAFA ABDALLAH SULTAN"),
+        entry(full="JAMAL MUSTAFA ABDALLAH SULTAN AL-TIKRITI"),
+    )[0]
+    assert replaced < DEFAULT_THRESHOLD <= omitted

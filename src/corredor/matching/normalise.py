@@ -24,6 +24,8 @@ from functools import lru_cache
 from anyascii import anyascii
 
 __all__ = [
+    "COMPANY_SUFFIXES",
+    "HONORIFICS",
     "PARTICLES",
     "NamePart",
     "ParsedName",
@@ -94,6 +96,32 @@ PARTICLES: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+#: Titles, honorifics and generational suffixes: not part of the name, dropped wherever they
+#: stand ("Mr.", "Dr", "Shaikh", "Haji", "Maulavi", "Jr") as long as two other parts remain.
+HONORIFICS: frozenset[str] = frozenset(
+    {
+        "MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "PROFESSOR", "SIR", "DAME", "LORD", "LADY", "REV",
+        "REVEREND", "FR", "HON", "HONORABLE", "PRESIDENT", "MINISTER", "SENATOR", "GEN", "GENERAL", "COL",
+        "COLONEL", "CAPT", "CAPTAIN", "MAJ", "LT", "SGT", "CMDR", "ADMIRAL",
+        "SHAIKH", "SHEIKH", "SHAYKH", "SHEIKHA", "SHEKH", "SHEIK", "HAJI", "HAJJI", "HADJI", "HAJ", "HAJJ",
+        "HAJIA", "HAJIYA", "MAULAVI", "MAULAWI", "MAWLAWI", "MOLAVI", "MAWLAVI", "MAULANA", "MAWLANA",
+        "MULLAH", "MULLA", "MOLLA", "USTADH", "USTAZ", "USTAD", "QARI",
+        "SAYYID", "SAYYED", "SYED", "SEYYED",
+        "SENOR", "SENORA", "SENORITA", "SR", "SRA", "SRTA", "DONA", "LIC", "ING", "MONSIEUR", "MADAME",
+        "MME", "MLLE", "HERR", "FRAU", "JR", "JNR", "SNR", "II", "III", "IV", "ESQ",
+    }
+)  # fmt: skip
+
+#: Company designators, dropped at the end of a name ("Siemens AG", "Acme Trading Co. Ltd").
+COMPANY_SUFFIXES: frozenset[str] = frozenset(
+    {
+        "LTD", "LIMITED", "LLC", "LLP", "LP", "INC", "INCORPORATED", "CO", "CORP", "CORPORATION", "COMPANY",
+        "GMBH", "AG", "KG", "SA", "SAS", "SARL", "SRL", "SPA", "SL", "BV", "NV", "PLC", "OOO", "OAO", "ZAO",
+        "PAO", "JSC", "PJSC", "OJSC", "CJSC", "OY", "OYJ", "AB", "PTE", "PTY", "FZE", "FZCO", "FZC",
+        "AKTIENGESELLSCHAFT", "GESELLSCHAFT", "HOLDING", "HOLDINGS", "GROUP", "SDN", "BHD", "KK", "TBK",
+    }
+)  # fmt: skip
+
 #: A name this long (as ``SURNAME<<GIVEN<NAMES``) may have been cut at the end of an MRZ field.
 MRZ_CUT_LENGTH = 28
 
@@ -157,6 +185,9 @@ _APOSTROPHES = frozenset("'’‘`´ʼʻ")
 # ICAO's older convention spells Ñ as NXX (and Ä, Ö, Ü as AXX, OXX, UXX); no name has XX.
 _XX_SPELLING = re.compile(r"([AOUN])XX")
 _NON_LETTERS = re.compile(r"[^A-Z]+")
+# A lower-case letter followed by a capital starting a longer word: two parts written together.
+# "McDonald", "DeLeon", "LeBron" are left alone (a capital after one or two letters at the start).
+_CAMEL = re.compile(r"(?<=[^\W\d_]{3})([a-zà-ÿ])([A-ZÀ-Þ][a-zà-ÿ]{2,})")
 
 
 def _is_cjk(char: str) -> bool:
@@ -287,6 +318,9 @@ def _split_full_name(full_name: str) -> tuple[str, str] | None:
         return surname.replace("<", " "), given.replace("<", " ")
     if full_name.count(",") == 1:
         surname, _, given = full_name.partition(",")
+        after = fold(given).split()
+        if after and all(word in HONORIFICS or word in COMPANY_SUFFIXES for word in after):
+            return None  # "RUBEN PESTANO LAVILLA, JR", "ACME TRADING, LTD": not surname first
         if surname.strip() and given.strip():
             return surname, given
     return None
@@ -301,6 +335,27 @@ def _mrz_length(surnames: tuple[NamePart, ...], given: tuple[NamePart, ...]) -> 
     return field(surnames) + 2 + field(given)
 
 
+def _drop_titles(
+    surnames: tuple[NamePart, ...], given: tuple[NamePart, ...]
+) -> tuple[tuple[NamePart, ...], tuple[NamePart, ...]]:
+    """Drop honorifics anywhere and company designators at the end, keeping at least one part
+    (two when honorifics go: "HAJI MURAD" stays as written, "HAJI MURAD KHAN" loses HAJI)."""
+    parts = surnames + given
+    kept = [p for p in parts if not (p.text in HONORIFICS and not p.particle)]
+    if len(kept) >= 2 and len(kept) < len(parts):
+        surnames = tuple(p for p in surnames if p in kept)
+        given = tuple(p for p in given if p in kept)
+    for _ in range(2):
+        last_in_given = bool(given)
+        tail = given if last_in_given else surnames
+        if len(surnames) + len(given) > 1 and tail and tail[-1].text in COMPANY_SUFFIXES:
+            if last_in_given:
+                given = given[:-1]
+            else:
+                surnames = surnames[:-1]
+    return surnames, given
+
+
 def _parse_one(full_name: str, surname: str, given_names: str) -> ParsedName | None:
     if surname.strip() or given_names.strip():
         surnames = _parts_of(surname, Role.SURNAME)
@@ -313,6 +368,7 @@ def _parse_one(full_name: str, surname: str, given_names: str) -> ParsedName | N
         else:
             surnames = ()
             given = _parts_of(full_name, Role.UNKNOWN)
+    surnames, given = _drop_titles(surnames, given)
     length = _mrz_length(surnames, given)
     if length >= MRZ_CUT_LENGTH:
         # Cut at the end of an MRZ field: a trailing particle lost the name it belonged to.
@@ -340,6 +396,11 @@ def normalise_name(full_name: str = "", surname: str = "", given_names: str = ""
     if plain is not None:
         spellings.append(plain)
     fields = (full_name, surname, given_names)
+    if any(_CAMEL.search(field) for field in fields):
+        # "SergeiLavrov", "FridrichBuchenberg": parts written together, told apart by their capitals.
+        split = _parse_one(*(_CAMEL.sub(r"\1 \2", field) for field in fields))
+        if split is not None and split not in spellings:
+            spellings.append(split)
     if any(len(_icao_spellings(field)) > 1 for field in fields):
         two_letter = _parse_one(*(_icao_spellings(field)[-1] for field in fields))
         if two_letter is not None and two_letter not in spellings:

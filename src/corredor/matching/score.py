@@ -13,7 +13,8 @@ Name score
     else 0 (differs). Two parts written as one (``JEANBAPTISTE``) align with both. The name
     score is the weighted mean of the pairs' similarities, where a part left over on the
     longer name (one surname omitted, a middle name dropped) costs only
-    :data:`OMISSION_COST` of its weight, and a pair that differs costs its full weight.
+    :data:`OMISSION_COST` of its weight, and a pair that differs costs :data:`DIFFER_COST` times
+    its weight (a part replaced says more against identity than a part left out).
     Weights grow with rarity in the list (1 for a part every name has, 2 for one never
     seen), so ``XOCHITL`` counts for more than ``MARIA``.
 
@@ -25,7 +26,11 @@ Adjustments
     0), same year and month but another day -0.03, same year only -0.10, one year apart
     otherwise -0.25 as two years or more (two full dates that disagree on the year and on the
     day or month contradict each other: enough to keep a perfect namesake under the default
-    threshold; a year one off on a partial date -0.05). Sex M against F -0.20.
+    threshold). Two full dates with the same day and month (or swapped) whose years differ in
+    one digit -0.05 (a typing error in the year). Where one side gives only a year (or 1
+    January, or an approximate year), real lists are often approximate, so the gap weighs
+    less: one year -0.02, two or three -0.06, four to six -0.10, seven to ten -0.15, more -0.25.
+    Sex M against F -0.20.
     Nationality equal +0.02, different -0.04 (dual nationals and refugees carry other
     documents). Unknown on either side: no adjustment.
 
@@ -81,7 +86,10 @@ __all__ = [
 #: The score at or above which a hit is shown to the officer (the desk's threshold).
 DEFAULT_THRESHOLD = 0.8
 #: What a name part present on one side only costs, as a fraction of its weight.
-OMISSION_COST = 0.3
+OMISSION_COST = 0.2
+#: What a pair of parts that differ costs, as a multiple of its weight (more than a part omitted:
+#: a name with one part *replaced* is more often another person, a brother or a namesake).
+DIFFER_COST = 1.5
 #: A name that long (as ``SURNAME<<GIVEN<NAMES``) may have been cut at the end of an MRZ.
 MRZ_TRUNCATION_LENGTH = MRZ_CUT_LENGTH
 #: Evidence a hit needs beyond log2(list size), in bits (see :func:`combine`).
@@ -247,6 +255,10 @@ def token_similarity(
     distance = OSA.distance(a, b)
     if distance == 1 and min(len(a), len(b)) >= 4 and not (query.frequent and candidate.frequent):
         return 0.88, "typo"
+    if len(a) == len(b) >= 4 and (a == b[::-1] or a in b + b):
+        # Written backwards (NITUP) or with its halves swapped (NITPU for PUTIN): deliberate
+        # evasion or a field read the wrong way; the same letters in a kept order.
+        return 0.88, "reversed"
     if b in query.linked:
         return 0.85, "equivalent"
     if (
@@ -273,6 +285,7 @@ _HOW = {
     "transliteration": "same consonants, another transliteration",
     "initial": "initial",
     "similar": "similar spelling",
+    "reversed": "the same letters reversed or rotated",
     "joined": "written as one word",
     "particle_joined": "particles written joined",
 }
@@ -349,7 +362,7 @@ def compare_names(
         q_used[i] = c_used[j] = True
         weight = (q.info.weight + c.info.weight) / 2
         numerator += s * weight
-        denominator += weight
+        denominator += weight if s > 0 else DIFFER_COST * weight
         if s >= _EVIDENCE_SIMILARITY:
             bits += s * c.info.bits
             agreeing.append((c.info.text, s))
@@ -456,6 +469,25 @@ def compare_birth_dates(query: PartialDate | None, entry: PartialDate | None) ->
         # 1 January stands for "day and month unknown" in many registries and refugee documents.
         query, entry = _year_if_first_of_january(query), _year_if_first_of_january(entry)
     year_gap = abs(query.year - entry.year)
+    full = query.day is not None and entry.day is not None
+    if full and year_gap >= 2 and _one_digit_apart(query.year, entry.year):
+        assert query.month is not None and entry.month is not None
+        if (query.month, query.day) in ((entry.month, entry.day), (entry.day, entry.month)):
+            # Same day and month, the year one digit off (1960-04-11 for 1963-04-11): a typing
+            # error in the year far more often than a namesake born on the same day.
+            text = f"birth date {entry} matches {query} but for one digit of the year"
+            return Evidence(-0.05, 4.0, Reason("birth_date_year_typo", text, params))
+    if year_gap >= 2 and not full:
+        # A year alone (or 1 January) is often approximate on real lists ("about 1957", "1966 or
+        # 1967"): a few years apart weighs less than two full dates that contradict each other.
+        value = _PARTIAL_YEAR_GAP[min(year_gap, len(_PARTIAL_YEAR_GAP) - 1)]
+        code = "birth_year_near" if value > -0.25 else "birth_date_differs"
+        text = (
+            f"birth year {entry.year} is {year_gap} years from {query.year}"
+            if code == "birth_year_near"
+            else f"birth date {entry} differs from {query}"
+        )
+        return Evidence(value, 0.0, Reason(code, text, params))
     if year_gap >= 2:
         return Evidence(
             -0.25, 0.0, Reason("birth_date_differs", f"birth date {entry} differs from {query}", params)
@@ -488,7 +520,9 @@ def compare_birth_dates(query: PartialDate | None, entry: PartialDate | None) ->
             text = f"birth date {entry} one year from {query}"
             return Evidence(0.0, 3.5, Reason("birth_date_year_off", text, params))
         return Evidence(
-            -0.05, 0.0, Reason("birth_year_near", f"birth year {entry.year} is one from {query.year}", params)
+            _PARTIAL_YEAR_GAP[1],
+            0.0,
+            Reason("birth_year_near", f"birth year {entry.year} is one from {query.year}", params),
         )
     if months:
         if query.month == entry.month:
@@ -502,6 +536,14 @@ def compare_birth_dates(query: PartialDate | None, entry: PartialDate | None) ->
             -0.05, 0.0, Reason("birth_year_only", f"birth year {entry.year} matches, month differs", params)
         )
     return Evidence(0.04, 6.0, Reason("birth_year_match", f"birth year {entry.year} matches", params))
+
+
+# The adjustment for a year-only (or approximate) date this many years from the other date.
+_PARTIAL_YEAR_GAP = (0.0, -0.02, -0.06, -0.06, -0.10, -0.10, -0.10, -0.15, -0.15, -0.15, -0.15, -0.25)
+
+
+def _one_digit_apart(a: int, b: int) -> bool:
+    return sum(x != y for x, y in zip(f"{a:04d}", f"{b:04d}", strict=True)) == 1
 
 
 def _year_if_first_of_january(date: PartialDate) -> PartialDate:
