@@ -442,6 +442,12 @@ class ImportJob(models.Model):
         )
 
     @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute: no worker seems to be running."""
+        since = self.queued_at or self.created_at
+        return self.status == ImportStatus.QUEUED and (timezone.now() - since).total_seconds() > 60
+
+    @property
     def saving(self) -> bool:
         """Past checking the rows (the first half of the work), into writing them."""
         return self.total > 0 and self.done * 2 > self.total
