@@ -69,6 +69,18 @@ def _value_problem(code: str, value: str) -> str | None:
     return None
 
 
+def clean_country(raw: str | None, *, field: str) -> str | None:
+    """A country code asked for (the context page's country, the external figures' origin and
+    destination): upper-cased, or ApplicationError (400) when no country has it."""
+    if raw is None or not raw.strip():
+        return None
+    code = raw.strip().upper()
+    problem = _value_problem("nationality", code)
+    if problem or code == UNKNOWN:
+        raise invalid({field: [problem or _("%(v)s is not a country code.") % {"v": code}]})
+    return code
+
+
 def clean_filters(filters: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """Filters checked: known dimensions, known values. Raises ApplicationError (400) listing every
     problem with the parameter it is in."""
