@@ -181,6 +181,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         key=lambda pair: (figures.sort_name(pair[1]), pair[0]),
     )
     context = {
+        # No whole month has ended in the range: the breakdowns are not published (selectors.fixed_range).
+        "fine_missing": board.fine_from is None,
         "nationality_choices": nationality_choices,
         "board": board,
         "kpis": kpis,
