@@ -366,7 +366,7 @@ def run(quick: bool = False, crossings: int | None = None) -> dict[str, Any]:
             engine = Engine()
             query = _year_query(engine)
             orm_ms, _t = _median_ms(lambda: _orm_table(query.date_from, query.date_to), max(1, runs - 2))
-            duck_small_ms, _t = _median_ms(lambda: (engine_module._CACHE.clear(), engine.run(query)), runs)
+            duck_small_ms, _t = _median_ms(lambda: (engine_module.cache_clear(), engine.run(query)), runs)
         per_crossing = orm_ms / max(db_crossings, 1)
         figure(
             "stats_orm_monthly_table_ms",
@@ -416,7 +416,7 @@ def run(quick: bool = False, crossings: int | None = None) -> dict[str, Any]:
             plain = _year_query(engine, margins=False)
 
             def cold(q: Any) -> Any:
-                engine_module._CACHE.clear()
+                engine_module.cache_clear()
                 return engine.run(q)
 
             table_ms, timings = _median_ms(lambda: cold(plain), runs)
@@ -461,7 +461,7 @@ def run(quick: bool = False, crossings: int | None = None) -> dict[str, Any]:
             client.force_login(analyst)
 
             def page() -> None:
-                engine_module._CACHE.clear()
+                engine_module.cache_clear()
                 response = client.get("/statistics/")
                 if response.status_code != 200:
                     raise RuntimeError(f"the dashboard answered {response.status_code}")
@@ -485,7 +485,7 @@ def run(quick: bool = False, crossings: int | None = None) -> dict[str, Any]:
 
             last = engine.last_day
             month = f"{last.replace(day=1) - timedelta(days=1):%Y-%m}"
-            engine_module._CACHE.clear()
+            engine_module.cache_clear()
             files = bulletin_write(month=month, lang="es", out_dir=scratch / "bulletin", pdf=True)
             figure(
                 "stats_bulletin_s",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from corredor.core.errors import ApplicationError
 from corredor.screening.models import PersonAlert, Watchlist
 from tests.screening import ScreeningTestCase
 
@@ -36,9 +37,7 @@ class WatchlistCommandTests(ScreeningTestCase):
 
     def test_a_bad_file_prints_every_located_problem_and_imports_nothing(self) -> None:
         path = Path(self.tmp) / "bad.csv"
-        path.write_text(
-            "entry_id,surname,birth_date,category\nB1,Mora,1980,wanted\nB2,Soto,1980-1-1,wanted\n"
-        )
+        path.write_text("entry_id,surname,birth_date,category\nB1,Mora,1980,wanted\nB2,Soto,1980-1-1,spy\n")
         with pytest.raises(CommandError, match="1 problems: nothing imported"):
             run("import", str(path), "--watchlist", "nat")
         assert not PersonAlert.objects.filter(external_id="B1").exists()
@@ -48,7 +47,7 @@ class WatchlistCommandTests(ScreeningTestCase):
             run("import", __file__, "--watchlist", "nope")
         with pytest.raises(CommandError, match="No such file"):
             run("import", "/nonexistent.csv", "--watchlist", "nat")
-        with pytest.raises(CommandError, match="already a watchlist"):
+        with pytest.raises(ApplicationError, match="already a watchlist"):
             run("create", "nat", "--name", "Again")
 
     def setUp(self) -> None:
@@ -68,7 +67,7 @@ def test_screen_reads_queries_and_writes_one_json_line_each(tmp_path: Path) -> N
         "W1,,García López,José,,1982,NIC,M,wanted\n"
     )
     queries = (
-        '{"id": "q1", "surname": "GARCIA LOPEZ", "given_names": "PEPE"}\n'
+        '{"id": "q1", "surname": "GARCIA LOPEZ", "given_names": "PEPE", "birth_date": "1982-05-02"}\n'
         '{"id": "q2", "full_name": "Ana Soto"}\n'
     )
     done = subprocess.run(

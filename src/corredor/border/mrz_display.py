@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 HEADLINES = {
     "layout": _("The MRZ layout is not recognised"),
@@ -107,61 +106,61 @@ def _label(text: str) -> str:
 def _where(text: str) -> str:
     m = re.fullmatch(r"line (\d+), columns (\d+)-(\d+)", text)
     if m:
-        return _g("line %(line)s, columns %(first)s-%(last)s") % {
+        return gettext("line %(line)s, columns %(first)s-%(last)s") % {
             "line": m[1],
             "first": m[2],
             "last": m[3],
         }
     m = re.fullmatch(r"line (\d+), column (\d+)", text)
     if m:
-        return _g("line %(line)s, column %(column)s") % {"line": m[1], "column": m[2]}
+        return gettext("line %(line)s, column %(column)s") % {"line": m[1], "column": m[2]}
     return text
 
 
 def _covered(text: str) -> str:
     if text == "an empty personal number":
-        return _g("an empty personal number")
+        return gettext("an empty personal number")
     if text == "the data it covers":
-        return _g("the data it covers")
+        return gettext("the data it covers")
     m = re.fullmatch(r"the personal number (.+)", text)
     if m:
-        return _g("the personal number %(value)s") % {"value": m[1]}
+        return gettext("the personal number %(value)s") % {"value": m[1]}
     m = re.fullmatch(r"the number (.+)", text)
     if m:
-        return _g("the number %(value)s") % {"value": m[1]}
+        return gettext("the number %(value)s") % {"value": m[1]}
     m = re.fullmatch(r"the date (.+)", text)
     if m:
-        return _g("the date %(value)s") % {"value": m[1]}
+        return gettext("the date %(value)s") % {"value": m[1]}
     return text
 
 
 def _character(text: str) -> str:
     if text == "a space":
-        return _g("a space")
+        return gettext("a space")
     if text == "a tab":
-        return _g("a tab")
+        return gettext("a tab")
     m = re.fullmatch(r"the invisible character (U\+[0-9A-F]{4,})", text)
     if m:
-        return _g("the invisible character %(code)s") % {"code": m[1]}
+        return gettext("the invisible character %(code)s") % {"code": m[1]}
     return text
 
 
 def _lengths(text: str) -> str:
     if text == "got no text":
-        return _g("got no text")
+        return gettext("got no text")
     m = re.fullmatch(r"got 1 line of (\d+) characters", text)
     if m:
-        return _g("got 1 line of %(length)s characters") % {"length": m[1]}
+        return gettext("got 1 line of %(length)s characters") % {"length": m[1]}
     m = re.fullmatch(r"got (\d+) lines of (.+) and (\d+) characters", text)
     if m:
-        return _g("got %(count)s lines of %(lengths)s and %(last)s characters") % {
+        return gettext("got %(count)s lines of %(lengths)s and %(last)s characters") % {
             "count": m[1],
             "lengths": m[2],
             "last": m[3],
         }
     m = re.fullmatch(r"got (\d+) lines", text)
     if m:
-        return _g("got %(count)s lines") % {"count": m[1]}
+        return gettext("got %(count)s lines") % {"count": m[1]}
     return text
 
 
@@ -173,15 +172,17 @@ def _date(text: str) -> str:
 
 
 def _known(text: str) -> str:
-    return _g("year and month") if text == "year and month" else _g("year") if text == "year" else text
+    return (
+        gettext("year and month") if text == "year and month" else gettext("year") if text == "year" else text
+    )
 
 
 def _check_outcome(text: str) -> str:
     if text == "read that way, it holds":
-        return _g("read that way, it holds")
+        return gettext("read that way, it holds")
     m = re.fullmatch(r"even so it does not hold: (.+) gives (\S+)", text)
     if m:
-        return _g("even so it does not hold: %(covered)s gives %(expected)s") % {
+        return gettext("even so it does not hold: %(covered)s gives %(expected)s") % {
             "covered": _covered(m[1]),
             "expected": m[2],
         }
@@ -193,20 +194,20 @@ def _number_hint(text: str) -> str:
         return ""
     m = re.fullmatch(r" One misread character could explain it; the number may be any of (.+)\.", text)
     if m:
-        return " " + _g("One misread character could explain it; the number may be any of %(options)s.") % {
-            "options": m[1]
-        }
+        return " " + gettext(
+            "One misread character could explain it; the number may be any of %(options)s."
+        ) % {"options": m[1]}
     m = re.fullmatch(
         r" Reading '(.)' at column (\d+) as '(.)' makes it hold: the number is probably (.+)\.", text
     )
     if m:
-        return " " + _g(
+        return " " + gettext(
             "Reading '%(printed)s' at column %(column)s as '%(read)s' makes it hold: "
             "the number is probably %(number)s."
         ) % {"printed": m[1], "column": m[2], "read": m[3], "number": m[4]}
     m = re.fullmatch(r" Reading '(.)' as '(.)' makes it hold: the number is probably (.+)\.", text)
     if m:
-        return " " + _g(
+        return " " + gettext(
             "Reading '%(printed)s' as '%(read)s' makes it hold: the number is probably %(number)s."
         ) % {
             "printed": m[1],
@@ -219,7 +220,7 @@ def _number_hint(text: str) -> str:
 def _misreadings(text: str) -> str:
     parts = re.findall(r"'(.)' at column (\d+) \(probably (\d)\)", text)
     return ", ".join(
-        _g("'%(printed)s' at column %(column)s (probably %(digit)s)")
+        gettext("'%(printed)s' at column %(column)s (probably %(digit)s)")
         % {"printed": printed, "column": column, "digit": digit}
         for printed, column, digit in parts
     )
@@ -228,10 +229,10 @@ def _misreadings(text: str) -> str:
 def _date_outcome(text: str) -> str:
     m = re.fullmatch(r"Read as (\S+), its check digit holds\.", text)
     if m:
-        return _g("Read as %(corrected)s, its check digit holds.") % {"corrected": m[1]}
+        return gettext("Read as %(corrected)s, its check digit holds.") % {"corrected": m[1]}
     m = re.fullmatch(r"Even read as (\S+), its check digit \((.+)\) does not hold\.", text)
     if m:
-        return _g("Even read as %(corrected)s, its check digit (%(where)s) does not hold.") % {
+        return gettext("Even read as %(corrected)s, its check digit (%(where)s) does not hold.") % {
             "corrected": m[1],
             "where": _where(m[2]),
         }

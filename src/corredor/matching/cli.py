@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from corredor.clitools import CliExit, StreamArgumentParser
 from corredor.matching.attributes import read_birth_date, read_nationality, read_sex
+from corredor.matching.frequencies import NameFrequencies
 from corredor.matching.index import ScreeningIndex
 from corredor.matching.records import Name, PersonHit, Traveller
 from corredor.matching.score import DEFAULT_THRESHOLD
@@ -185,7 +186,9 @@ def screen_cli(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextI
         return EXIT_USAGE
     for problem in parsed.warnings:
         stderr.write(f"{args.watchlist}: warning: {problem}; ignored, the entry is screened on its name\n")
-    index = ScreeningIndex.build(parsed.entries)
+    # No traveller records here: how common names are among those who cross comes from the
+    # shipped table, not only from the list (see corredor.matching.frequencies).
+    index = ScreeningIndex.build(parsed.entries, population=NameFrequencies.shipped())
     for number, line in enumerate(stdin, start=1):
         if not line.strip():
             continue

@@ -55,12 +55,13 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from corredor.matching.documents import DocumentIndex
+from corredor.matching.frequencies import NameFrequencies
 from corredor.matching.nicknames import equivalent_names
 from corredor.matching.normalise import ParsedName, Role, normalise_name
 from corredor.matching.phonetic import deletions, phonetic_keys, skeleton
@@ -93,8 +94,12 @@ from corredor.matching.score import (
     token_info,
 )
 
-__all__ = ["GOOD_TURING_UP_TO", "MAX_SCORED", "ScreeningIndex", "good_turing"]
+__all__ = ["GOOD_TURING_UP_TO", "MAX_SCORED", "POSSIBLE_NAME_SCORE", "ScreeningIndex", "good_turing"]
 
+#: A name at least this alike (before birth date, sex, nationality and commonness) is shown as
+#: a "possible match" when it does not reach the threshold: identical or nearly identical names
+#: are at least shown for review, whatever the list omits (see :class:`ScreeningResult`).
+POSSIBLE_NAME_SCORE = 0.93
 #: At most this many candidates per traveller get a full name comparison.
 MAX_SCORED = 24
 _RARE_POSTINGS = 30  # a part in at most this many names brings them in on its own
@@ -181,8 +186,16 @@ class _Segment:
     token_counts: npt.NDArray[np.float64]  # Good–Turing table of part counts (see good_turing)
     pair_counts: npt.NDArray[np.float64]  # the same for pairs of parts
     reference: _Segment | None  # the segment this one was added to, whose statistics it uses
+    population: NameFrequencies | None  # how common parts are among those who cross
+    pair_codes: npt.NDArray[np.uint64]
 
-    def __init__(self, entries: Sequence[WatchlistEntry], reference: _Segment | None = None) -> None:
+    def __init__(
+        self,
+        entries: Sequence[WatchlistEntry],
+        reference: _Segment | None = None,
+        population: NameFrequencies | None = None,
+    ) -> None:
+        self.population = reference.population if reference is not None else population
         self.entry_ids: list[EntryId] = []
         entry_name_start = array("q", [0])
         years, months, days, sexes, nationalities = (array("h") for _ in range(5))
@@ -404,7 +417,7 @@ class _Segment:
                 self.vocab_text[token],
                 float(self.weight[token]),
                 bool(self.df[token] >= self.frequent_df),
-                float(self.bits[token]),
+                self.bits_of(self.vocab_text[token]),
             )
             self._token_infos[token] = found
         return found
@@ -414,7 +427,7 @@ class _Segment:
         token = self.vocab.get(text)
         if token is not None:
             return self.info(token)
-        return token_info(text, _MAX_WEIGHT, False, self.unseen_bits)
+        return token_info(text, _MAX_WEIGHT, False, self.bits_of(text))
 
     def _keys_of_text(self, text: str) -> tuple[int, ...]:
         token = self.vocab.get(text)
@@ -494,12 +507,18 @@ class _Segment:
         )
 
     def name_bits(self, agreeing: Sequence[tuple[str, float]]) -> float:
-        """Identifying evidence of the agreeing listed parts, counting pairs as they occur together."""
+        """Identifying evidence of the agreeing listed parts, counting pairs as they occur together.
+
+        With a crossing population's frequencies, parts are taken as independent there (the
+        list's co-occurrences say nothing about who crosses).
+        """
         ranked = sorted(((self.bits_of(text) * s, text, s) for text, s in agreeing), reverse=True)
         if not ranked:
             return 0.0
         if len(ranked) == 1:
             return ranked[0][0]
+        if self.population is not None:
+            return ranked[0][0] + ranked[1][0] + 0.5 * sum(bits for bits, _, _ in ranked[2:])
         population = max(self.name_count, MIN_POPULATION)
         best = ranked[0][0]
         top = ranked[:3]
@@ -512,7 +531,12 @@ class _Segment:
         return best + 0.5 * sum(bits for bits, _, _ in ranked[2:])
 
     def bits_of(self, text: str) -> float:
-        """Identifying bits of one listed part."""
+        """Identifying bits of one name part: from the crossing population when it knows the part,
+        else from this list (a part no listed name has: as rare as one that a single name has)."""
+        if self.population is not None:
+            known = self.population.bits(text)
+            if known is not None:
+                return known
         token = self.vocab.get(text)
         return float(self.bits[token]) if token is not None else self.unseen_bits
 
@@ -660,8 +684,14 @@ class ScreeningIndex:
         cls,
         entries: Iterable[WatchlistEntry],
         documents: DocumentIndex | Iterable[DocumentAlert] = (),
+        *,
+        population: NameFrequencies | None = None,
     ) -> ScreeningIndex:
         """Index person alerts (and document alerts, as a built :class:`DocumentIndex` or alerts).
+
+        ``population``: how common name parts are among those who cross
+        (:class:`~corredor.matching.frequencies.NameFrequencies`: from traveller records, or the
+        shipped table); without it, commonness is read from this list alone.
 
         Raises ValueError when two entries have the same ``entry_id``.
         """
@@ -669,7 +699,7 @@ class ScreeningIndex:
             document_index = (
                 documents if isinstance(documents, DocumentIndex) else DocumentIndex.from_alerts(documents)
             )
-            return cls(_Segment(list(entries)), document_index)
+            return cls(_Segment(list(entries), population=population), document_index)
 
     # -- changes --------------------------------------------------------------------------
 
@@ -744,39 +774,56 @@ class ScreeningIndex:
         include near matches (``kind`` ``ocr`` or ``typo``) whatever the threshold: the
         caller decides how to show them.
         """
-        persons = self.screen_persons(traveller, threshold=threshold, limit=limit)
+        persons, possible = self._screen_persons(traveller, threshold, limit)
         documents = (
             tuple(self.documents.lookup(traveller.document_number, traveller.issuing_state))
             if traveller.document_number
             else ()
         )
-        return ScreeningResult(persons, documents)
+        return ScreeningResult(persons, documents, possible)
 
     def screen_persons(
         self, traveller: Traveller, *, threshold: float = DEFAULT_THRESHOLD, limit: int = 20
     ) -> tuple[PersonHit, ...]:
         """Only the person hits of :meth:`screen`."""
+        return self._screen_persons(traveller, threshold, limit)[0]
+
+    def _screen_persons(
+        self, traveller: Traveller, threshold: float, limit: int
+    ) -> tuple[tuple[PersonHit, ...], tuple[PersonHit, ...]]:
         name = traveller.name
         spellings = normalise_name(name.full_name, name.surname, name.given_names)
         if not spellings:
-            return ()
+            return (), ()
         base = self._base
         query_names = [prepare_name(parsed, base.query_info) for parsed in spellings]
         parts = _query_parts(spellings)
         cache: SimilarityCache = {}
         hits: list[PersonHit] = []
+        possible: list[PersonHit] = []
+        # Candidates are looked for down to the possible-match tier's name score: an identical
+        # name is found whatever the birth date, sex and nationality say.
+        floor = min(threshold, POSSIBLE_NAME_SCORE - 0.6)
         for segment in (self._base, self._delta):
             if segment is None:
                 continue
-            for local in self._candidates(segment, parts, traveller, threshold):
-                hit = self._score(segment, local, query_names, traveller, cache, threshold)
+            for local in self._candidates(segment, parts, traveller, floor, len(spellings[0].parts)):
+                hit, name_score = self._score(segment, local, query_names, traveller, cache, threshold)
                 if hit.score >= threshold:
                     hits.append(hit)
+                elif name_score >= POSSIBLE_NAME_SCORE:
+                    possible.append(hit)
         hits.sort(key=lambda hit: (-hit.score, str(hit.entry_id)))
-        return tuple(hits[:limit])
+        possible.sort(key=lambda hit: (-hit.score, str(hit.entry_id)))
+        return tuple(hits[:limit]), tuple(possible[:limit])
 
     def _candidates(
-        self, segment: _Segment, parts: list[_QueryPart], traveller: Traveller, threshold: float
+        self,
+        segment: _Segment,
+        parts: list[_QueryPart],
+        traveller: Traveller,
+        threshold: float,
+        query_length: int = 0,
     ) -> list[int]:
         expanded: list[list[int]] = []
         rare: list[int] = []
@@ -799,13 +846,20 @@ class ScreeningIndex:
         names = segment.candidates(expanded, rare)
         if not len(names):
             return []
-        entries, shared = np.unique(segment.name_entry[names], return_counts=True)
+        entries, inverse, shared = np.unique(
+            segment.name_entry[names], return_inverse=True, return_counts=True
+        )
+        # How far each entry's closest name is from the query in number of parts: among many
+        # namesakes, "HANS FRIEDRICH" is scored before "HANS FRIEDRICH MULLER".
+        lengths = np.diff(segment.name_tok_start)[names]
+        gap = np.full(len(entries), 99, dtype=np.int64)
+        np.minimum.at(gap, inverse.reshape(-1), np.abs(lengths - query_length))
         keep = segment.alive[entries]
         keep &= 1.0 + segment.attribute_bound(entries, traveller) >= threshold
-        entries, shared = entries[keep], shared[keep]
+        entries, shared, gap = entries[keep], shared[keep], gap[keep]
         if len(entries) > MAX_SCORED:
             # Many namesakes: score first those whose birth date and nationality agree.
-            rank = shared + segment.attribute_rank(entries, traveller)
+            rank = shared + segment.attribute_rank(entries, traveller) - 0.1 * np.minimum(gap, 5)
             best = np.argsort(-rank, kind="stable")[:MAX_SCORED]
             entries = entries[best]
         return [int(e) for e in entries.tolist()]
@@ -818,7 +872,7 @@ class ScreeningIndex:
         traveller: Traveller,
         cache: SimilarityCache,
         threshold: float,
-    ) -> PersonHit:
+    ) -> tuple[PersonHit, float]:
         best: tuple[NameMatch, int, PreparedName, PreparedName] | None = None
         for source, entry_name in segment.prepared_names(local):
             for query_name in query_names:
@@ -835,16 +889,17 @@ class ScreeningIndex:
             compare_sex(traveller.sex, sex),  # type: ignore[arg-type]
             compare_nationality(traveller.nationality, nationality),
         ]
-        # Counting namesakes costs a lookup: only for candidates that could be hits.
+        # Counting namesakes costs a lookup: only for candidates that could be hits or possible matches.
         could_hit = best[0].score + sum(item.value for item in evidence) >= threshold
-        if not could_hit:
+        if not could_hit and best[0].score < POSSIBLE_NAME_SCORE:
             score, _ = combine(best[0], evidence)
-            return PersonHit(segment.entry_ids[entry], score, (), best[1])
+            return PersonHit(segment.entry_ids[entry], score, (), best[1]), best[0].score
         explained = compare_names(best[2], best[3], cache, explain=True)
         score, reasons = combine(
             explained, evidence, segment.required_bits, segment.name_bits(explained.agreeing)
         )
-        return PersonHit(segment.entry_ids[entry], score, reasons, best[1])
+        tier: Literal["hit", "possible"] = "hit" if score >= threshold else "possible"
+        return PersonHit(segment.entry_ids[entry], score, reasons, best[1], tier), best[0].score
 
 
 def _split_unlisted(segment: _Segment, parts: list[_QueryPart]) -> list[_QueryPart]:

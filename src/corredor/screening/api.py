@@ -15,8 +15,9 @@ from pydantic import ConfigDict
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
 from corredor.core.permissions import permit_personal_data
-from corredor.icao.countries import country_to_alpha3
-from corredor.matching.records import Name, PartialDate, Traveller
+from corredor.icao.resolve import country_code
+from corredor.matching.attributes import read_birth_date, read_nationality, read_sex
+from corredor.matching.records import Name, Traveller
 from corredor.screening import selectors, services
 from corredor.screening.models import Hit, Source
 from corredor.screening.wording import match_kind_text, reasons_as_text
@@ -32,9 +33,13 @@ class CheckIn(StrictSchema):
     surname: str = Field("", max_length=200)
     given_names: str = Field("", max_length=200)
     full_name: str = Field("", max_length=300, description="When surname and given names are not apart")
-    birth_date: str = Field("", max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD")
-    nationality: str = Field("", max_length=3, description="ICAO/ISO alpha-3 code")
-    sex: Literal["M", "F", "X", ""] = ""
+    birth_date: str = Field(
+        "", max_length=40, description="YYYY, YYYY-MM or YYYY-MM-DD (also 1969-7-16); unusable: ignored"
+    )
+    nationality: str = Field(
+        "", max_length=100, description="A code or a country's name; an unknown one is ignored with a warning"
+    )
+    sex: str = Field("", max_length=10, description="M, F or X; anything else is ignored with a warning")
     document_number: str = Field("", max_length=40)
     issuing_state: str = Field("", max_length=3)
 
@@ -67,6 +72,10 @@ class MatchOut(Schema):
 
 class CheckOut(Schema):
     outcome: Literal["clear", "hit", "cleared"]
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Attributes that could not be used and were ignored (the name was still screened)",
+    )
     hits: list[MatchOut] = Field(..., description="Matches that stand, best first")
     cleared: list[MatchOut] = Field(..., description="Matches a supervisor cleared for this identity before")
 
@@ -114,22 +123,22 @@ def _match_out(match: selectors.PersonMatch | selectors.DocumentMatch) -> MatchO
 @router.post("/check", response=CheckOut, summary="Screen a traveller (writes no hit)")
 def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
     permit_personal_data(request.user)
-    try:
-        birth = PartialDate.parse(payload.birth_date) if payload.birth_date.strip() else None
-    except ValueError as error:
-        raise ApplicationError(str(error), detail={"field": "birth_date"}) from None
     if not (payload.surname or payload.full_name or payload.document_number):
         raise ApplicationError(_("Give a name or a document number to screen."))
-    nationality = payload.nationality.strip().upper()
+    # Attributes fail open: an unusable birth date, sex or nationality is ignored with a warning and the
+    # name is still screened; nationalities go through the one country resolver.
+    birth = read_birth_date(payload.birth_date)
+    nationality = read_nationality(payload.nationality)
+    sex = read_sex(payload.sex)
+    warnings = [r.warning for r in (birth, nationality, sex) if r.warning]
     traveller = Traveller(
         name=Name(full_name=payload.full_name, surname=payload.surname, given_names=payload.given_names),
-        birth_date=birth,
-        nationality=(country_to_alpha3(nationality) or nationality) if nationality else None,
-        sex=payload.sex or None,
+        birth_date=birth.value,
+        nationality=nationality.value,
+        sex=sex.value,
         document_number=payload.document_number,
-        issuing_state=payload.issuing_state,
+        issuing_state=country_code(payload.issuing_state) or payload.issuing_state.strip().upper()[:3],
     )
-    # Clearances hold where they were given: the checker's post, or national ones.
     screening = selectors.screening_run(
         traveller=traveller, post=getattr(request.user, "border_post_id", None)
     )
@@ -142,6 +151,7 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
     matches = [*screening.persons, *screening.documents]
     return CheckOut(
         outcome=screening.outcome,  # type: ignore[arg-type]
+        warnings=warnings,
         hits=[_match_out(m) for m in matches if m.cleared is None],
         cleared=[_match_out(m) for m in matches if m.cleared is not None],
     )
@@ -314,6 +324,10 @@ class ImportReportOut(Schema):
     restored: int
     errors: list[RowErrorOut]
     warnings: list[str]
+    flags: list[RowErrorOut] = Field(
+        default_factory=list, description="Values kept as written, not used for screening (first 1,000)"
+    )
+    flagged: int = 0
     seconds: float
 
 

@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from corredor.matching.attributes import parse_nationality
+from corredor.icao.resolve import resolve_country
 from corredor.matching.documents import normalise_document_number
 from corredor.matching.watchlist_csv import COLUMNS as MATCHING_COLUMNS
-from corredor.matching.watchlist_csv import entry_from_row
+from corredor.matching.watchlist_csv import CsvError, entry_from_row
 
 Kind = Literal["persons", "documents"]
 FileFormat = Literal["csv", "xlsx"]
@@ -279,7 +279,7 @@ def _binary_reason(data: bytes) -> str | None:
 def _read_csv(data: bytes) -> Table:
     binary = _binary_reason(data)
     if binary and data[:4] != b"PK\x03\x04":
-        raise FileUnreadable([RowError(None, None, "not_csv", f"this is {binary}")])
+        raise FileUnreadable([RowError(None, None, "binary_file", f"this is {binary}")])
     if data[:4] == b"PK\x03\x04":
         raise FileUnreadable(
             [
@@ -490,6 +490,7 @@ class PersonRecord:
     note: str = ""
     valid_from: datetime.date | None = None
     valid_until: datetime.date | None = None
+    as_written: dict[str, str] = field(default_factory=dict)
 
     def values(self) -> dict[str, Any]:
         """The stored fields, to compare with an alert and to write."""
@@ -506,6 +507,7 @@ class PersonRecord:
             "note": self.note,
             "valid_from": self.valid_from,
             "valid_until": self.valid_until,
+            "as_written": self.as_written,
         }
 
 
@@ -542,6 +544,7 @@ class ParsedFile:
     records: list[PersonRecord] | list[DocumentRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    flags: list[RowError] = field(default_factory=list)  # values kept as written, not used (located)
     rows: int = 0
 
 
@@ -712,7 +715,7 @@ def parse_table(
                     )
                 )
             continue
-        record, errors = (_person if kind == "persons" else _document)(row, line, locate, today)
+        record, errors = (_person if kind == "persons" else _document)(row, line, locate, today, result.flags)
         result.errors.extend(errors)
         if record is None or duplicate:
             continue
@@ -751,7 +754,7 @@ def _check_lengths(row: Mapping[str, str], locate: Locate, errors: list[RowError
 
 
 def _person(
-    row: dict[str, str], line: int, locate: Locate, today: datetime.date
+    row: dict[str, str], line: int, locate: Locate, today: datetime.date, flags: list[RowError]
 ) -> tuple[PersonRecord | None, list[RowError]]:
     errors: list[RowError] = []
     remove = _remove_flag(row, locate, errors)
@@ -765,11 +768,27 @@ def _person(
     as_written = row.get("birth_date", "")
     if as_written:
         row["birth_date"] = _iso(as_written)
-    entry, core_errors = entry_from_row(row, line)
+    # Attributes fail open (issue 10): a birth date, nationality or sex that cannot be used is flagged on
+    # its line, kept as written on the alert, and the alert is screened on its name; it never refuses the
+    # file. Nationalities go through the one country resolver (corredor.icao.resolve).
+    unusable: list[CsvError] = []
+    entry, core_errors = entry_from_row(row, line, warnings=unusable)
     for error in core_errors:
         # The report quotes the file as written (31/02/1990), not as converted for the core (1990-02-31).
         value = as_written if error.column == "birth_date" and as_written else error.value
         errors.append(locate(error.column, error.code, error.message, value))
+    kept: dict[str, str] = {}
+    for problem in unusable:
+        value = as_written if problem.column == "birth_date" and as_written else problem.value
+        kept[problem.column] = value
+        flags.append(
+            locate(
+                problem.column,
+                problem.code,
+                f"{problem.message}: kept as written, not used for screening (the name still is)",
+                value,
+            )
+        )
     _check_lengths(row, locate, errors)
     category = _CATEGORY_WORDS.get(fold(row.get("category", "")))
     if not row.get("category"):
@@ -838,13 +857,14 @@ def _person(
             note=row.get("note", ""),
             valid_from=valid.get("valid_from"),
             valid_until=valid.get("valid_until"),
+            as_written={k: clip(v, 100) for k, v in sorted(kept.items())},
         ),
         [],
     )
 
 
 def _document(
-    row: dict[str, str], line: int, locate: Locate, today: datetime.date
+    row: dict[str, str], line: int, locate: Locate, today: datetime.date, flags: list[RowError]
 ) -> tuple[DocumentRecord | None, list[RowError]]:
     errors: list[RowError] = []
     remove = _remove_flag(row, locate, errors)
@@ -856,13 +876,21 @@ def _document(
     if remove:
         return (None, errors) if errors else (DocumentRecord(line, external_id, remove=True), [])
     _check_lengths(row, locate, errors)
-    state = ""
-    try:
-        state = parse_nationality(row.get("issuing_state", "")) or ""
-        if not state:
-            errors.append(locate("issuing_state", "missing_issuing_state", "issuing_state is empty"))
-    except ValueError as error:
-        errors.append(locate("issuing_state", "bad_issuing_state", str(error), row["issuing_state"]))
+    # The issuing state is half of what a document alert matches on (state and number): one the country
+    # resolver cannot read is an error on its line, not a guess.
+    resolution = resolve_country(row.get("issuing_state", ""))
+    state = resolution.code or ""
+    if resolution.kind == "empty":
+        errors.append(locate("issuing_state", "missing_issuing_state", "issuing_state is empty"))
+    elif not state:
+        errors.append(
+            locate(
+                "issuing_state",
+                "bad_issuing_state",
+                f"issuing state {row['issuing_state']!r} is not a known country or code",
+                row["issuing_state"],
+            )
+        )
     number = normalise_document_number(row.get("number", ""))
     if len(number) > 30:
         errors.append(
@@ -925,3 +953,25 @@ def _document(
         ),
         [],
     )
+
+
+def check_one(
+    values: Mapping[str, str], *, kind: Kind, today: datetime.date | None = None
+) -> tuple[Any, list[RowError], list[RowError]]:
+    """One alert typed by hand, checked by exactly the rules a file's row is: (record or None, errors,
+    flags). `values` are our column names to text; errors name the field (``column``), not a line."""
+    ours = COLUMNS_OF[kind]
+    row = {column: str(values.get(column, "") or "").strip() for column in ours}
+    if len(row["entry_id"]) > MAX_CELL_CHARS:
+        return None, [RowError(None, "entry_id", "too_long", "entry_id is too long")], []
+
+    def locate(column: str | None, code: str, message: str, value: str = "", line: int = 0) -> RowError:
+        return RowError(None, column, code, message, value)
+
+    flags: list[RowError] = []
+    check = _person if kind == "persons" else _document
+    record, errors = check(row, 0, locate, today or datetime.date.today(), flags)
+    if not row["entry_id"] and not any(e.column == "entry_id" for e in errors):
+        errors.insert(0, RowError(None, "entry_id", "missing_entry_id", "entry_id is empty"))
+        record = None
+    return record, errors, flags

@@ -160,6 +160,9 @@ class PersonAlert(AlertBase):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     note = models.TextField(_("note for officers"), blank=True)
+    # What the list wrote that could not be used (an unknown nationality, an impossible birth date), kept
+    # as written for the record: {"nationality": "Narnia"}. Screening treats those as unknown.
+    as_written = models.JSONField(_("kept as written"), default=dict, blank=True)
 
     class Meta:
         ordering = ["surname", "given_names", "full_name"]

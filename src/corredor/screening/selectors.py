@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from corredor.core.audit import audit_write
 from corredor.core.errors import NotFound
 from corredor.core.models import Role
-from corredor.core.permissions import permit_supervise
 from corredor.matching.documents import normalise_document_number
 from corredor.matching.records import DocumentHit, PersonHit, ScreeningResult, Traveller
 from corredor.screening import index_cache
@@ -36,7 +35,7 @@ from corredor.screening.models import (
     VerdictScope,
     Watchlist,
 )
-from corredor.screening.permissions import permit_watchlists
+from corredor.screening.permissions import permit_hits, permit_watchlists
 
 # --- screening one traveller ------------------------------------------------------------------------------
 
@@ -318,6 +317,22 @@ def document_alerts_search(
     return alerts.order_by("issuing_state", "number", "pk")
 
 
+def alert_get(*, user: Any, watchlist: Watchlist, kind: str, alert_id: int) -> PersonAlert | DocumentAlert:
+    """One alert of a list, for its manager (audited)."""
+    permit_watchlists(user)
+    model: type[PersonAlert] | type[DocumentAlert] = DocumentAlert if kind == "documents" else PersonAlert
+    alert = model.objects.filter(pk=alert_id, watchlist=watchlist, staged_for__isnull=True).first()
+    if alert is None:
+        raise NotFound(_("There is no such alert on this list."))
+    audit_write(
+        action="read",
+        object_type=f"screening.{model._meta.model_name}",
+        object_id=f"{watchlist.code}/{alert.external_id}",
+        summary="view",
+    )
+    return alert
+
+
 def import_jobs_list(*, user: Any, watchlist: Watchlist) -> QuerySet[ImportJob]:
     permit_watchlists(user)
     return ImportJob.objects.filter(watchlist=watchlist).select_related("user").defer("data")
@@ -342,7 +357,7 @@ def hits_list(*, user: Any, post: str | None = None, status: str = "open") -> Qu
     """
     if getattr(user, "role", None) == Role.SUPERVISOR:
         post = post or user.border_post_id
-    permit_supervise(user, post)
+    permit_hits(user, post)
     hits = Hit.objects.select_related(
         "person_alert__watchlist",
         "document_alert__watchlist",
@@ -424,6 +439,6 @@ def hit_get(*, user: Any, hit_id: uuid.UUID | str) -> Hit:
     )
     if hit is None:
         raise NotFound(_("There is no such hit."))
-    permit_supervise(user, hit.post_id)
+    permit_hits(user, hit.post_id)
     audit_write(action="read", object_type="screening.hit", object_id=hit.pk, summary="view")
     return hit

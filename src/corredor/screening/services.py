@@ -89,10 +89,28 @@ def watchlist_create(
         return watchlist
 
 
-def watchlist_set_active(*, user: Any, watchlist: Watchlist, active: bool) -> Watchlist:
-    """Switch a list on or off; an inactive list's alerts leave the screening index."""
+def watchlist_set_active(
+    *, user: Any, watchlist: Watchlist, active: bool, reason: str = "", confirmed: bool = False
+) -> Watchlist:
+    """Switch a list on or off; an inactive list's alerts leave the screening index.
+
+    Deactivating stops every alert of the list at every desk: it needs a reason and an explicit
+    confirmation (`confirmed`), both audited. `user` None is the command line (trusted).
+    """
     if user is not None:
         permissions.permit_watchlists(user)
+    reason = reason.strip()
+    if not active and watchlist.active:
+        if not reason:
+            raise ApplicationError(
+                _("Say why the list is deactivated: its alerts stop screening at every post."),
+                detail={"field": "reason"},
+            )
+        if not confirmed:
+            raise ApplicationError(
+                _("Confirm the deactivation: no traveller will be screened against this list's alerts."),
+                detail={"field": "confirm"},
+            )
     with transaction.atomic():
         if watchlist.active == active:
             return watchlist
@@ -104,10 +122,126 @@ def watchlist_set_active(*, user: Any, watchlist: Watchlist, active: bool) -> Wa
             action="update",
             object_type="screening.watchlist",
             object_id=watchlist.code,
-            summary="activated" if active else "deactivated",
+            summary=("activated" if active else "deactivated") + (f": {reason[:300]}" if reason else ""),
         )
         watchlist.refresh_from_db()
         return watchlist
+
+
+# --- alerts by hand ---------------------------------------------------------------------------------------
+
+AlertKind = Literal["persons", "documents"]
+
+
+def alert_save(
+    *,
+    user: Any,
+    watchlist: Watchlist,
+    kind: AlertKind,
+    values: Mapping[str, str],
+    why: str,
+    alert_id: int | None = None,
+) -> tuple[PersonAlert | DocumentAlert, list[importers.RowError]]:
+    """Add an alert to `watchlist` by hand, or change one (`alert_id`), with a reason (audited).
+
+    `values` are the import's columns as text (``entry_id``, ``surname``, ``category``, ...): a hand-made
+    alert is checked by exactly the rules a file's row is. An error raises ApplicationError with every
+    problem (``detail``: a list of {field, message}); values that could not be used (an unknown country)
+    are kept as written and returned as flags. A change bumps the alert's version and the screening index
+    picks it up at once; so does a new alert.
+    """
+    permissions.permit_watchlists(user)
+    if kind not in ("persons", "documents"):
+        raise ApplicationError(_("Alerts must be persons or documents."), detail={"field": "kind"})
+    why = why.strip()
+    if not why:
+        raise ApplicationError(_("Say why the alert is added or changed (audited)."), detail={"field": "why"})
+    model: type[PersonAlert] | type[DocumentAlert] = PersonAlert if kind == "persons" else DocumentAlert
+    record, errors, flags = importers.check_one(values, kind=kind, today=timezone.localdate())
+    existing = None
+    if alert_id is not None:
+        existing = model.objects.filter(pk=alert_id, watchlist=watchlist, staged_for__isnull=True).first()
+        if existing is None:
+            raise NotFound(_("There is no such alert on this list."))
+    if record is not None and record.remove:
+        errors.append(importers.RowError(None, "remove", "bad_remove", "end an alert with its own button"))
+    if errors or record is None:
+        raise ApplicationError(
+            _("The alert was not saved: %(problems)s")
+            % {"problems": "; ".join(wording.row_error_text(e.as_dict()) for e in errors)},
+            detail=[{"field": e.column, "message": wording.row_error_text(e.as_dict())} for e in errors],
+        )
+    with transaction.atomic():
+        clash = model.objects.filter(
+            watchlist=watchlist, external_id=record.external_id, staged_for__isnull=True
+        )
+        if existing is not None:
+            clash = clash.exclude(pk=existing.pk)
+        if clash.exists():
+            raise ApplicationError(
+                _("The list already has an alert %(id)s.") % {"id": record.external_id},
+                detail=[{"field": "entry_id", "message": _("already on the list")}],
+                status=409,
+            )
+        sequence = _next_sequence()
+        now = timezone.now()
+        if existing is None:
+            alert = model.objects.create(
+                watchlist=watchlist,
+                external_id=record.external_id,
+                change_seq=sequence,
+                created_at=now,
+                updated_at=now,
+                **record.values(),
+            )
+            action, summary = "create", f"by hand: {why[:300]}"
+        else:
+            alert = model.objects.select_for_update().get(pk=existing.pk)
+            changed = [name for name, value in record.values().items() if getattr(alert, name) != value]
+            if alert.external_id != record.external_id:
+                changed.insert(0, "external_id")
+            alert.external_id = record.external_id
+            for name, value in record.values().items():
+                setattr(alert, name, value)
+            alert.version += 1
+            alert.change_seq = sequence
+            alert.updated_at = now
+            alert.save()
+            action, summary = "update", f"by hand ({', '.join(changed) or 'nothing'} changed): {why[:300]}"
+        audit_write(
+            action=action,
+            object_type=f"screening.{model._meta.model_name}",
+            object_id=f"{watchlist.code}/{alert.external_id}",
+            summary=summary,
+        )
+    return alert, flags
+
+
+def alert_end(*, user: Any, alert: PersonAlert | DocumentAlert, why: str) -> PersonAlert | DocumentAlert:
+    """End (withdraw) one alert by hand, with a reason (audited). Its row stays, so its hits stay
+    explained; it leaves the screening index at once."""
+    permissions.permit_watchlists(user)
+    why = why.strip()
+    if not why:
+        raise ApplicationError(_("Say why the alert is ended (audited)."), detail={"field": "why"})
+    model = type(alert)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=alert.pk)
+        if current.removed_at is not None:
+            raise ApplicationError(_("This alert was already ended."), status=409)
+        sequence = _next_sequence()
+        now = timezone.now()
+        model.objects.filter(pk=alert.pk).update(
+            removed_at=now, version=F("version") + 1, change_seq=sequence, updated_at=now
+        )
+        audit_write(
+            action="update",
+            object_type=f"screening.{model._meta.model_name}",
+            object_id=f"{current.watchlist.code}/{current.external_id}",
+            summary=f"ended by hand: {why[:300]}",
+        )
+    current.refresh_from_db()
+    return current
 
 
 # --- imports ----------------------------------------------------------------------------------------------
@@ -145,6 +279,7 @@ class ImportReport:
     restored: int = 0
     errors: list[importers.RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    flags: list[importers.RowError] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -175,6 +310,8 @@ class ImportReport:
             "restored": self.restored,
             "errors": [e.as_dict() for e in self.errors],
             "warnings": self.warnings,
+            "flags": [f.as_dict() for f in self.flags[:1000]],
+            "flagged": len(self.flags),
             "seconds": round(self.seconds, 3),
         }
 
@@ -305,6 +442,7 @@ def _import(
     report.rows = parsed.rows
     report.warnings = parsed.warnings
     report.errors = parsed.errors
+    report.flags = parsed.flags
     if not report.ok:
         return _import_rejected(report)
     total = report.rows * 2
@@ -765,6 +903,7 @@ def screen_subjects(
     return results
 
 
+@transaction.atomic
 def hit_adjudicate(
     *, user: Any, hit_id: uuid.UUID | str, verdict: str, reason: str, scope: str = VerdictScope.POST
 ) -> Hit:
@@ -775,54 +914,50 @@ def hit_adjudicate(
     or, from an administrator only, at every post (``national``: it closes those hits everywhere and
     clears the identity at every post). One post's verdict never closes another post's hit.
     """
-    hit = Hit.objects.filter(pk=hit_id).first()
+    hit = Hit.objects.select_for_update().filter(pk=hit_id).first()
     if hit is None:
         raise NotFound(_("There is no such hit."))
     if scope not in VerdictScope.values:
         raise ApplicationError(_("The scope must be post or national."), detail={"field": "scope"})
-    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
+    # Inside the transaction: the error boundary writes a refusal's audit row after the rollback.
     permissions.permit_adjudicate(user, post_code=hit.post_id, scope=scope)
-    with transaction.atomic():
-        if verdict not in (HitStatus.TRUE_MATCH, HitStatus.FALSE_MATCH):
-            raise ApplicationError(
-                _("The verdict must be true_match or false_match."), detail={"field": "verdict"}
-            )
-        if not reason.strip():
-            raise ApplicationError(_("An adjudication needs a reason."), detail={"field": "reason"})
-        hit = Hit.objects.select_for_update().get(pk=hit.pk)
-        if hit.status != HitStatus.OPEN:
-            raise ApplicationError(
-                _("This hit was already adjudicated (%(status)s).") % {"status": hit.get_status_display()},
-                status=409,
-            )
-        now = timezone.now()
-        same = Hit.objects.filter(
-            status=HitStatus.OPEN,
-            kind=hit.kind,
-            person_alert_id=hit.person_alert_id,
-            document_alert_id=hit.document_alert_id,
-            alert_version=hit.alert_version,
-            subject_fingerprint=hit.subject_fingerprint,
+    if verdict not in (HitStatus.TRUE_MATCH, HitStatus.FALSE_MATCH):
+        raise ApplicationError(
+            _("The verdict must be true_match or false_match."), detail={"field": "verdict"}
         )
-        if scope == VerdictScope.POST:
-            same = same.filter(post_id=hit.post_id) if hit.post_id else same.filter(pk=hit.pk)
-        others = list(same.exclude(pk=hit.pk).values_list("post_id", flat=True))
-        same.update(
-            status=verdict,
-            adjudicated_by=user,
-            adjudicated_at=now,
-            adjudication_reason=reason.strip(),
-            verdict_scope=scope,
+    if not reason.strip():
+        raise ApplicationError(_("An adjudication needs a reason."), detail={"field": "reason"})
+    if hit.status != HitStatus.OPEN:
+        raise ApplicationError(
+            _("This hit was already adjudicated (%(status)s).") % {"status": hit.get_status_display()},
+            status=409,
         )
-        where = "every post" if scope == VerdictScope.NATIONAL else f"post {hit.post_id or '-'}"
-        closed = (
-            f" (also closes {len(others)} other open hits of the same identity at {where})" if others else ""
-        )
-        audit_write(
-            action="update",
-            object_type="screening.hit",
-            object_id=hit.pk,
-            summary=f"adjudicated {verdict}, holds at {where}: {reason.strip()[:200]}{closed}",
-        )
-        hit.refresh_from_db()
-        return hit
+    now = timezone.now()
+    same = Hit.objects.filter(
+        status=HitStatus.OPEN,
+        kind=hit.kind,
+        person_alert_id=hit.person_alert_id,
+        document_alert_id=hit.document_alert_id,
+        alert_version=hit.alert_version,
+        subject_fingerprint=hit.subject_fingerprint,
+    )
+    if scope == VerdictScope.POST:
+        same = same.filter(post_id=hit.post_id) if hit.post_id else same.filter(pk=hit.pk)
+    others = list(same.exclude(pk=hit.pk).values_list("post_id", flat=True))
+    same.update(
+        status=verdict,
+        adjudicated_by=user,
+        adjudicated_at=now,
+        adjudication_reason=reason.strip(),
+        verdict_scope=scope,
+    )
+    where = "every post" if scope == VerdictScope.NATIONAL else f"post {hit.post_id or '-'}"
+    closed = f" (also closes {len(others)} other open hits of the same identity at {where})" if others else ""
+    audit_write(
+        action="update",
+        object_type="screening.hit",
+        object_id=hit.pk,
+        summary=f"adjudicated {verdict}, holds at {where}: {reason.strip()[:200]}{closed}",
+    )
+    hit.refresh_from_db()
+    return hit

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
-from corredor.statistics import exports, selectors, services
+from corredor.statistics import exports, permissions, selectors, services
 from corredor.statistics.engine import DIMENSIONS, MEASURES, TOTAL, period_label
 from corredor.statistics.forms import StatisticsQueryForm
 
@@ -109,7 +109,7 @@ DEFAULT_BY = ["month", "sex", "age_band"]
 
 @router.get("/catalogue", response=CatalogueOut, summary="Measures and dimensions")
 def catalogue(request: HttpRequest) -> dict[str, Any]:
-    selectors.permit_statistics(request.user)
+    permissions.permit_statistics(request.user)
     return {
         "measures": [
             {"code": m.code, "label": str(m.label), "description": str(m.description), "kind": m.kind}
@@ -124,7 +124,7 @@ def catalogue(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/table", response=TableOut, summary="A protected table (disclosure control applied)")
 def table(request: HttpRequest, params: Query[TableIn]) -> dict[str, Any]:
-    selectors.permit_statistics(request.user)
+    permissions.permit_statistics(request.user)
     query = params.parsed()
     by = query["by"] or DEFAULT_BY
     result = selectors.statistics_table(
@@ -167,7 +167,7 @@ def table(request: HttpRequest, params: Query[TableIn]) -> dict[str, Any]:
 
 @router.get("/export", summary="A protected table as a file: csv, xlsx, hxl or sdmx-csv")
 def export(request: HttpRequest, params: Query[ExportIn]) -> HttpResponse:
-    selectors.permit_statistics(request.user)
+    permissions.permit_statistics(request.user)
     query = params.parsed()
     file = services.statistics_export(
         user=request.user,
@@ -186,7 +186,7 @@ def export(request: HttpRequest, params: Query[ExportIn]) -> HttpResponse:
 
 @router.get("/external", response=list[ExternalOut], summary="Imported international figures")
 def external(request: HttpRequest, params: Query[ExternalIn]) -> list[dict[str, Any]]:
-    selectors.permit_statistics(request.user)
+    permissions.permit_statistics(request.user)
     return selectors.external_figures(
         dataset=params.dataset, origin=params.origin, destination=params.destination, year=params.year
     )

@@ -20,8 +20,7 @@ from functools import cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
-from django.utils.translation import get_language, gettext_noop, override
-from django.utils.translation import gettext as _g
+from django.utils.translation import get_language, gettext, gettext_noop, override
 
 # Casefolded, accents kept: the forms pycountry does not know.
 ALIASES: dict[str, str] = {
@@ -251,6 +250,8 @@ def country_label(code: str, lang: str | None = None, *, short: bool = True) -> 
     code = (code or "").strip().upper()
     if not code:
         return ""
+    if code == "D":  # Germany in an MRZ
+        code = "DEU"
     language = _language(lang)
     name = _country_label(code, language)
     if short:
@@ -263,8 +264,8 @@ def _country_label(code: str, language: str) -> str:
         return KREYOL_NAMES[code]
     if code in SPECIAL_NAMES:
         with override(language):
-            return _g(SPECIAL_NAMES[code])
-    country = pycountry.countries.get(alpha_3="DEU" if code == "D" else code)
+            return gettext(SPECIAL_NAMES[code])
+    country = pycountry.countries.get(alpha_3=code)
     if country is None:
         return code
     territories = _cldr_territories("fr" if language == "ht" else language) or _cldr_territories("en")

@@ -15,19 +15,30 @@ line and column (up to a limit). Nothing is written here; `services.dataset_impo
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pycountry
 
-from corredor.statistics.countrynames import iso3_from_name, normalise
+from corredor.icao.resolve import resolve_country as shared_resolve
 
 MAX_PROBLEMS = 25
+
+
+def normalise(name: str) -> str:
+    """The form headers and names are compared in: entities decoded, typographic apostrophes straightened,
+    spaces collapsed, casefolded."""
+    text = html.unescape(name or "")
+    text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("`", "'")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
 
 # UN regional, development and income aggregates that appear among countries in the UN DESA tables (and
 # the headings of their groups): recognised, skipped and counted, never read as countries. "Micronesia"
@@ -165,18 +176,34 @@ def clean_name(raw: str) -> str:
     return _FOOTNOTE.sub("", raw.strip()).strip()
 
 
+# Areas the shared resolver does not take for one country, that the UN DESA and UNHCR tables do.
+LOCAL_AREAS = {"channel islands": "CHI", "tibetan": "TIB"}
+# The stand-ins these tables have always been stored under (ICAO's RKS is XKX in the UN's datasets).
+STORED_AS = {"RKS": "XKX"}
+
+
 def is_aggregate(raw: str) -> bool:
     """A world, regional, development or income group, or a group heading, in the UN DESA tables."""
-    name = normalise(raw)
-    return name in AGGREGATES or normalise(clean_name(raw)) in AGGREGATES
+    name = normalise(clean_name(raw))
+    if name in LOCAL_AREAS:
+        return False
+    if normalise(raw) in AGGREGATES or name in AGGREGATES:
+        return True
+    found = shared_resolve(clean_name(raw))
+    return found.kind == "aggregate" and found.aggregate is not None and found.aggregate.kind != "stateless"
 
 
 def resolve_country(raw: str) -> str | None:
-    """The ISO alpha-3 code of a country name or code as the public datasets write it, or None."""
+    """The alpha-3 code of a country name or code as the public datasets write it, or None: the shared
+    resolver (corredor.icao.resolve), after the tables' footnote markers and qualifiers are taken off."""
     text = clean_name(raw)
-    if re.fullmatch(r"[A-Z]{3}", text):
-        return text
-    return iso3_from_name(text)
+    if normalise(text) in LOCAL_AREAS:
+        return LOCAL_AREAS[normalise(text)]
+    for candidate in (text, re.sub(r"\s*\([^)]*\)$", "", text)):
+        found = shared_resolve(candidate)
+        if found.kind == "country" and found.code:
+            return STORED_AS.get(found.code, found.code)
+    return None
 
 
 def m49_place(raw: str) -> tuple[str, str | None]:
@@ -374,7 +401,7 @@ _META = (
 HEADER_SEARCH = 40  # title lines the published tables put above their header
 
 
-def _header_map(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+def _header_map(header: list[str], wanted: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
     found: dict[str, int] = {}
     names = [normalise(h) for h in header]
     for key, aliases in wanted.items():
@@ -728,7 +755,7 @@ def read_unhcr_bilateral(data: bytes) -> Parsed:
             row[key] = code
         if not ok:
             continue
-        missing = 0
+        not_given = 0
         for key in ("refugees", "asylum_seekers"):
             raw = cells[columns[key]]
             try:
@@ -737,11 +764,11 @@ def read_unhcr_bilateral(data: bytes) -> Parsed:
                 problems.add(line, columns[key] + 1, f"not a number: {raw!r}", header[columns[key]])
                 ok = False
                 break
-            missing += value is None
+            not_given += value is None
             row[key] = value or 0
         if not ok:
             continue
-        if missing == 2:
+        if not_given == 2:
             parsed.skip("not available")
             continue
         parsed.keep(row, line=line, column=None, problems=problems)

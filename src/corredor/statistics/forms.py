@@ -173,7 +173,7 @@ class StatisticsQueryForm(forms.Form):
         return codes
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The period ends before it starts."))

@@ -24,7 +24,8 @@ from corredor.statistics.models import (
     MissingMigrantIncident,
     RefugeeFigure,
 )
-from corredor.statistics.selectors import check_k, statistics_scope, validate_request
+from corredor.statistics.permissions import statistics_scope
+from corredor.statistics.selectors import check_k, fixed_range, is_fine, validate_request
 
 BATCH = 2000
 
@@ -286,6 +287,10 @@ def statistics_export(
     validate_request(measure=measure, by=by, filters=scoped)
     k = check_k(k, floor=k_floor)
     engine = engine or Engine()
+    if user is not None:
+        date_from, date_to = fixed_range(
+            engine=engine, date_from=date_from, date_to=date_to, fine=is_fine(by=by, filters=filters)
+        )
     result = engine.table(measure, by=by, date_from=date_from, date_to=date_to, filters=scoped).protect(k)
     file = exports.render(result, fmt, lang=lang)
     counts = {
