@@ -5,9 +5,11 @@ audit rows for what administrators change in the admin."""
 import io
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, identify_hasher
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +59,19 @@ class LoginThrottlingTests(PersonaTestCase):
         assert not logged_in(client)
         # The same account from another address logs in.
         assert log_in(Client(), "admin", address="192.0.2.200") == 302
+
+    def test_the_lock_lasts_the_cool_off_and_each_attempt_while_locked_starts_it_again(self) -> None:
+        start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+        minutes = settings.AXES_COOLOFF_TIME.seconds // 60
+        with time_machine.travel(start, tick=False) as clock:
+            for _ in range(settings.AXES_FAILURE_LIMIT):
+                log_in(Client(), "bob", "wrong", address="198.51.100.5")
+            clock.shift(timedelta(minutes=minutes - 1))
+            assert log_in(Client(), "bob", "still guessing", address="198.51.100.5") == 429
+            clock.shift(timedelta(minutes=minutes - 1))  # past the first cool-off, not the restarted one
+            assert log_in(Client(), "bob", address="192.0.2.8") == 429
+            clock.shift(timedelta(minutes=minutes + 1))
+            assert log_in(Client(), "bob", address="192.0.2.8") == 302
 
     def test_a_few_mistakes_do_not_lock(self) -> None:
         client = Client()
