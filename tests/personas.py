@@ -12,7 +12,9 @@
 
 from django.test import TestCase
 
-from corredor.core.models import BorderPost, StayRule
+from corredor.border.models import BorderPolicy, RefusalGround
+from corredor.border.reference import load_border_reference
+from corredor.core.models import BorderPost, Country, StayRule
 from corredor.core.reference import load_posts_and_rules
 from tests.factories import (
     AdministratorFactory,
@@ -27,6 +29,8 @@ def load_reference(country: str = "CRI") -> None:
     """The border posts and stay rules Corredor ships for `country` (countries and categories come with
     the migrations)."""
     load_posts_and_rules(country=country, post_model=BorderPost, rule_model=StayRule)
+    # Refusal grounds and border policies: a database flushed by an earlier TransactionTestCase lost them.
+    load_border_reference(ground_model=RefusalGround, policy_model=BorderPolicy, country_model=Country)
 
 
 class PersonaTestCase(TestCase):

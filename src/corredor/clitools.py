@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
@@ -44,3 +45,32 @@ class StreamArgumentParser(argparse.ArgumentParser):
         if message:
             self._stderr.write(message)
         raise CliExit(status)
+
+
+class ProgressBar:
+    """A one-line progress bar with rate and time left, redrawn in place (at most ten times a second)."""
+
+    def __init__(self, label: str, *, stream: TextIO | None = None, width: int = 30) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.started = time.perf_counter()
+        self.drawn = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if done < total and now - self.drawn < 0.1:
+            return
+        self.drawn = now
+        fraction = done / total if total else 1.0
+        filled = int(self.width * fraction)
+        elapsed = now - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (total - done) / rate if rate else 0.0
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(
+            f"\r{self.label} [{bar}] {fraction:6.1%} {done:,}/{total:,} {rate:,.0f}/s, {left:4.0f} s left "
+        )
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()

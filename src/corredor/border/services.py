@@ -24,9 +24,9 @@ from corredor.border.models import (
     Traveller,
 )
 from corredor.core.audit import audit_write
-from corredor.core.errors import ApplicationError, NotFound, PermissionDenied
+from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import BorderPost, Role, StayCategory
-from corredor.core.permissions import permit_post, permit_supervise
+from corredor.core.permissions import permit_post, permit_supervise, refuse
 
 
 @dataclass
@@ -292,18 +292,14 @@ def _permit_when(officer: object, occurred_at: datetime, *, now: datetime, late_
         return
     hours = settings.CORREDOR_LATE_RECORD_HOURS
     if getattr(officer, "role", None) not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
-        audit_write(
-            action="denied",
-            object_type="permission",
-            object_id="late_record",
-            summary=f"crossing dated {occurred_at.isoformat()}",
-        )
-        raise PermissionDenied(
+        raise refuse(
+            officer,
             _(
                 "This crossing is dated more than %(hours)s hours ago. Only a supervisor can record it, with "
                 "the reason it is recorded late."
             )
             % {"hours": hours},
+            "late_record",
             detail={"field": "occurred_at", "late_record_hours": hours},
         )
     if not late_reason.strip():

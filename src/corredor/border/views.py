@@ -25,7 +25,6 @@ from corredor.core.errors import ApplicationError
 from corredor.core.models import BorderPost, Role, StayCategory
 from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise
 from corredor.core.selectors import posts_active
-from corredor.core.views import render_error
 from corredor.icao import parse_mrz
 
 ACTIONS = {
@@ -111,10 +110,7 @@ def _query_date(request: HttpRequest, name: str) -> date | None:
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     post = desk_post(request)
-    try:
-        permit_post(request.user, post)
-    except ApplicationError as error:
-        return render_error(request, error)
+    permit_post(request.user, post)
     return render(
         request,
         "border/desk.html",
@@ -128,34 +124,31 @@ def desk_scan(request: HttpRequest) -> HttpResponse:
     """The scanner's Enter: parse the MRZ and show document, problems, history and the decision, at once."""
     post = desk_post(request)
     text = request.POST.get("mrz", "")
-    try:
-        permit_post(request.user, post)
-        if not text.strip():
-            raise ApplicationError(_("Scan or type the MRZ first."))
-        result = parse_mrz(text)
-        if not result.valid:
-            manual = DocumentForm(
-                initial={
-                    "document_code": (result.document_code or "P")[:1],
-                    "issuing_state": result.issuing_state,
-                    "number": result.document_number,
-                    "surname": result.surname,
-                    "given_names": result.given_names,
-                    "nationality": result.nationality,
-                    "birth_date": result.birth_date,
-                    "sex": result.sex,
-                    "expiry_date": result.expiry_date,
-                }
-            )
-            return render(
-                request,
-                "border/_scan_invalid.html",
-                {"mrz_result": result, "problems": problems_for_display(result), "manual_form": manual},
-            )
-        doc, _result = document_input_from_mrz(text)
-        context = _document_context(doc, post=post, user=request.user, mrz_result=result)
-    except ApplicationError as error:
-        return render_error(request, error)
+    permit_post(request.user, post)
+    if not text.strip():
+        raise ApplicationError(_("Scan or type the MRZ first."))
+    result = parse_mrz(text)
+    if not result.valid:
+        manual = DocumentForm(
+            initial={
+                "document_code": (result.document_code or "P")[:1],
+                "issuing_state": result.issuing_state,
+                "number": result.document_number,
+                "surname": result.surname,
+                "given_names": result.given_names,
+                "nationality": result.nationality,
+                "birth_date": result.birth_date,
+                "sex": result.sex,
+                "expiry_date": result.expiry_date,
+            }
+        )
+        return render(
+            request,
+            "border/_scan_invalid.html",
+            {"mrz_result": result, "problems": problems_for_display(result), "manual_form": manual},
+        )
+    doc, _result = document_input_from_mrz(text)
+    context = _document_context(doc, post=post, user=request.user, mrz_result=result)
     return render(request, "border/_desk_result.html", context)
 
 
@@ -165,10 +158,7 @@ def desk_manual(request: HttpRequest) -> HttpResponse:
     """A document without an MRZ: typed in, then the same decision panel as a scan."""
     post = desk_post(request)
     form = DocumentForm(request.POST)
-    try:
-        permit_post(request.user, post)
-    except ApplicationError as error:
-        return render_error(request, error)
+    permit_post(request.user, post)
     if not form.is_valid():
         return render(request, "border/_manual_form.html", {"manual_form": form}, status=422)
     doc = document_input_from_fields(form.cleaned_data)
@@ -183,49 +173,40 @@ def desk_record(request: HttpRequest) -> HttpResponse:
     """Record the officer's decision: one crossing, and the stay on an admitted entry."""
     post = desk_post(request)
     form = DecisionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ApplicationError(
-                _("The decision form has errors: %(errors)s")
-                % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
-            )
-        data = form.cleaned_data
-        if data["mrz"]:
-            document, _result = document_input_from_mrz(data["mrz"])
-        else:
-            manual = DocumentForm(request.POST)
-            if not manual.is_valid():
-                raise ApplicationError(
-                    _("The typed-in document has errors."), detail=manual.errors.get_json_data()
-                )
-            document = document_input_from_fields(manual.cleaned_data)
-        direction, decision = ACTIONS[data["action"]]
-        admitted_entry = data["action"] == "entry"
-        recorded = services.crossing_record(
-            officer=request.user,
-            post_code=post,
-            direction=direction,
-            decision=decision,
-            document=document,
-            stay_category=data["stay_category"] if admitted_entry else None,
-            stay_days=data["stay_days"] if admitted_entry else None,
-            area_entered_on=data["area_entered_on"] if admitted_entry else None,
-            transport_reference=data["transport_reference"],
-            note=data["note"],
-            crossing_id=data["crossing_id"],
-            refusal_ground=data["refusal_ground"] if data["action"] == "refuse" else "",
-            expired_document_reason=data["expired_document_reason"] if admitted_entry else "",
-            missing_exit_reason=data["missing_exit_reason"] if admitted_entry else "",
-            exit_permit=data["exit_permit"] if data["action"] == "exit" else "",
+    if not form.is_valid():
+        raise ApplicationError(
+            _("The decision form has errors: %(errors)s")
+            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
         )
-    except ApplicationError as error:
-        response = render_error(request, error)
-        if request.headers.get("HX-Request"):
-            # Under the decision buttons, keeping the document and the decision on screen: the officer
-            # reads why, then decides again (refer, refuse) or corrects the form, without scanning again.
-            response["HX-Retarget"] = "#decision-error"
-            response["HX-Reswap"] = "innerHTML"
-        return response
+    data = form.cleaned_data
+    if data["mrz"]:
+        document, _result = document_input_from_mrz(data["mrz"])
+    else:
+        manual = DocumentForm(request.POST)
+        if not manual.is_valid():
+            raise ApplicationError(
+                _("The typed-in document has errors."), detail=manual.errors.get_json_data()
+            )
+        document = document_input_from_fields(manual.cleaned_data)
+    direction, decision = ACTIONS[data["action"]]
+    admitted_entry = data["action"] == "entry"
+    recorded = services.crossing_record(
+        officer=request.user,
+        post_code=post,
+        direction=direction,
+        decision=decision,
+        document=document,
+        stay_category=data["stay_category"] if admitted_entry else None,
+        stay_days=data["stay_days"] if admitted_entry else None,
+        area_entered_on=data["area_entered_on"] if admitted_entry else None,
+        transport_reference=data["transport_reference"],
+        note=data["note"],
+        crossing_id=data["crossing_id"],
+        refusal_ground=data["refusal_ground"] if data["action"] == "refuse" else "",
+        expired_document_reason=data["expired_document_reason"] if admitted_entry else "",
+        missing_exit_reason=data["missing_exit_reason"] if admitted_entry else "",
+        exit_permit=data["exit_permit"] if data["action"] == "exit" else "",
+    )
     return render(request, "border/_recorded.html", {"recorded": recorded})
 
 
@@ -233,24 +214,21 @@ def desk_record(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def desk_allowance(request: HttpRequest) -> HttpResponse:
     """The days the rules allow for the chosen category: refills the days box when the category changes."""
-    try:
-        permit_personal_data(request.user)
-        category = StayCategory.objects.filter(code=request.GET.get("stay_category", "")).first()
-        if category is None:
-            raise ApplicationError(_("Unknown stay category."), detail={"field": "stay_category"})
-        traveller = None
-        traveller_id = request.GET.get("traveller_id")
-        if traveller_id:
-            try:
-                traveller = Traveller.objects.filter(id=uuid.UUID(traveller_id)).first()
-            except ValueError:
-                raise ApplicationError(
-                    _("“%(value)s” is not a traveller id.") % {"value": traveller_id[:40]},
-                    detail={"field": "traveller_id"},
-                ) from None
-        area_entered_on = _query_date(request, "area_entered_on")
-    except ApplicationError as error:
-        return render_error(request, error)
+    permit_personal_data(request.user)
+    category = StayCategory.objects.filter(code=request.GET.get("stay_category", "")).first()
+    if category is None:
+        raise ApplicationError(_("Unknown stay category."), detail={"field": "stay_category"})
+    traveller = None
+    traveller_id = request.GET.get("traveller_id")
+    if traveller_id:
+        try:
+            traveller = Traveller.objects.filter(id=uuid.UUID(traveller_id)).first()
+        except ValueError:
+            raise ApplicationError(
+                _("“%(value)s” is not a traveller id.") % {"value": traveller_id[:40]},
+                detail={"field": "traveller_id"},
+            ) from None
+    area_entered_on = _query_date(request, "area_entered_on")
     allowance = None
     if not category.open_ended:
         allowance = selectors.stay_allowance(
@@ -266,20 +244,14 @@ def desk_allowance(request: HttpRequest) -> HttpResponse:
 @login_required
 def traveller_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    try:
-        permit_personal_data(request.user)
-        results = selectors.traveller_search(user=request.user, query=query) if query else []
-    except ApplicationError as error:
-        return render_error(request, error)
+    permit_personal_data(request.user)
+    results = selectors.traveller_search(user=request.user, query=query) if query else []
     return render(request, "border/traveller_search.html", {"query": query, "results": results})
 
 
 @login_required
 def traveller_page(request: HttpRequest, traveller_id: uuid.UUID) -> HttpResponse:
-    try:
-        history = selectors.traveller_get(user=request.user, traveller_id=traveller_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    history = selectors.traveller_get(user=request.user, traveller_id=traveller_id)
     return render(request, "border/traveller.html", {"history": history, "today": timezone.localdate()})
 
 
@@ -291,32 +263,29 @@ def post_day(request: HttpRequest) -> HttpResponse:
     """The post's crossings of a day (default today), for supervisors: filters and pages."""
     post = desk_post(request)
     form = PostDayFilterForm(request.GET)
-    try:
-        permit_supervise(request.user, post)
-        if not form.is_valid():
-            raise ApplicationError(
-                _("The list's filters are not valid: %(errors)s") % {"errors": query_errors(form)},
-                detail=form.errors.get_json_data(),
-            )
-        data = form.cleaned_data
-        day = data["day"] or timezone.localdate()
-        filters = selectors.CrossingFilters(
-            post=post,
-            date_from=day,
-            date_to=day,
-            officer=data["officer"].strip() or None,
-            direction=data["direction"] or None,
-            decision=data["decision"] or None,
-            flight=data["flight"].strip() or None,
-            hits=data["hits"],
+    permit_supervise(request.user, post)
+    if not form.is_valid():
+        raise ApplicationError(
+            _("The list's filters are not valid: %(errors)s") % {"errors": query_errors(form)},
+            detail=form.errors.get_json_data(),
         )
-        page_number = data["page"] or 1
-        page = selectors.crossings_page(
-            user=request.user, filters=filters, limit=POST_DAY_PAGE, offset=(page_number - 1) * POST_DAY_PAGE
-        )
-        totals = selectors.crossing_totals(user=request.user, filters=filters)
-    except ApplicationError as error:
-        return render_error(request, error)
+    data = form.cleaned_data
+    day = data["day"] or timezone.localdate()
+    filters = selectors.CrossingFilters(
+        post=post,
+        date_from=day,
+        date_to=day,
+        officer=data["officer"].strip() or None,
+        direction=data["direction"] or None,
+        decision=data["decision"] or None,
+        flight=data["flight"].strip() or None,
+        hits=data["hits"],
+    )
+    page_number = data["page"] or 1
+    page = selectors.crossings_page(
+        user=request.user, filters=filters, limit=POST_DAY_PAGE, offset=(page_number - 1) * POST_DAY_PAGE
+    )
+    totals = selectors.crossing_totals(user=request.user, filters=filters)
     # Links to other days and pages keep the filters.
     kept = {k: v for k, v in request.GET.items() if k not in ("day", "page") and v}
     return render(
@@ -342,16 +311,11 @@ def post_day(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overstay_list(request: HttpRequest) -> HttpResponse:
-    try:
-        as_of = _query_date(request, "as_of") or timezone.localdate()
-        post = (request.GET.get("post") or "").strip().upper() or None
-        if post and not selectors.post_exists(code=post):
-            raise ApplicationError(
-                _("Unknown border post %(code)s.") % {"code": post}, detail={"field": "post"}
-            )
-        rows = selectors.overstays(user=request.user, as_of=as_of, post=post)
-    except ApplicationError as error:
-        return render_error(request, error)
+    as_of = _query_date(request, "as_of") or timezone.localdate()
+    post = (request.GET.get("post") or "").strip().upper() or None
+    if post and not selectors.post_exists(code=post):
+        raise ApplicationError(_("Unknown border post %(code)s.") % {"code": post}, detail={"field": "post"})
+    rows = selectors.overstays(user=request.user, as_of=as_of, post=post)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="overstays-{as_of}.csv"'
@@ -363,17 +327,14 @@ def overstay_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def crossing_correct(request: HttpRequest, crossing_id: uuid.UUID) -> HttpResponse:
-    try:
-        correction = services.crossing_correct(
-            officer=request.user,
-            crossing_id=crossing_id,
-            reason=request.POST.get("reason", ""),
-            direction=request.POST.get("direction") or None,
-            decision=request.POST.get("decision") or None,
-            refusal_ground=request.POST.get("refusal_ground") or None,
-        )
-    except ApplicationError as error:
-        return render_error(request, error)
+    correction = services.crossing_correct(
+        officer=request.user,
+        crossing_id=crossing_id,
+        reason=request.POST.get("reason", ""),
+        direction=request.POST.get("direction") or None,
+        decision=request.POST.get("decision") or None,
+        refusal_ground=request.POST.get("refusal_ground") or None,
+    )
     history = selectors.traveller_get(user=request.user, traveller_id=correction.traveller_id)
     return render(
         request,

@@ -15,12 +15,12 @@ from corredor.border.demo import (
     SCRIPTED,
     DemoError,
     DemoLogin,
-    ProgressBar,
     demo_load,
     demo_logins_existing,
     demo_users_ensure,
 )
 from corredor.border.models import Crossing, Traveller
+from corredor.clitools import ProgressBar
 from corredor.core.audit import Actor, acting_as
 from corredor.core.models import BorderPost, Role
 

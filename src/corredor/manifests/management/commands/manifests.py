@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone, translation
 
-from corredor.border.demo import ProgressBar
+from corredor.clitools import ProgressBar
 from corredor.core.audit import Actor, acting_as
 from corredor.core.errors import ApplicationError
 from corredor.core.management.base import ApplicationCommand
