@@ -15,7 +15,10 @@ The benchmarks, in the order they run (`--only` picks some of them):
   receiving endpoint's throughput;
 - `statistics`: the monthly table by nationality x post x sex for a year on 10,000,000 crossings (`--quick`:
   1,000,000; target < 1 s), the dashboard (< 2 s), the bulletin (< 30 s), and the same table through the
-  Django ORM beside DuckDB.
+  Django ORM beside DuckDB;
+- `load`: 50 officers recording crossings through the real HTTP server (runserver, loopback, its own SQLite
+  database) while a 500,000-row watchlist imports and a 500-passenger list arrives: failed crossings
+  (target 0) and the desk's p99 (`--quick` or env BENCH_LOAD_SCALE: a smaller run). See bench/load.py.
 
 `desk`, `manifests` and `statistics` run on one SQLite bench database in the system's temporary directory,
 loaded with the demo generator (1,000,000 crossings; `--quick` 50,000; env BENCH_CROSSINGS overrides). The
@@ -47,7 +50,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src" / "corredor"
-BENCHES = ("mrz", "paxlst", "screening", "desk", "manifests", "statistics")
+BENCHES = ("mrz", "paxlst", "screening", "desk", "manifests", "statistics", "load")
 ON_DATABASE = {"desk", "manifests", "statistics"}
 
 Figures = dict[str, dict[str, Any]]
@@ -312,6 +315,43 @@ def _bench_manifests(table: Table, *, quick: bool) -> None:
     table.add("manifest_endpoint_passengers_per_s", result["endpoint_passengers_per_second"], "passengers/s")
 
 
+def _bench_load(table: Table, *, quick: bool) -> None:
+    from bench.load import run
+
+    result = run(quick=quick)
+    scale = (
+        f"{result['officers']} officers, {result['watchlist_rows']:,}-row watchlist import, "
+        f"{result['passengers']}-passenger list, {result['wall_seconds']} s, HTTP (runserver) on SQLite"
+    )
+    table.add("load_crossings", result["recorded"], "crossings", scale)
+    table.add("load_failed_crossings", result["failed"], "crossings", "not recorded in the end", at_most=0)
+    table.add(
+        "load_retried_503", result["retried_503"], "retries", "busy answers sent again with the same id"
+    )
+    table.add(
+        "load_desk_p50_ms", result["p50_ms"], "ms", "a crossing as the officer waits for it, retries in"
+    )
+    table.add("load_desk_p99_ms", result["p99_ms"], "ms")
+    table.add("load_desk_max_ms", result["max_ms"], "ms")
+    table.add(
+        "load_desk_p99_during_import_ms",
+        result["during_import_p99_ms"],
+        "ms",
+        f"{result['during_import_crossings']} crossings while the import ran",
+    )
+    table.add(
+        "load_watchlist_import_s",
+        result["import_seconds"] if result["import_seconds"] is not None else -1,
+        "s",
+        f"exit {result['import_exit']}: {result['import_last_line']}"
+        if result["import_seconds"] is not None
+        else "did not finish within the run's time",
+    )
+    table.add("load_list_receipt_s", result["list_seconds"], "s", f"HTTP {result['list_status']}")
+    if result["failed"]:
+        raise RuntimeError(f"{result['failed']} crossings failed: {result['errors'][:3]}")
+
+
 def _bench_statistics(table: Table, *, quick: bool, crossings: int | None) -> None:
     from bench.statistics import run
 
@@ -424,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
             _checkpoint_and_close()
         for used in workdir.glob("bench-run.sqlite3*"):
             used.unlink()
+    # Last, on its own database and server: it uses every core for a few minutes.
+    attempt("load", lambda: _bench_load(table, quick=args.quick))
 
     out = REPO / "bench" / ("results-quick.json" if args.quick else "results.json")
     figures = _merged(out, table.figures, selected, full_run=not args.only)

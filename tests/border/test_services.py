@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from corredor.border import selectors, services
+from corredor.border import documents, selectors, services
 from corredor.border.models import Crossing, Stay, StayChange, TravelDocument
 from corredor.core.audit import acting_as, actor_for
 from corredor.core.errors import ApplicationError, PermissionDenied
@@ -206,7 +206,7 @@ class RecordEntryTests(PersonaTestCase):
 class MrzInputTests(PersonaTestCase):
     def test_valid_mrz_gives_the_document(self) -> None:
         doc = DocumentInputFactory(nationality="MEX", number="G1234567", surname="HERNANDEZ")
-        parsed, result = services.document_input_from_mrz(mrz_for(doc))
+        parsed, result = documents.document_input_from_mrz(mrz_for(doc))
         assert result.valid
         assert (parsed.number, parsed.surname, parsed.nationality) == ("G1234567", "HERNANDEZ", "MEX")
         assert parsed.birth_date == doc.birth_date
@@ -217,7 +217,7 @@ class MrzInputTests(PersonaTestCase):
         mrz = mrz_for(DocumentInputFactory())
         broken = mrz[:-1] + str((int(mrz[-1]) + 1) % 10)  # the composite check digit
         with pytest.raises(ApplicationError) as caught:
-            services.document_input_from_mrz(broken)
+            documents.document_input_from_mrz(broken)
         assert caught.value.status == 400
         assert "MRZ" in caught.value.message
         assert any(problem["code"] == "check_digit" for problem in caught.value.detail)
@@ -262,10 +262,16 @@ class CorrectionTests(PersonaTestCase):
             crossing_id=self.entry.crossing.pk,
             reason="refused, typed wrong",
             decision="refused",
+            refusal_ground="E",
         )
         status = selectors.traveller_status(traveller=self.entry.crossing.traveller, as_of=date(2024, 1, 11))
         assert status.in_country is False
         assert selectors.overstay_rows(as_of=date(2024, 6, 1)) == []
+        # The stay the entry granted ends with it: it never counted.
+        stay = selectors.stays_with_effective_until().get(entry=self.entry.crossing)
+        assert stay.effective_until < stay.entry.occurred_at.date()
+        assert stay.changes.get().kind == "ended"
+        assert Crossing.objects.get(corrects=self.entry.crossing).refusal_ground == "E"
 
     def test_correction_needs_a_reason(self) -> None:
         before = row_counts()

@@ -1,6 +1,7 @@
 """`corredor manifests import-folder`: each file received once, unreadable files set aside with the error;
 `corredor manifests carrier`."""
 
+import contextlib
 import io
 import tempfile
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from corredor.core.errors import ApplicationError
+from corredor.manifests.management.commands.manifests import Command as ManifestsCommand
 from corredor.manifests.models import CarrierAccount, ManifestList, ManifestMessage
 from tests.manifests import edifact, flight_list, passenger
 from tests.personas import PersonaTestCase
@@ -96,5 +99,13 @@ class CarrierCommandTests(PersonaTestCase):
         )
 
     def test_a_bad_carrier_code(self) -> None:
-        with pytest.raises(Exception, match="designator"):
+        with pytest.raises(ApplicationError, match="designator"):
             call_command("manifests", "carrier", "copa", "C")
+
+    def test_a_bad_carrier_code_from_the_shell_is_a_message_and_exit_status_65(self) -> None:
+        # Through the error boundary of the command line (ApplicationCommand), as `corredor manifests` runs.
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exit_:
+            ManifestsCommand().run_from_argv(["corredor", "manifests", "carrier", "copa", "C"])
+        assert exit_.value.code == 65
+        assert "designator" in err.getvalue() and "Traceback" not in err.getvalue()

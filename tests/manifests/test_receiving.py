@@ -21,7 +21,7 @@ SLOPPY = (
     "DTM+232:2508180730:201'\n   NAD+FL+++dela cruz:juan miguel'\nATT+2++M'\ndtm+329:770615'\nNAT+2+PH'\n"
     "DOC+P:110:111+P1234567A'\nDTM+36:300101'\nLOC+91+PHL'\nN AD+FL+++MORA:ANA LUCIA'\nATT+2++F'\n"
     "DTM+329:820311'\nNAT+2+CR'\nDOC+P:110:111+117770555'\nDTM+36:281110'\nLOC+91+CRI'\nCNT+42:3'\n"
-    "UNT+29+M1'\nUNZ+1+88'\n\n-- sent by APIS gateway v2.3 --\n"
+    "UNT+24+M1'\nUNZ+1+88'\n\n-- sent by APIS gateway v2.3 --\n"
 )
 
 
@@ -112,6 +112,36 @@ class ReceiveTests(ReceivingTestCase):
         denied = AuditEntry.objects.filter(action="denied").first()
         assert denied.object_id == "carrier:CM" and denied.username == "avianca"
 
+    def test_another_carriers_bytes_sent_again_get_no_receipt_and_no_cusres(self) -> None:
+        data = edifact(flight_list(carrier="CM", passengers=3))
+        first = self.send(data, Accept="application/edifact")
+        assert first.status_code == 201
+        before = stored_rows()
+        for accept in ("application/json", "application/edifact"):
+            response = self.send(data, who="avianca", Accept=accept)
+            body = self.assert_error(response, 403)
+            assert "AV" in body["message"] and "CM412" in body["message"]
+            assert (
+                b"UNH" not in response.content
+                and str(ManifestMessage.objects.get().pk) not in body["message"]
+            )
+        assert stored_rows() == before
+        denied = AuditEntry.objects.filter(action="denied", username="avianca")
+        assert [entry.object_id for entry in denied] == ["carrier:CM", "carrier:CM"]
+        # Its own carrier still gets the duplicate's receipt.
+        again = self.send(data)
+        assert (again.status_code, again.json()["status"]) == (200, "duplicate")
+
+    def test_a_message_over_the_limit_is_413_and_says_the_real_limit(self) -> None:
+        big = b"UNA:+.? '" + b"X" * (3 * 1024 * 1024)
+        body = self.assert_error(self.send(big), 413)
+        assert "2.5\xa0MB" in body["message"] or "2.5 MB" in body["message"], body["message"]
+        assert body["detail"] == {"max_bytes": 2621440}
+        with self.settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024 * 1024):
+            body = self.assert_error(self.send(b"UNA:+.? '" + b"X" * (1024 * 1024 + 1)), 413)
+        assert "1.0\xa0MB" in body["message"] or "1.0 MB" in body["message"], body["message"]
+        assert stored_rows()["messages"] == 0
+
     def test_a_malformed_message_is_refused_with_its_place_and_nothing_is_stored(self) -> None:
         text = edifact(flight_list()).decode("latin-1")
         start = text.index("TDT+")
@@ -146,6 +176,56 @@ class ReceiveTests(ReceivingTestCase):
         response = self.send(edifact(flight_list(origin="SJO", destination="PTY", number="413")))
         flight = response.json()["lists"][0]["flight"]
         assert (flight["direction"], flight["post"]) == ("departure", "SJO")
+
+
+class TruncatedListTests(ReceivingTestCase):
+    """A list cut in transit (or with counts that disagree) is refused, located, and never a new version."""
+
+    def setUp(self) -> None:
+        self.message = flight_list(passengers=40)
+        first = self.send(edifact(self.message))
+        assert first.status_code == 201
+        self.stored = stored_rows()
+        self.text = edifact(self.message, interchange_reference="2").decode("latin-1")
+
+    def assert_refused(self, data: str, *words: str) -> dict[str, Any]:
+        body = self.assert_error(self.send(data.encode("latin-1")), 400)
+        assert body["message"].startswith("The message cannot be read as PAXLST: segment ")
+        assert all(word in body["message"] for word in words), body["message"]
+        assert body["detail"]["segment"] and body["detail"]["tag"]
+        assert stored_rows() == self.stored
+        current = ManifestList.objects.get(is_current=True)
+        assert (current.version, current.person_count) == (1, 40)
+        return body
+
+    def test_a_list_cut_in_the_middle_of_a_segment_is_refused(self) -> None:
+        # Cut inside a passenger's name half-way down the list: no UNT, no UNZ.
+        middle = self.text.index("NAD+FL", len(self.text) // 2)
+        body = self.assert_refused(self.text[: middle + 9], "has no UNT", "cut short")
+        assert body["detail"]["tag"] == "NAD"
+
+    def test_a_list_cut_between_segments_is_refused(self) -> None:
+        middle = self.text.index("NAD+FL", len(self.text) // 2)
+        self.assert_refused(self.text[:middle], "has no UNT")
+
+    def test_a_list_without_its_unz_is_refused(self) -> None:
+        self.assert_refused(self.text[: self.text.index("UNZ+")], "no UNZ trailer")
+
+    def test_a_wrong_unt_segment_count_is_refused(self) -> None:
+        unt = self.text.index("UNT+")
+        count = self.text[unt + 4 : self.text.index("+", unt + 4)]
+        wrong = self.text[:unt] + self.text[unt:].replace(f"UNT+{count}+", f"UNT+{int(count) + 7}+", 1)
+        body = self.assert_refused(wrong, f"UNT counts {int(count) + 7} segments", f"has {count}")
+        assert body["detail"]["tag"] == "UNT"
+
+    def test_a_wrong_unz_count_is_refused(self) -> None:
+        unz = self.text.index("UNZ+1+")
+        self.assert_refused(self.text[:unz] + "UNZ+3+" + self.text[unz + 6 :], "UNZ counts 3, but 1")
+
+    def test_the_whole_list_again_with_a_change_is_still_a_new_version(self) -> None:
+        self.message.persons.pop()
+        response = self.send(edifact(self.message, interchange_reference="3"))
+        assert response.json()["lists"][0]["version"] == 2
 
 
 class DuplicateAndReplacementTests(ReceivingTestCase):

@@ -2,17 +2,23 @@
 (and the list kept) when the screening app is not installed or fails; hits to prepare for and what the
 airline is told. The last tests run only with the screening app installed."""
 
+import threading
 import unittest
 from typing import Any
 from unittest import mock
 
+from django.db import connection
+from django.test import TransactionTestCase
 from django.utils import timezone
 
+from corredor.border.services import crossing_record
+from corredor.core.audit import acting_as, actor_for
 from corredor.manifests import screening_adapter, selectors, services
 from corredor.manifests.models import ManifestList, ManifestPerson, Source
 from corredor.paxlst import BoardingDecision
+from tests.factories import DocumentInputFactory, OfficerFactory
 from tests.manifests import edifact, flight_list, passenger, without_screening
-from tests.personas import PersonaTestCase
+from tests.personas import PersonaTestCase, load_reference
 
 
 def spying(calls: list[dict[str, Any]]) -> Any:
@@ -162,3 +168,54 @@ class WithTheScreeningAppTests(PersonaTestCase):
         )
         scan = self.client.post("/desk/scan/", {"mrz": mrz_for(doc)}).content.decode()
         assert "Pre-arrival screening: 1 hit to adjudicate." in scan
+
+
+@unittest.skipUnless(screening_adapter.screening_installed(), "the screening app is not installed")
+class BigListAndTheDeskTests(TransactionTestCase):
+    """A big list is screened in batches with no transaction open across them: on SQLite a transaction holds
+    the one write lock, and the desk's crossings waited for a whole list's screening (issue 11: 15 s)."""
+
+    def setUp(self) -> None:
+        load_reference("CRI")
+        self.alice = OfficerFactory(username="alice", border_post_id="SJO")
+
+    def test_the_desk_records_crossings_while_a_big_list_is_being_screened(self) -> None:
+        calls: list[tuple[int, bool]] = []
+        recorded: list[Any] = []
+        failed: list[BaseException] = []
+        real = screening_adapter._screen_subjects()
+
+        def desk() -> None:
+            # Another officer's crossing, on its own connection, in the middle of the list's screening.
+            try:
+                document = DocumentInputFactory(number=f"D{len(recorded):07d}")
+                with acting_as(actor_for(self.alice, "test")):
+                    recorded.append(
+                        crossing_record(
+                            officer=self.alice,
+                            post_code="SJO",
+                            direction="entry",
+                            decision="admitted",
+                            document=document,
+                            stay_category="tourist",
+                        )
+                    )
+            except BaseException as error:  # reported below, in the test's thread
+                failed.append(error)
+            finally:
+                connection.close()
+
+        def screen_subjects(**kwargs: Any) -> dict[str, list[Any]]:
+            calls.append((len(kwargs["subjects"]), connection.in_atomic_block))
+            if len(calls) == 1:
+                thread = threading.Thread(target=desk)
+                thread.start()
+                thread.join(timeout=30)
+            return real(**kwargs)  # type: ignore[misc]
+
+        with mock.patch.object(screening_adapter, "_screen_subjects", return_value=screen_subjects):
+            manifest_list = receive(passengers=3 * services.SCREENING_BATCH)
+        assert failed == [] and len(recorded) == 1
+        assert calls == [(services.SCREENING_BATCH, False)] * 3
+        assert set(manifest_list.persons.values_list("screening_status", flat=True)) == {"clear"}
+        assert manifest_list.persons.count() == 3 * services.SCREENING_BATCH

@@ -155,7 +155,7 @@ def test_missing_final_terminator_and_missing_unz() -> None:
     result = read_paxlst(text)
 
     assert "unterminated" in codes(result.warnings)
-    assert "envelope" in codes(result.warnings)
+    assert "trailer" in codes(result.warnings)
     assert len(result.messages[0].persons) == 1
 
 
@@ -344,3 +344,59 @@ def test_digits_of_other_scripts_are_not_numbers() -> None:
         "CNT count '¹' is not a number",
         "UNT segment count '²1' is not a number",
     ]
+
+
+class TestCompleteRefusesWhatMayBeCutShort:
+    """``complete=True`` (how lists are received): a list cut in transit is an error, not a warning."""
+
+    def test_a_whole_list_reads_the_same(self) -> None:
+        text = minimal(PERSON)
+
+        assert read_paxlst(text, complete=True).messages[0].persons[0].surname == "DOE"
+
+    def test_cut_in_the_middle_of_a_segment(self) -> None:
+        whole = sample("d02b_passengers.edi").decode("latin-1")
+        cut = whole[: whole.index("DOC+P", whole.index("NAD+FL", whole.index("NAD+FL") + 1)) + 7]
+
+        tolerant = read_paxlst(cut)  # read anyway by the inspecting command, and said
+        assert "trailer" in codes(tolerant.warnings)
+        with pytest.raises(PaxlstError) as raised:
+            read_paxlst(cut, complete=True)
+
+        error = raised.value
+        last = len(tolerant.warnings) and max(w.segment or 0 for w in tolerant.warnings)
+        assert (error.segment, error.tag) == (last, "DOC")
+        assert "has no UNT" in error.message and "cut short" in error.message
+        assert str(error).startswith(f"segment {last} (DOC): ")
+
+    def test_cut_after_a_message_before_the_unz(self) -> None:
+        text = minimal(PERSON).replace("UNZ+1+1'\n", "")
+
+        with pytest.raises(PaxlstError, match="no UNZ trailer") as raised:
+            read_paxlst(text, complete=True)
+
+        assert raised.value.tag == "UNT"
+
+    def test_a_wrong_unt_segment_count(self) -> None:
+        text = re.sub(r"UNT\+\d+\+1'", "UNT+40+1'", minimal(PERSON + PERSON))
+
+        with pytest.raises(PaxlstError, match="UNT counts 40 segments, but the message has 22") as raised:
+            read_paxlst(text, complete=True)
+
+        assert raised.value.tag == "UNT" and raised.value.expected is not None
+        assert "UNT" in raised.value.expected
+
+    def test_a_wrong_unz_message_count(self) -> None:
+        text = minimal(PERSON).replace("UNZ+1+1'", "UNZ+2+1'")
+
+        with pytest.raises(PaxlstError, match="UNZ counts 2, but 1 were read") as raised:
+            read_paxlst(text, complete=True)
+
+        assert raised.value.tag == "UNZ"
+
+    def test_a_bare_message_without_an_interchange_needs_no_unz(self) -> None:
+        body = minimal(PERSON)
+
+        result = read_paxlst(body[body.index("UNH") : body.index("UNZ")], complete=True)
+
+        assert result.messages[0].persons[0].surname == "DOE"

@@ -13,7 +13,7 @@ The list (code ``nat``), imported through the real importer:
 import datetime
 from typing import Any
 
-from corredor.border.services import DocumentInput
+from corredor.border.documents import DocumentInput
 from corredor.screening import services
 from corredor.screening.models import Watchlist
 from tests.factories import DocumentInputFactory, UserFactory

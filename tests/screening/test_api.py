@@ -75,11 +75,38 @@ class CheckApiTests(ScreeningApiTestCase):
         for who in ("ana", "wendy"):
             self.assert_error(self.call("post", "/check", who, {"surname": "X"}), 403)
 
-    def test_a_bad_body_is_refused_with_the_field(self) -> None:
-        body = self.assert_error(
-            self.call("post", "/check", "alice", {"surname": "X", "birth_date": "1980-13"}), 400
+    def test_unusable_attributes_are_ignored_with_warnings_and_the_name_still_screened(self) -> None:
+        response = self.call(
+            "post",
+            "/check",
+            "alice",
+            {
+                "surname": "Perez Castillo",
+                "given_names": "Juan Carlos",
+                "birth_date": "1980-01-32",
+                "nationality": "Narnia",
+                "sex": "Q",
+            },
         )
-        assert body["detail"] == {"field": "birth_date"}
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert body["outcome"] == "hit" and [h["entry_id"] for h in body["hits"]] == ["W-WANTED"]
+        assert len(body["warnings"]) == 3 and any("Narnia" in w for w in body["warnings"])
+        # A country written as a name goes through the resolver; a lenient date is read.
+        body = self.call(
+            "post",
+            "/check",
+            "alice",
+            {
+                "surname": "Perez Castillo",
+                "given_names": "Juan Carlos",
+                "birth_date": "1980-2-3",
+                "nationality": "Nicaragua",
+            },
+        ).json()
+        assert body["warnings"] == [] and body["hits"][0]["entry_id"] == "W-WANTED"
+
+    def test_a_bad_body_is_refused_with_the_field(self) -> None:
         self.assert_error(self.call("post", "/check", "alice", {"surname": "X", "shoe": 42}), 422)
         self.assert_error(self.call("post", "/check", "alice", {}), 400)
 

@@ -9,8 +9,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from corredor.border.demo import SCRIPTED, demo_load
+from corredor.border.documents import DocumentInput, document_input_from_mrz
 from corredor.border.models import TravelDocument, Traveller
-from corredor.border.services import DocumentInput, document_input_from_mrz
 from corredor.icao import build_mrz
 from corredor.screening import selectors
 from corredor.screening.demo import SCRIPTED_HIT, seed

@@ -38,7 +38,7 @@ class NoticeTests(ScreeningTestCase):
         assert "Action: Do not admit" in text
         assert "Note for officers: Armed and dangerous: call backup." in text
         assert "refer the traveller" in text
-        assert notice.data["blocking"] is True
+        assert notice.blocking is True
 
     def test_a_protective_alert_reads_as_protection_not_enforcement(self) -> None:
         (notice,) = scan_notices(child_document())
@@ -46,15 +46,15 @@ class NoticeTests(ScreeningTestCase):
         assert notice.title.startswith("Possible missing child")
         assert "do not alert the companion" in notice.lines[0] and "protection officer" in notice.lines[0]
         assert not any(line.startswith("Action:") for line in notice.lines)
-        assert notice.data["blocking"] is False
+        assert notice.blocking is False
 
     def test_a_reported_document_reads_as_danger_with_the_kind_of_match(self) -> None:
         (exact,) = scan_notices(stolen_document())
         assert exact.level == "danger" and exact.title == "Document reported stolen: exact match"
-        assert exact.data["blocking"] is True
+        assert exact.blocking is True
         (near,) = scan_notices(stolen_document(number="COO123456"))  # letter O read for a zero
         assert near.title == "Document reported stolen: near match: letters and digits OCR confuses"
-        assert near.data["blocking"] is False
+        assert near.blocking is False
 
     def test_a_clean_traveller_gets_no_notice_and_a_scan_writes_nothing(self) -> None:
         before = (row_counts(audit=False), Hit.objects.count())

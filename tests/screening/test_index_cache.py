@@ -52,17 +52,28 @@ class IndexCacheTests(ScreeningTestCase):
 
     def test_a_deactivated_list_screens_nobody_until_it_is_active_again(self) -> None:
         assert hits(WANTED) == {"W-WANTED"}
-        services.watchlist_set_active(user=self.wendy, watchlist=self.watchlist, active=False)
+        services.watchlist_set_active(
+            user=self.wendy,
+            watchlist=self.watchlist,
+            active=False,
+            reason="Source withdrawn.",
+            confirmed=True,
+        )
         assert hits(WANTED) == set() and hits(document("C00123456")) == set()
         services.watchlist_set_active(user=self.wendy, watchlist=self.watchlist, active=True)
         assert hits(WANTED) == {"W-WANTED"} and hits(document("C00123456")) == {"D-STOLEN"}
 
     def test_expired_and_not_yet_valid_alerts_do_not_hit(self) -> None:
         today = timezone.localdate()
+        # An import refuses a validity already past: the alert expires while listed (ended yesterday).
         self.import_csv(
             "entry_id,surname,given_names,birth_date,category,valid_from,valid_until\n"
-            f"W-WANTED,Pérez Castillo,Juan Carlos,1980-02-03,wanted,,{today - datetime.timedelta(days=1)}\n"
+            f"W-WANTED,Pérez Castillo,Juan Carlos,1980-02-03,wanted,,{today}\n"
         )
+        PersonAlert.objects.filter(external_id="W-WANTED").update(
+            valid_until=today - datetime.timedelta(days=1)
+        )
+        index_cache.reset()
         assert hits(WANTED) == set()
         self.import_csv(
             "entry_id,surname,given_names,birth_date,category,valid_from,valid_until\n"

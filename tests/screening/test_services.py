@@ -2,6 +2,7 @@
 alert or their data changes, and the batch screening that passenger lists call."""
 
 import datetime
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -15,6 +16,15 @@ from corredor.screening.models import Hit
 from tests.factories import SupervisorFactory, record
 from tests.screening import ScreeningTestCase, stolen_document, wanted_document
 from tests.screening.test_desk import scan_notices
+
+
+def adjudicate_over_http(user: object, hit_id: object, body: dict[str, str]) -> Any:
+    """The adjudication through the API, so through the error boundary (which audits refusals)."""
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)  # type: ignore[arg-type]
+    return client.post(f"/api/v1/screening/hits/{hit_id}/adjudication", body, content_type="application/json")
 
 
 class AdjudicationTests(ScreeningTestCase):
@@ -46,6 +56,12 @@ class AdjudicationTests(ScreeningTestCase):
         for user in (self.alice, self.ana, elsewhere):
             with pytest.raises(PermissionDenied):
                 services.hit_adjudicate(user=user, hit_id=hit.pk, verdict="false_match", reason="x")
+        # The service is one transaction: its refusal is audited by the error boundary after the rollback.
+        for user in (self.alice, self.ana, elsewhere):
+            assert (
+                adjudicate_over_http(user, hit.pk, {"verdict": "false_match", "reason": "x"}).status_code
+                == 403
+            )
         assert AuditEntry.objects.filter(action="denied").count() == 3
         hit.refresh_from_db()
         assert hit.status == "open"
@@ -215,3 +231,84 @@ class ScreenSubjectsTests(ScreeningTestCase):
             services.screen_subjects(subjects=self.subjects(), source="manifest", post_code="XXX")
         with pytest.raises(ApplicationError):
             services.screen_subjects(subjects=self.subjects(), source="radio", post_code="SJO")
+
+
+class HitScopeTests(ScreeningTestCase):
+    """The same wanted traveller referred at SJO (alice, supervised by sofia) and at PBL (bob, supervised by
+    pablo): a post's verdict holds at that post; only an administrator's holds at every post."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.pablo = SupervisorFactory(username="pablo", border_post_id="PBL")
+
+    def setUp(self) -> None:
+        self.at_sjo = Hit.objects.get(
+            crossing=record(self.alice, wanted_document(), decision="referred").crossing
+        )
+        self.at_pbl = Hit.objects.get(
+            crossing=record(self.bob, wanted_document(), decision="referred").crossing
+        )
+
+    def test_one_posts_verdict_does_not_close_another_posts_hit(self) -> None:
+        services.hit_adjudicate(
+            user=self.sofia, hit_id=self.at_sjo.pk, verdict="false_match", reason="Not him."
+        )
+        self.at_sjo.refresh_from_db()
+        self.at_pbl.refresh_from_db()
+        assert (self.at_sjo.status, self.at_sjo.verdict_scope) == ("false_match", "post")
+        assert self.at_pbl.status == "open" and self.at_pbl.adjudicated_by is None
+        # Cleared at SJO: admitted there. Still stopped at PBL until pablo decides.
+        assert record(self.alice, wanted_document()).crossing.screening_outcome == "cleared"
+        with pytest.raises(ApplicationError, match="Refer"):
+            record(self.bob, wanted_document())
+        entry = AuditEntry.objects.filter(object_type="screening.hit", object_id=str(self.at_sjo.pk)).first()
+        assert entry is not None and "holds at post SJO" in entry.summary
+
+    def test_a_supervisor_cannot_adjudicate_another_posts_hit_nor_give_a_national_verdict(self) -> None:
+        with pytest.raises(PermissionDenied):
+            services.hit_adjudicate(user=self.sofia, hit_id=self.at_pbl.pk, verdict="false_match", reason="x")
+        with pytest.raises(PermissionDenied, match="administrator"):
+            services.hit_adjudicate(
+                user=self.sofia, hit_id=self.at_sjo.pk, verdict="false_match", reason="x", scope="national"
+            )
+        response = adjudicate_over_http(
+            self.sofia, self.at_sjo.pk, {"verdict": "false_match", "reason": "x", "scope": "national"}
+        )
+        assert response.status_code == 403 and "administrator" in response.json()["message"]
+        assert Hit.objects.filter(status="open").count() == 2
+        assert AuditEntry.objects.filter(action="denied", object_id="national_verdict").exists()
+
+    def test_an_administrators_national_verdict_holds_at_every_post(self) -> None:
+        services.hit_adjudicate(
+            user=self.admin, hit_id=self.at_sjo.pk, verdict="false_match", reason="Checked.", scope="national"
+        )
+        self.at_pbl.refresh_from_db()
+        assert (self.at_pbl.status, self.at_pbl.verdict_scope) == ("false_match", "national")
+        assert record(self.bob, wanted_document()).crossing.screening_outcome == "cleared"
+        assert record(self.alice, wanted_document()).crossing.screening_outcome == "cleared"
+
+    def test_an_administrators_verdict_is_for_the_post_unless_national_is_chosen(self) -> None:
+        services.hit_adjudicate(user=self.admin, hit_id=self.at_pbl.pk, verdict="true_match", reason="Him.")
+        self.at_sjo.refresh_from_db()
+        assert self.at_sjo.status == "open"
+
+    def test_the_api_takes_the_scope_and_refuses_a_supervisors_national_verdict(self) -> None:
+        from django.test import Client
+
+        client = Client()
+        client.force_login(self.sofia)
+        response = client.post(
+            f"/api/v1/screening/hits/{self.at_sjo.pk}/adjudication",
+            {"verdict": "false_match", "reason": "x", "scope": "national"},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        response = client.post(
+            f"/api/v1/screening/hits/{self.at_sjo.pk}/adjudication",
+            {"verdict": "false_match", "reason": "Not him."},
+            content_type="application/json",
+        )
+        assert response.status_code == 200 and response.json()["verdict_scope"] == "post"
+        self.at_pbl.refresh_from_db()
+        assert self.at_pbl.status == "open"

@@ -7,7 +7,6 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import TestCase
 
 from corredor.core.errors import ApplicationError
@@ -82,11 +81,17 @@ def test_wide_layout_errors_are_located() -> None:
     )
     with pytest.raises(external.ImportFailed) as failure:
         external.read_undesa_stock(data)
-    where = {(p.line, p.column) for p in failure.value.problems}
-    assert (1, 4) in where  # the unknown origin's header cell
-    assert (3, 2) in where  # the unknown destination
-    assert (4, 1) in where  # the bad year
-    assert "line 1, column 4 (Narnia)" in str(failure.value)
+    assert [(p.line, p.column) for p in failure.value.problems] == [(4, 1)]  # the bad year: fatal
+    assert "line 4, column 1 (Year)" in str(failure.value)
+    # Unknown countries are reported with their line and column, not fatal.
+    parsed = external.read_undesa_stock(data.replace(b"20x9", b"2019"))
+    where = {(p.line, p.column) for p in parsed.unknown}
+    assert where == {(1, 4), (3, 2)}  # the unknown origin's header cell, the unknown destination
+    assert "line 1, column 4 (Narnia): unknown country of origin 'Narnia'" in [str(p) for p in parsed.unknown]
+    assert parsed.rows == [
+        {"origin": "MEX", "destination": "USA", "year": 2019, "value": 12},
+        {"origin": "MEX", "destination": "MEX", "year": 2019, "value": 1},
+    ]
 
 
 def test_long_layout_and_values_not_available() -> None:
@@ -96,7 +101,7 @@ def test_long_layout_and_values_not_available() -> None:
     )
     parsed = external.read_undesa_stock(data)
     assert parsed.rows == [{"origin": "MEX", "destination": "USA", "year": 2019, "value": 11489684}]
-    assert parsed.skipped == {"not available": 1, "aggregate origin": 1}
+    assert parsed.skipped == {"not available": 1, "aggregate rows": 1}
 
 
 def test_unhcr_bad_number_is_located() -> None:
@@ -149,14 +154,21 @@ class ImportTest(TestCase):
         data = b"year,orig,dest,refugees,asylum_seekers\n2015,NIC,CRI,452,27\n2015,,CRI,3,0\n"
         first = dataset_import(dataset="unhcr-bilateral", data=data, file_name="u.csv")
         second = dataset_import(dataset="unhcr-bilateral", data=data, file_name="u.csv")
-        assert (first.created, second.created, second.replaced) == (2, 0, 2)
+        assert (first.created, second.created, second.updated, second.unchanged) == (2, 0, 0, 2)
+        assert "0 created, 0 updated, 2 unchanged (nothing changed)" in second.summary()
         assert RefugeeFigure.objects.count() == 2
+        changed = dataset_import(
+            dataset="unhcr-bilateral", data=data.replace(b"452", b"460"), file_name="u.csv"
+        )
+        assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
+        assert RefugeeFigure.objects.get(origin="NIC").refugees == 460
         incidents = (
             b'[{"web_id": "2019.MMP1", "number_dead": "2"}, {"web_id": "2019.MMP1", "number_missing": "3"}]'
         )
         dataset_import(dataset="missing-migrants", data=incidents, file_name="m.json")
-        dataset_import(dataset="missing-migrants", data=incidents, file_name="m.json")
+        again = dataset_import(dataset="missing-migrants", data=incidents, file_name="m.json")
         assert MissingMigrantIncident.objects.count() == 2  # the source's ids repeat; both records kept once
+        assert (again.created, again.updated, again.unchanged, again.removed) == (0, 0, 2, 0)
 
     def test_command_reports_located_problems(self) -> None:
         import tempfile
@@ -165,9 +177,11 @@ class ImportTest(TestCase):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bad.csv"
             path.write_bytes(b"Year,Dest,Mexico\n2019,Narnia,1\n")
-            with self.assertRaises(CommandError) as raised:
+            with self.assertRaises(ApplicationError) as raised:
                 call_command("stats", "import", "undesa-stock", str(path))
+            # Nothing importable at all: refused, saying what was not understood and where.
         assert "line 2, column 2 (Dest): unknown country of destination 'Narnia'" in str(raised.exception)
+        assert "no figure to import" in str(raised.exception)
 
 
 @needs_data
@@ -196,8 +210,10 @@ class RealDatasetsTest(TestCase):
 
     def test_importing_the_real_file_again_doubles_nothing(self) -> None:
         before = MigrantStock.objects.count()
-        call_command("stats", "import", "undesa-stock", str(DATA / UNDESA), stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("stats", "import", "undesa-stock", str(DATA / UNDESA), stdout=out)
         assert MigrantStock.objects.count() == before > 50_000
+        assert f"0 created, 0 updated, {before:,} unchanged (nothing changed)" in out.getvalue()
         assert (
             self.query(
                 "--dataset", "undesa-stock", "--origin", "MEX", "--destination", "USA", "--year", "2019"

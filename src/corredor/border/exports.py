@@ -1,10 +1,10 @@
 """Overstay list as CSV, shared by the page's download and `corredor overstays`."""
 
-import csv
 from datetime import date
 from typing import Any
 
 from corredor.border.selectors import OverstayRow
+from corredor.core.exports import SafeCsvWriter
 
 OVERSTAY_COLUMNS = [
     "traveller_id",
@@ -22,7 +22,8 @@ OVERSTAY_COLUMNS = [
 
 
 def write_overstays_csv(rows: list[OverstayRow], out: Any) -> None:
-    writer = csv.writer(out)
+    # Names are typed at the desk: written through the formula-injection guard like every export.
+    writer = SafeCsvWriter(out)
     writer.writerow(OVERSTAY_COLUMNS)
     for row in rows:
         writer.writerow([_csv_value(getattr(row, c)) for c in OVERSTAY_COLUMNS])

@@ -6,11 +6,14 @@ lists tell the officer a traveller was expected, and link the crossing to the li
 """
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+
+from corredor.border.documents import DocumentInput
 
 if TYPE_CHECKING:
     from corredor.border.models import Crossing, TravelDocument, Traveller
-    from corredor.border.services import DocumentInput
+
+NoticeLevel = Literal["danger", "protect", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -18,15 +21,18 @@ class DeskNotice:
     """Something the officer must see before deciding: a hit, an expected arrival.
 
     `level` decides how it reads: "danger" (an enforcement alert), "protect" (a protective alert: a missing
-    child, a possible trafficking victim), "warning", or "info". `data["blocking"]` true: the crossing
-    cannot be admitted while the notice stands. A blocking or a "protect" notice makes Refer the desk's
-    default decision.
+    child, a possible trafficking victim), "warning", or "info". `blocking`: the crossing cannot be admitted
+    while the notice stands. A blocking or a "protect" notice makes Refer the desk's default decision.
+    `prefill`: values the notice knows for the decision form (a passenger list knows the flight), by the
+    form's field name; the officer can still change them.
     """
 
     source: str
-    level: str
+    level: NoticeLevel
     title: str
     lines: tuple[str, ...] = ()
+    blocking: bool = False
+    prefill: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -34,7 +40,7 @@ class DeskNotice:
 class CrossingContext:
     """What is known when a document is read at a post (before any crossing is recorded)."""
 
-    document: "DocumentInput"
+    document: DocumentInput
     post_code: str
     officer: Any
     travel_document: "TravelDocument | None" = None

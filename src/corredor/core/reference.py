@@ -6,32 +6,40 @@ import gettext
 from typing import Any
 
 import pycountry
+from django.utils.translation import gettext_noop
 
 from corredor.icao import ICAO_SPECIAL_CODES
 
 # (code, name_es, name_en, name_fr, default_days, open_ended)
 STAY_CATEGORIES = [
-    ("tourist", "Turista", "Tourist", "Touriste", 90, False),
-    ("business", "Negocios", "Business", "Affaires", 30, False),
-    ("transit", "Tránsito", "Transit", "Transit", 3, False),
-    ("student", "Estudiante", "Student", "Étudiant", 365, False),
-    ("worker", "Trabajador", "Worker", "Travailleur", 365, False),
-    ("humanitarian", "Visitante por razones humanitarias", "Humanitarian", "Humanitaire", 365, False),
-    ("crew", "Tripulación", "Crew", "Équipage", 7, False),
-    ("resident", "Residente", "Resident", "Résident", 0, True),
+    ("tourist", "Turista", gettext_noop("Tourist"), "Touriste", 90, False),
+    ("business", "Negocios", gettext_noop("Business"), "Affaires", 30, False),
+    ("transit", "Tránsito", gettext_noop("Transit"), "Transit", 3, False),
+    ("student", "Estudiante", gettext_noop("Student"), "Étudiant", 365, False),
+    ("worker", "Trabajador", gettext_noop("Worker"), "Travailleur", 365, False),
+    (
+        "humanitarian",
+        "Visitante por razones humanitarias",
+        gettext_noop("Humanitarian"),
+        "Humanitaire",
+        365,
+        False,
+    ),
+    ("crew", "Tripulación", gettext_noop("Crew"), "Équipage", 7, False),
+    ("resident", "Residente", gettext_noop("Resident"), "Résident", 0, True),
     (
         "asylum",
         "Refugiado o solicitante de asilo",
-        "Refugee or asylum seeker",
+        gettext_noop("Refugee or asylum seeker"),
         "Réfugié ou demandeur d'asile",
         0,
         True,
     ),
-    ("national", "Nacional", "National", "National", 0, True),
+    ("national", "Nacional", gettext_noop("National"), "National", 0, True),
 ]
 
 COMMON_AREAS = {
-    "CA4": (("Área CA-4", "CA-4 area", "Zone CA-4"), ["GTM", "SLV", "HND", "NIC"]),
+    "CA4": (("Área CA-4", gettext_noop("CA-4 area"), "Zone CA-4"), ["GTM", "SLV", "HND", "NIC"]),
 }
 
 # Per deploying country: border posts (code, kind, name_es, name_en, neighbour) and stay rules.

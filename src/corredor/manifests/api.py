@@ -10,8 +10,10 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -23,7 +25,6 @@ from corredor.manifests.models import Source
 router = Router(tags=["manifests"])
 
 EDIFACT_TYPES = ("application/edifact", "application/edi-edifact", "text/plain")
-MAX_BODY_BYTES = 5 * 1024 * 1024
 
 
 class FlightOut(Schema):
@@ -93,6 +94,15 @@ def _list_out(item: services.ReceivedList) -> ListReceiptOut:
     )
 
 
+def _too_large(limit: int) -> ApplicationError:
+    return ApplicationError(
+        _("The message is too large: send at most %(limit)s (split a big list into parts).")
+        % {"limit": filesizeformat(limit)},
+        detail={"max_bytes": limit},
+        status=413,
+    )
+
+
 def _body(request: HttpRequest) -> bytes:
     content_type = (request.content_type or "").lower()
     if content_type not in EDIFACT_TYPES:
@@ -104,20 +114,18 @@ def _body(request: HttpRequest) -> bytes:
             detail={"content_type": content_type or None},
             status=415,
         )
+    # The limit is Django's own (request.body refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE), said as it is.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > MAX_BODY_BYTES:
-        raise ApplicationError(
-            _("The message is too large."), detail={"max_bytes": MAX_BODY_BYTES}, status=413
-        )
+    if limit is not None and length > limit:
+        raise _too_large(limit)
     try:
         data = request.body
     except RequestDataTooBig:
-        raise ApplicationError(
-            _("The message is too large."), detail={"max_bytes": MAX_BODY_BYTES}, status=413
-        ) from None
+        raise _too_large(limit or 0) from None
     if not data.strip():
         raise ApplicationError(_("The request body is empty: send the PAXLST interchange."))
     return data
@@ -169,14 +177,17 @@ class FlightSummaryOut(Schema):
 
 
 class FlightFilters(Schema):
-    post: str = Field(..., max_length=10, description="Border post code, e.g. SJO")
+    post: str = Field(..., max_length=10, description="Border post code, e.g. SJO (400 when there is none)")
     date_from: date | None = Field(None, description="Default: today")
-    date_to: date | None = Field(None, description="Default: two days after date_from")
+    date_to: date | None = Field(
+        None, description="Default: two days after date_from; at most 31 days after it (400 otherwise)"
+    )
 
 
 @router.get("/flights", response=list[FlightSummaryOut], summary="A post's flights and their list counts")
 def flight_list(request: HttpRequest, filters: Query[FlightFilters]) -> list[FlightSummaryOut]:
     start = filters.date_from or timezone.localdate()
+    selectors.check_period(date_from=start, date_to=filters.date_to or start, max_days=31)
     end = filters.date_to or start + timedelta(days=2)
     rows = selectors.flights_for_post(
         user=request.user,
@@ -237,11 +248,30 @@ class ListOut(Schema):
 class FlightDetailOut(Schema):
     flight: FlightOut
     lists: list[ListOut]
-    persons: list[PersonOut]
-    not_presented: list[uuid.UUID] = Field(..., description="people on the lists with no crossing linked")
+    persons: list[PersonOut] = Field(..., description="one page of the people on the current lists")
+    persons_total: int = Field(..., description="people on the current lists (of the kind asked for)")
+    page: int
+    pages: int
+    stage: str = Field(
+        ...,
+        description="expected (not landed yet), landed (travellers presenting), processed (3 hours after "
+        "landing: who has not presented did not)",
+    )
+    not_presented: list[uuid.UUID] = Field(
+        ..., description="once the flight is processed, people on its lists with no crossing linked; else []"
+    )
+    not_yet_presented: list[uuid.UUID] = Field(
+        ..., description="while the flight is landed but not processed, people who have not presented yet"
+    )
     not_on_list: list[uuid.UUID] = Field(..., description="crossings naming the flight, not on its lists")
     processed: bool
     warnings: list[dict[str, Any]]
+
+
+class FlightDetailQuery(Schema):
+    page: int = Field(1, description="page of people (400 when there is no such page)")
+    page_size: int = Field(selectors.PEOPLE_PER_PAGE, description="people per page, 1 to 500")
+    people: str = Field("all", description="all, presented or not_presented")
 
 
 def _person_out(person: Any) -> PersonOut:
@@ -273,8 +303,18 @@ def _person_out(person: Any) -> PersonOut:
 @router.get(
     "/flights/{flight_id}", response=FlightDetailOut, summary="A flight: lists, people, reconciliation"
 )
-def flight_detail(request: HttpRequest, flight_id: uuid.UUID) -> FlightDetailOut:
-    detail = selectors.flight_detail(user=request.user, flight_id=flight_id, purpose="api")
+def flight_detail(
+    request: HttpRequest, flight_id: uuid.UUID, query: Query[FlightDetailQuery]
+) -> FlightDetailOut:
+    detail = selectors.flight_detail(
+        user=request.user,
+        flight_id=flight_id,
+        purpose="api",
+        page=query.page,
+        per_page=query.page_size,
+        people=query.people,
+    )
+    people = detail.people
     return FlightDetailOut(
         flight=_flight_out(detail.flight),
         lists=[
@@ -291,8 +331,13 @@ def flight_detail(request: HttpRequest, flight_id: uuid.UUID) -> FlightDetailOut
             )
             for item in detail.lists
         ],
-        persons=[_person_out(person) for person in detail.persons],
+        persons=[_person_out(person) for person in people.object_list],
+        persons_total=people.paginator.count,
+        page=people.number,
+        pages=people.paginator.num_pages,
+        stage=detail.reconciliation.stage,
         not_presented=[person.pk for person in detail.reconciliation.not_presented],
+        not_yet_presented=[person.pk for person in detail.reconciliation.awaited],
         not_on_list=[crossing.pk for crossing in detail.reconciliation.not_on_list],
         processed=detail.reconciliation.processed,
         warnings=detail.warnings,
@@ -324,8 +369,6 @@ class CoverageOut(Schema):
     "/coverage", response=CoverageOut, summary="API coverage: share of air arrivals on a list, by carrier"
 )
 def coverage(request: HttpRequest, filters: Query[CoverageFilters]) -> CoverageOut:
-    if filters.date_to < filters.date_from:
-        raise ApplicationError(_("date_to is before date_from."), detail={"field": "date_to"})
     result = selectors.api_coverage(
         user=request.user,
         post=filters.post.upper() if filters.post else None,

@@ -1,6 +1,8 @@
-"""Who may send and read passenger lists. Refusals are written to the audit log, as core's are.
+"""Who may send and read passenger lists. Refusals are built by core's `refuse()`: audited, after the
+rollback when a transaction is open.
 
-- Sending: carrier accounts, for their own carriers' flights only.
+- Sending: carrier accounts, for their own carriers' flights only (checked before anything else, the
+  duplicate check included).
 - A post's flights and the people on them: its officers and supervisors, and administrators (the people
   on a list are personal data: analysts and carrier accounts are refused).
 - API coverage per carrier (an aggregate): analysts, supervisors (their post), administrators.
@@ -10,15 +12,32 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from corredor.core.audit import audit_write
-from corredor.core.errors import PermissionDenied
 from corredor.core.models import Role
-from corredor.core.permissions import has_role, permit_post
+from corredor.core.permissions import has_role, permit_post, refuse
 
 
-def refuse(message: str, what: str) -> PermissionDenied:
-    audit_write(action="denied", object_type="permission", object_id=what, summary=message)
-    return PermissionDenied(message)
+def permit_send(user: Any) -> set[str]:
+    """The carriers whose lists `user` may send (its active carrier accounts); refused when none."""
+    from corredor.manifests.models import CarrierAccount
+
+    message = _("Only carrier accounts can send passenger lists.")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise refuse(user, message, "manifests:send")
+    codes = set(CarrierAccount.objects.filter(user=user, active=True).values_list("carrier", flat=True))
+    if not codes:
+        raise refuse(user, message, "manifests:send")
+    return codes
+
+
+def permit_carrier(user: Any, allowed: set[str], *, carrier: str, flight: str) -> None:
+    """Refuse a carrier account sending the list of a flight of a carrier it does not send for."""
+    if carrier not in allowed:
+        raise refuse(
+            user,
+            _("This account sends lists for %(own)s, not for flight %(flight)s.")
+            % {"own": ", ".join(sorted(allowed)), "flight": flight},
+            f"carrier:{carrier}",
+        )
 
 
 def permit_flights(user: Any, post_code: str) -> None:
@@ -32,10 +51,13 @@ def permit_coverage(user: Any, post_code: str | None) -> str | None:
         not has_role(user, Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR)
         or user.carrier_accounts.exists()
     ):
-        raise refuse(_("Only analysts, supervisors and administrators can see API coverage."), "coverage")
+        raise refuse(
+            user, _("Only analysts, supervisors and administrators can see API coverage."), "coverage"
+        )
     if user.role == Role.SUPERVISOR:
         if post_code and post_code != user.border_post_id:
             raise refuse(
+                user,
                 _("You supervise post %(own)s, not %(other)s.")
                 % {"own": user.border_post_id, "other": post_code},
                 f"post:{post_code}",

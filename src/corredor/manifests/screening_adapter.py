@@ -8,6 +8,7 @@ that cannot be screened is still worth having at the desk.
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,8 +99,10 @@ def screen(subjects: Sequence[Subject], *, post_code: str) -> dict[str, Outcome]
         note = _("The screening app is not installed.")
         return {s.ref: Outcome("not_screened", note=note) for s in subjects}
     try:
-        # A savepoint: a screening failure must not break the transaction that stores the list.
-        with transaction.atomic():
+        # Inside a transaction, a savepoint: a screening failure must not break it. Outside one (how lists
+        # are screened, a batch at a time after they are stored), no transaction: the index lookups must not
+        # hold the database's write lock; screening writes its hits in a short transaction of its own.
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
             found = screen_subjects(
                 subjects=[(s.ref, _traveller(s)) for s in subjects],
                 source=SOURCE,

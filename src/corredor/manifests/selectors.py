@@ -12,13 +12,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corredor.core.audit import audit_write
-from corredor.core.errors import NotFound
-from corredor.core.models import Role
+from corredor.core.errors import ApplicationError, NotFound
+from corredor.core.models import BorderPost, Role
 from corredor.core.permissions import has_role
 from corredor.manifests import keys, screening_adapter
 from corredor.manifests.models import (
@@ -37,6 +38,43 @@ from corredor.paxlst import Flight as PaxlstFlight
 
 # A flight is "processed" this long after its scheduled time: whoever has not presented by then did not.
 PROCESSING_TIME = timedelta(hours=3)
+# People on a flight's page (and in the API's answer, unless asked otherwise) per page: a wide-body's list is
+# 400-500 people.
+PEOPLE_PER_PAGE = 100
+# The reconciliation card names this many of those awaited or not presented; the people list pages them all.
+RECONCILIATION_ROWS = 20
+MAX_PEOPLE_PER_PAGE = 500
+# Dates asked for in query strings: flights are looked for in these years, and over at most this many days.
+FIRST_YEAR, LAST_YEAR = 1950, 2200
+MAX_PERIOD_DAYS = 366
+
+
+def check_period(*, date_from: date, date_to: date, max_days: int = MAX_PERIOD_DAYS) -> None:
+    """Refuse (400, naming the field) a period that cannot be meant: outside FIRST_YEAR..LAST_YEAR, ending
+    before it starts, or longer than `max_days`."""
+    for name, day in (("date_from", date_from), ("date_to", date_to)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ApplicationError(
+                _("%(field)s must be a date between %(first)s and %(last)s.")
+                % {"field": name, "first": FIRST_YEAR, "last": LAST_YEAR},
+                detail={"field": name},
+            )
+    if date_to < date_from:
+        raise ApplicationError(_("date_to is before date_from."), detail={"field": "date_to"})
+    if (date_to - date_from).days + 1 > max_days:
+        raise ApplicationError(
+            _("Ask for at most %(days)s days at a time.") % {"days": max_days}, detail={"field": "date_to"}
+        )
+
+
+def post_check(code: str) -> str:
+    """The code of an existing border post, or a 400 that names the unknown code."""
+    code = code.strip().upper()
+    if not BorderPost.objects.filter(code=code).exists():
+        raise ApplicationError(
+            _("There is no border post %(code)s.") % {"code": code[:20]}, detail={"field": "post"}
+        )
+    return code
 
 
 def start_of_day(day: date) -> datetime:
@@ -68,6 +106,7 @@ def _current(prefix: str = "lists__") -> Q:
 def flights_for_post(*, user: Any, post_code: str, start: datetime, end: datetime) -> list[FlightSummary]:
     """The post's flights expected between `start` and `end`, earliest first, with their counts."""
     permit_flights(user, post_code)
+    post_check(post_code)
     current = _current()
     flights = list(
         Flight.objects.filter(post_id=post_code, expected_at__gte=start, expected_at__lt=end)
@@ -140,23 +179,60 @@ class Changes:
     changed: list[tuple[ManifestPerson, ManifestPerson]] = field(default_factory=list)
 
 
+class Stage:
+    """Where a flight is: not landed yet, landed and being processed at the desk, or processed."""
+
+    EXPECTED = "expected"
+    LANDED = "landed"
+    PROCESSED = "processed"
+
+
+def flight_stage(flight: Flight, *, someone_presented: bool = False, now: datetime | None = None) -> str:
+    """The flight's stage now. A flight whose travellers have begun to present has landed, early or not."""
+    now = now or timezone.now()
+    if now < flight.expected_at and not someone_presented:
+        return Stage.EXPECTED
+    return Stage.PROCESSED if flight.expected_at + PROCESSING_TIME <= now else Stage.LANDED
+
+
 @dataclass
 class Reconciliation:
-    """After the flight: who on its lists presented, who did not, and who presented naming the flight
-    without being on its lists."""
+    """Who on the flight's lists presented, who did not, and who presented naming the flight without being on
+    its lists. Nobody "did not present" before the flight is processed: until it lands, its people are
+    expected; from landing (its scheduled time, or its first traveller presenting) to PROCESSING_TIME after
+    its scheduled time, those who have not presented yet are `awaited`."""
 
-    processed: bool
+    stage: str
     presented: list[ManifestPerson]
     not_presented: list[ManifestPerson]
+    awaited: list[ManifestPerson]
     not_on_list: list[Any]
+
+    @property
+    def processed(self) -> bool:
+        return self.stage == Stage.PROCESSED
+
+    @property
+    def landed(self) -> bool:
+        return self.stage != Stage.EXPECTED
+
+
+PEOPLE_SHOWN = ("all", "presented", "not_presented")
 
 
 @dataclass
 class FlightDetail:
+    """A flight's page. `persons` are everyone on the current lists; `people` the page of them shown (all,
+    or those presented, or those not presented, as `people_shown` says)."""
+
     flight: Flight
     lists: list[ManifestList]
     current: dict[str, ManifestList]
     persons: list[ManifestPerson]
+    people: Page[ManifestPerson]
+    people_shown: str
+    waiting_shown: list[ManifestPerson]  # the first of those awaited or not presented, for the card
+    waiting_more: int
     nationalities: list[tuple[str, int, int]]
     hits: list[HitRow]
     changes: dict[str, Changes]
@@ -200,9 +276,44 @@ def flight_get(*, user: Any, flight_id: uuid.UUID | str) -> Flight:
     return flight
 
 
-def flight_detail(*, user: Any, flight_id: uuid.UUID | str, purpose: str = "view") -> FlightDetail:
-    """A flight with its lists and versions, everyone on the current lists, counts by nationality, the hits
-    to prepare for, what the latest versions changed, and the reconciliation with arrivals."""
+def _page_number(page: int | str | None, pages: int) -> int:
+    if page is None or page == "":
+        return 1
+    try:
+        number = int(page)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= max(pages, 1):
+        raise ApplicationError(
+            _("There is no page %(page)s: the pages run from 1 to %(pages)s.")
+            % {"page": str(page)[:20], "pages": max(pages, 1)},
+            detail={"field": "page"},
+        )
+    return number
+
+
+def flight_detail(
+    *,
+    user: Any,
+    flight_id: uuid.UUID | str,
+    purpose: str = "view",
+    page: int | str | None = 1,
+    per_page: int = PEOPLE_PER_PAGE,
+    people: str = "all",
+) -> FlightDetail:
+    """A flight with its lists and versions, the people on the current lists (a page of them: `page`,
+    `per_page`, and `people` all, presented or not_presented), counts by nationality, the hits to prepare
+    for, what the latest versions changed, and the reconciliation with arrivals. Bad paging is a 400."""
+    if people not in PEOPLE_SHOWN:
+        raise ApplicationError(
+            _("people must be one of: %(choices)s.") % {"choices": ", ".join(PEOPLE_SHOWN)},
+            detail={"field": "people"},
+        )
+    if not 1 <= per_page <= MAX_PEOPLE_PER_PAGE:
+        raise ApplicationError(
+            _("page_size must be between 1 and %(most)s.") % {"most": MAX_PEOPLE_PER_PAGE},
+            detail={"field": "page_size"},
+        )
     flight = flight_get(user=user, flight_id=flight_id)
     audit_write(
         action="read",
@@ -243,15 +354,27 @@ def flight_detail(*, user: Any, flight_id: uuid.UUID | str, purpose: str = "view
     warnings: list[dict[str, Any]] = []
     for item in current.values():
         warnings.extend(item.message.warnings)
+    shown = {
+        "all": persons,
+        "presented": [person for person in persons if person.crossing_id is not None],
+        "not_presented": [person for person in persons if person.crossing_id is None],
+    }[people]
+    paginator = Paginator(shown, per_page)
+    reconciliation = _reconcile(flight, persons)
+    waiting = reconciliation.not_presented or reconciliation.awaited
     return FlightDetail(
         flight=flight,
         lists=lists,
         current=current,
         persons=persons,
+        people=paginator.page(_page_number(page, paginator.num_pages)),
+        people_shown=people,
         nationalities=nationalities,
         hits=hits,
         changes={list_type: list_changes(manifest_list=item) for list_type, item in current.items()},
-        reconciliation=_reconcile(flight, persons),
+        reconciliation=reconciliation,
+        waiting_shown=waiting[:RECONCILIATION_ROWS],
+        waiting_more=max(len(waiting) - RECONCILIATION_ROWS, 0),
         warnings=warnings,
         hits_hidden=hits_hidden,
     )
@@ -279,10 +402,14 @@ def _reconcile(flight: Flight, persons: list[ManifestPerson]) -> Reconciliation:
     )
     designator = (flight.carrier, flight.number)
     not_on_list = [c for c in candidates if keys.flight_designator(c.transport_reference) == designator]
+    presented = [p for p in persons if p.crossing_id is not None]
+    stage = flight_stage(flight, someone_presented=bool(presented))
+    waiting = [p for p in persons if p.crossing_id is None]
     return Reconciliation(
-        processed=flight.expected_at + PROCESSING_TIME <= timezone.now(),
-        presented=[p for p in persons if p.crossing_id is not None],
-        not_presented=[p for p in persons if p.crossing_id is None],
+        stage=stage,
+        presented=presented,
+        not_presented=waiting if stage == Stage.PROCESSED else [],
+        awaited=waiting if stage == Stage.LANDED else [],
         not_on_list=not_on_list,
     )
 
@@ -392,7 +519,10 @@ def api_coverage(*, user: Any, post: str | None, date_from: date, date_to: date)
     carrier of the flight the officer recorded, else "" (not known)."""
     from corredor.border.models import Crossing
 
+    check_period(date_from=date_from, date_to=date_to)
     post = permit_coverage(user, post)
+    if post:
+        post = post_check(post)
     linked = ManifestPerson.objects.filter(Q(crossing=OuterRef("pk")) | Q(crossing=OuterRef("corrects")))
     crossings = Crossing.objects.filter(
         direction="entry",

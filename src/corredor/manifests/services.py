@@ -1,11 +1,19 @@
 """Every write of passenger lists: receive a message (API, folder, demo), link a crossing to the list entry of
 the traveller who presented, and carrier accounts.
 
-Receiving a message: read it (a message that cannot be read is refused with the place of the error and
-nothing is stored), find each list's flight and border post, refuse a carrier account sending another
-carrier's flight, then in one transaction store the message as received, the flight, the list as the next
-version of that flight's list (the same list again is a duplicate and changes nothing), its people and their
-documents, screened the moment they arrive.
+Receiving a message: read it (a message that cannot be read, or may have been cut short, is refused with
+the place of the error and nothing is stored), find each list's flight and border post, refuse a carrier
+account sending another carrier's flight, then in one short transaction store the message as received, the
+flight, the list as the next version of that flight's list (the same list again is a duplicate and changes
+nothing), its people and their documents; then screen the people who are new or changed, a batch at a time.
+
+Why screening comes after the store, in batches, and not inside the store's transaction: on SQLite a
+transaction holds the database's one write lock from its start, and screening 500 passengers against a big
+watchlist takes seconds; every crossing recorded at the desk meanwhile waited for the whole list. Now the
+index lookups run with no transaction open, and each batch's hits and statuses are written in a
+transaction of a few milliseconds. Someone on a list waits to be screened for those seconds
+("not screened", with a note saying so), and a process that dies in between leaves them so, for
+`corredor manifests rescreen`.
 """
 
 import hashlib
@@ -17,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +44,7 @@ from corredor.manifests.models import (
     ScreeningStatus,
     Source,
 )
-from corredor.manifests.permissions import refuse
+from corredor.manifests.permissions import permit_carrier, permit_send
 from corredor.paxlst import Message, ParseResult, PaxlstError, Person, read_paxlst
 
 # When a traveller at the desk is looked for on the lists: arrivals from 3 hours before the flight's
@@ -47,6 +55,8 @@ DEPARTURE_WINDOW = (timedelta(hours=24), timedelta(hours=1))
 # Crossings that name the flight (transport reference) count for it from 6 hours before its scheduled time
 # to 12 hours after: "presented and not on the list".
 FLIGHT_WINDOW = (timedelta(hours=6), timedelta(hours=12))
+# People screened per batch after a list is stored: a desk's crossing waits at most for one batch's writes.
+SCREENING_BATCH = 50
 
 
 @dataclass
@@ -88,16 +98,6 @@ class _Plan:
 # --- carrier accounts ---------------------------------------------------------------------------------------
 
 
-def carrier_codes(*, user: Any) -> set[str]:
-    """The carriers whose lists `user` may send (its active carrier accounts); refused when none."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise refuse(_("Only carrier accounts can send passenger lists."), "manifests:send")
-    codes = set(CarrierAccount.objects.filter(user=user, active=True).values_list("carrier", flat=True))
-    if not codes:
-        raise refuse(_("Only carrier accounts can send passenger lists."), "manifests:send")
-    return codes
-
-
 @transaction.atomic
 def carrier_account_create(*, username: str, carrier: str, name: str = "") -> CarrierAccount:
     """A carrier account: the user (made when missing, with no password: it sends with an API token only)
@@ -128,7 +128,9 @@ def carrier_account_create(*, username: str, carrier: str, name: str = "") -> Ca
 
 def _read(data: bytes, *, today: date) -> ParseResult:
     try:
-        return read_paxlst(data, today=today)
+        # `complete`: a list cut in transit (no UNT or UNZ, counts that disagree) must not replace the whole
+        # list it would otherwise pass for.
+        return read_paxlst(data, today=today, complete=True)
     except PaxlstError as error:
         raise ApplicationError(
             _("The message cannot be read as PAXLST: %(error)s") % {"error": str(error)},
@@ -215,31 +217,32 @@ def manifest_receive(
     """
     if source not in Source.values:
         raise ApplicationError(f"unknown source {source!r}")
-    allowed = carrier_codes(user=sender) if source == Source.API else None
+    allowed = permit_send(sender) if source == Source.API else None
     received_at = received_at or timezone.now()
     digest = hashlib.sha256(data).hexdigest()
-    earlier = ManifestMessage.objects.filter(sha256=digest).first()
-    if earlier is not None:
-        return _duplicate(earlier)
     result = _read(data, today=timezone.localdate(received_at))
     posts = {post.code: post for post in BorderPost.objects.filter(active=True)}
     plans = [_plan(message, posts) for message in result.messages]
     if allowed is not None:
         for plan in plans:
-            if plan.carrier not in allowed:
-                raise refuse(
-                    _("This account sends lists for %(own)s, not for flight %(flight)s.")
-                    % {"own": ", ".join(sorted(allowed)), "flight": f"{plan.carrier}{plan.number}"},
-                    f"carrier:{plan.carrier}",
-                )
+            permit_carrier(sender, allowed, carrier=plan.carrier, flight=f"{plan.carrier}{plan.number}")
+    # Only now, once the sender may send every flight in it: a duplicate's receipt (and its CUSRES) names
+    # the earlier message, which another carrier's account must not be handed back for resending its bytes.
+    earlier = ManifestMessage.objects.filter(sha256=digest).first()
+    if earlier is not None:
+        return _duplicate(earlier)
     warnings = [warning.as_json() for warning in result.warnings]
     account = None
     if allowed is not None:
         account = CarrierAccount.objects.filter(user=sender, carrier=plans[0].carrier, active=True).first()
     for attempt in (1, 2):
+        # The rows are made before the transaction opens (and afresh for a second attempt): the write lock is
+        # held for the writes only.
+        rows = [_rows(plan) for plan in plans]
         try:
-            return _store(
+            receipt = _store(
                 plans,
+                rows,
                 data=data,
                 digest=digest,
                 source=source,
@@ -258,6 +261,11 @@ def manifest_receive(
             earlier = ManifestMessage.objects.filter(sha256=digest).first()
             if earlier is not None:
                 return _duplicate(earlier)
+            continue
+        for item in receipt.lists:
+            if item.status != "duplicate":
+                _screen_list(item.manifest_list)
+        return receipt
     raise AssertionError("unreachable")
 
 
@@ -273,6 +281,7 @@ def _duplicate(earlier: ManifestMessage) -> Receipt:
 @transaction.atomic
 def _store(
     plans: list[_Plan],
+    rows: list[list[ManifestPerson]],
     *,
     data: bytes,
     digest: str,
@@ -285,7 +294,7 @@ def _store(
 ) -> Receipt:
     stored: ManifestMessage | None = None
     lists: list[ReceivedList] = []
-    for plan in plans:
+    for plan, plan_rows in zip(plans, rows, strict=True):
         flight = _flight_find(plan)
         content = _content_hash(plan.message)
         same = None
@@ -313,7 +322,7 @@ def _store(
             )
         flight = _flight_store(plan, flight)
         manifest_list = _list_store(
-            flight=flight, plan=plan, message=stored, content=content, received_at=received_at
+            flight=flight, plan=plan, rows=plan_rows, message=stored, content=content, received_at=received_at
         )
         lists.append(ReceivedList(manifest_list, "replaced" if manifest_list.replaces_id else "stored"))
     if stored is None:
@@ -376,11 +385,20 @@ def _documents(person: Person) -> list[tuple[str, str, str, date | None]]:
     ]
 
 
-def _person_row(person: Person, position: int, manifest_list: ManifestList) -> ManifestPerson:
+def _rows(plan: _Plan) -> list[ManifestPerson]:
+    """The list's people as rows, not yet saved nor attached to a list (keys made unique)."""
+    rows = [_person_row(person, index) for index, person in enumerate(plan.message.persons, 1)]
+    _unique_keys(rows)
+    for row in rows:
+        row.screening_status = ScreeningStatus.NOT_SCREENED
+        row.screening_note = _("Waiting to be screened.")
+    return rows
+
+
+def _person_row(person: Person, position: int) -> ManifestPerson:
     documents = _documents(person)
     nationality = keys.icao_code(person.nationality)[:3]
     row = ManifestPerson(
-        manifest_list=manifest_list,
         position=position,
         role=person.role,
         in_transit=person.in_transit,
@@ -425,7 +443,13 @@ def _person_row(person: Person, position: int, manifest_list: ManifestList) -> M
 
 
 def _list_store(
-    *, flight: Flight, plan: _Plan, message: ManifestMessage, content: str, received_at: datetime
+    *,
+    flight: Flight,
+    plan: _Plan,
+    rows: list[ManifestPerson],
+    message: ManifestMessage,
+    content: str,
+    received_at: datetime,
 ) -> ManifestList:
     list_type = plan.message.list_type
     current = ManifestList.objects.filter(flight=flight, list_type=list_type, is_current=True).first()
@@ -452,8 +476,8 @@ def _list_store(
             plan.message.declared_passengers if list_type == "passenger" else plan.message.declared_crew
         ),
     )
-    rows = [_person_row(person, index, manifest_list) for index, person in enumerate(plan.message.persons, 1)]
-    _unique_keys(rows)
+    for row in rows:
+        row.manifest_list = manifest_list
     manifest_list.person_count = len(rows)
     if current is not None:
         previous = {
@@ -487,7 +511,6 @@ def _list_store(
             else:
                 manifest_list.changed_count += 1
         ManifestList.objects.filter(pk=current.pk).update(is_current=False)
-    _screen([row for row in rows if not getattr(row, "_carried", False)], post_code=flight.post_id)
     _link_earlier_crossings(flight, rows)
     manifest_list.save()
     ManifestPerson.objects.bulk_create(rows, batch_size=500)
@@ -534,32 +557,63 @@ def _screen(rows: Sequence[ManifestPerson], *, post_code: str) -> None:
         row.hits = outcome.hits
 
 
+def _screen_list(manifest_list: ManifestList) -> int:
+    """Screen the people of a stored list who are not screened yet, SCREENING_BATCH at a time; returns how
+    many were screened. No transaction is held across the batches (see the module's docstring)."""
+    pending = list(
+        ManifestPerson.objects.filter(
+            manifest_list=manifest_list, screening_status=ScreeningStatus.NOT_SCREENED
+        )
+        .order_by("position")
+        .prefetch_related(Prefetch("documents", queryset=ManifestDocument.objects.order_by("pk")))
+    )
+    post_code = Flight.objects.filter(pk=manifest_list.flight_id).values_list("post_id", flat=True).get()
+    screened = 0
+    for start in range(0, len(pending), SCREENING_BATCH):
+        batch = pending[start : start + SCREENING_BATCH]
+        for row in batch:
+            row._documents = list(row.documents.all())  # type: ignore[attr-defined]
+        _screen(batch, post_code=post_code)
+        _save_screening(batch)
+        screened += sum(1 for row in batch if row.screening_status != ScreeningStatus.NOT_SCREENED)
+    return screened
+
+
+def _save_screening(rows: list[ManifestPerson]) -> None:
+    # One UPDATE per distinct outcome (nearly everyone is "clear"): Django's bulk_update builds a CASE per
+    # row and field, which costs more than screening the batch, inside the write lock.
+    same: dict[tuple[str, str], list[Any]] = {}
+    with transaction.atomic():
+        for row in rows:
+            if row.hits:
+                ManifestPerson.objects.filter(pk=row.pk).update(
+                    screening_status=row.screening_status, screening_note=row.screening_note, hits=row.hits
+                )
+            else:
+                same.setdefault((row.screening_status, row.screening_note), []).append(row.pk)
+        for (status, note), pks in same.items():
+            ManifestPerson.objects.filter(pk__in=pks).update(
+                screening_status=status, screening_note=note, hits=[]
+            )
+
+
 def manifest_rescreen(*, flights: Iterable[Flight]) -> int:
     """Screen again the people of the flights' current lists who were not screened (the screening app was
-    not installed, or failed). Returns how many were screened."""
+    not installed, or failed, or the process stopped before their turn). Returns how many were screened."""
     screened = 0
     for flight in flights:
-        with transaction.atomic():
-            rows = list(
-                ManifestPerson.objects.filter(
-                    manifest_list__flight=flight,
-                    manifest_list__is_current=True,
-                    screening_status=ScreeningStatus.NOT_SCREENED,
-                ).prefetch_related("documents")
+        done = sum(
+            _screen_list(manifest_list)
+            for manifest_list in ManifestList.objects.filter(flight=flight, is_current=True)
+        )
+        screened += done
+        if done:
+            audit_write(
+                action="update",
+                object_type="manifests.flight",
+                object_id=flight.pk,
+                summary=f"{done} people on {flight.designator} screened again",
             )
-            for row in rows:
-                row._documents = list(row.documents.all())  # type: ignore[attr-defined]
-            _screen(rows, post_code=flight.post_id)
-            done = [row for row in rows if row.screening_status != ScreeningStatus.NOT_SCREENED]
-            ManifestPerson.objects.bulk_update(done, ["screening_status", "screening_note", "hits"])
-            screened += len(done)
-            if done:
-                audit_write(
-                    action="update",
-                    object_type="manifests.flight",
-                    object_id=flight.pk,
-                    summary=f"{len(done)} people on {flight.designator} screened again",
-                )
     return screened
 
 

@@ -19,8 +19,11 @@ Warning codes (``ParseWarning.code``):
 ``envelope``, ``junk``, ``outside-message``, ``not-paxlst``
     missing or inconsistent UNB/UNG/UNE/UNZ, text after UNZ, segments between
     messages, other message types skipped;
+``trailer``
+    a message without its UNT or an interchange without its UNZ: the file may have been cut short;
 ``segment-count``, ``count-mismatch``
-    UNT segment count, CNT 41/42 totals that do not match what was read;
+    UNT segment count, UNE/UNZ message or group counts, CNT 41/42 totals that do not match what was
+    read;
 ``parts``
     multi-part messages with a part missing, repeated, out of order or for another flight;
 ``lower-case-name``, ``country-code``, ``date``, ``sex``, ``name``, ``flight``,
@@ -79,7 +82,14 @@ _FLIGHT = re.compile(r"([A-Z]{3}|[A-Z0-9]{2})\s*0*([0-9]{1,4}[A-Z]?)")
 _ALPHA2_TO_ALPHA3: dict[str, str] = {}
 
 
-def read_paxlst(data: bytes | str, *, today: datetime.date | None = None, join: bool = True) -> ParseResult:
+#: The warnings that say a list may not be whole (cut in transit, or segments lost): ``complete=True``
+#: refuses them.
+INCOMPLETE_CODES = frozenset({"trailer", "segment-count"})
+
+
+def read_paxlst(
+    data: bytes | str, *, today: datetime.date | None = None, join: bool = True, complete: bool = False
+) -> ParseResult:
     """Read every PAXLST list in ``data`` (the raw bytes of a file, or its text).
 
     Multi-part messages (UNH status of transfer ``01:C`` ... ``nn:F``) are joined into
@@ -88,7 +98,10 @@ def read_paxlst(data: bytes | str, *, today: datetime.date | None = None, join: 
     ``today`` only places two-digit years when a list carries no date of its own.
 
     Raises :class:`PaxlstError` (located: segment number, tag, what was expected) when
-    the file cannot be read as PAXLST; anything less is a warning in the result.
+    the file cannot be read as PAXLST; anything less is a warning in the result. With
+    ``complete``, a file that may not hold the whole list is refused too: a message without
+    its UNT, an interchange without its UNZ, or a UNT, UNE or UNZ count that disagrees with
+    what was read (a list cut in transit must never pass for the whole list).
     """
     log = WarningLog()
     decoded = decode(data)
@@ -110,12 +123,33 @@ def read_paxlst(data: bytes | str, *, today: datetime.date | None = None, join: 
         if join or _is_whole(message):
             # A part's CNT counts the whole list; join_parts checks it once the parts are together.
             _check_counts(message, log)
+    warnings = log.result()
+    if complete:
+        _refuse_incomplete(warnings)
     return ParseResult(
         messages=messages,
-        warnings=log.result(),
+        warnings=warnings,
         separators=tokens.separators,
         syntax=decoded.syntax,
         skipped_message_types=reader.skipped_types,
+    )
+
+
+def _refuse_incomplete(warnings: list[ParseWarning]) -> None:
+    first = next((warning for warning in warnings if warning.code in INCOMPLETE_CODES), None)
+    if first is None:
+        return
+    expected = {
+        "UNT": "a UNT that counts the message's segments",
+        "UNE": "a UNE that counts the group's messages",
+        "UNZ": "a UNZ that counts the interchange's messages",
+    }
+    raise PaxlstError(
+        f"{first.message}; the file may have been cut short or altered in transit: send the whole "
+        "interchange again",
+        segment=first.segment,
+        tag=first.tag,
+        expected=expected.get(first.tag or "", "the message's UNT and the interchange's UNZ trailers"),
     )
 
 
@@ -241,7 +275,7 @@ class _Reader:
             self._junk(after_unz, junk)
         if envelope is not None and saw_unb:
             last = segments[-1]
-            self.log.add("envelope", last.number, last.tag, "the interchange has no UNZ trailer")
+            self.log.add("trailer", last.number, last.tag, "the interchange has no UNZ trailer")
         if not messages:
             self._nothing_read()
         return messages
@@ -312,7 +346,7 @@ class _Reader:
                 return index + 1
             if tag in _ENVELOPE_TAGS:
                 self.log.add(
-                    "envelope",
+                    "trailer",
                     segments[index].number,
                     tag,
                     f"the message that starts at segment {segments[start].number} has no UNT",
@@ -320,10 +354,11 @@ class _Reader:
                 return index
         last = segments[-1]
         self.log.add(
-            "envelope",
+            "trailer",
             last.number,
             last.tag,
-            f"the message that starts at segment {segments[start].number} has no UNT",
+            f"the message that starts at segment {segments[start].number} has no UNT: the file ends "
+            f"at segment {last.number}",
         )
         return len(segments)
 

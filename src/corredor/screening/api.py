@@ -15,8 +15,9 @@ from pydantic import ConfigDict
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
 from corredor.core.permissions import permit_personal_data
-from corredor.icao.countries import country_to_alpha3
-from corredor.matching.records import Name, PartialDate, Traveller
+from corredor.icao.resolve import country_code
+from corredor.matching.attributes import read_birth_date, read_nationality, read_sex
+from corredor.matching.records import Name, Traveller
 from corredor.screening import selectors, services
 from corredor.screening.models import Hit, Source
 from corredor.screening.wording import match_kind_text, reasons_as_text
@@ -32,9 +33,13 @@ class CheckIn(StrictSchema):
     surname: str = Field("", max_length=200)
     given_names: str = Field("", max_length=200)
     full_name: str = Field("", max_length=300, description="When surname and given names are not apart")
-    birth_date: str = Field("", max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD")
-    nationality: str = Field("", max_length=3, description="ICAO/ISO alpha-3 code")
-    sex: Literal["M", "F", "X", ""] = ""
+    birth_date: str = Field(
+        "", max_length=40, description="YYYY, YYYY-MM or YYYY-MM-DD (also 1969-7-16); unusable: ignored"
+    )
+    nationality: str = Field(
+        "", max_length=100, description="A code or a country's name; an unknown one is ignored with a warning"
+    )
+    sex: str = Field("", max_length=10, description="M, F or X; anything else is ignored with a warning")
     document_number: str = Field("", max_length=40)
     issuing_state: str = Field("", max_length=3)
 
@@ -67,6 +72,10 @@ class MatchOut(Schema):
 
 class CheckOut(Schema):
     outcome: Literal["clear", "hit", "cleared"]
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Attributes that could not be used and were ignored (the name was still screened)",
+    )
     hits: list[MatchOut] = Field(..., description="Matches that stand, best first")
     cleared: list[MatchOut] = Field(..., description="Matches a supervisor cleared for this identity before")
 
@@ -114,22 +123,25 @@ def _match_out(match: selectors.PersonMatch | selectors.DocumentMatch) -> MatchO
 @router.post("/check", response=CheckOut, summary="Screen a traveller (writes no hit)")
 def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
     permit_personal_data(request.user)
-    try:
-        birth = PartialDate.parse(payload.birth_date) if payload.birth_date.strip() else None
-    except ValueError as error:
-        raise ApplicationError(str(error), detail={"field": "birth_date"}) from None
     if not (payload.surname or payload.full_name or payload.document_number):
         raise ApplicationError(_("Give a name or a document number to screen."))
-    nationality = payload.nationality.strip().upper()
+    # Attributes fail open: an unusable birth date, sex or nationality is ignored with a warning and the
+    # name is still screened; nationalities go through the one country resolver.
+    birth = read_birth_date(payload.birth_date)
+    nationality = read_nationality(payload.nationality)
+    sex = read_sex(payload.sex)
+    warnings = [r.warning for r in (birth, nationality, sex) if r.warning]
     traveller = Traveller(
         name=Name(full_name=payload.full_name, surname=payload.surname, given_names=payload.given_names),
-        birth_date=birth,
-        nationality=(country_to_alpha3(nationality) or nationality) if nationality else None,
-        sex=payload.sex or None,
+        birth_date=birth.value,
+        nationality=nationality.value,
+        sex=sex.value,
         document_number=payload.document_number,
-        issuing_state=payload.issuing_state,
+        issuing_state=country_code(payload.issuing_state) or payload.issuing_state.strip().upper()[:3],
     )
-    screening = selectors.screening_run(traveller=traveller)
+    screening = selectors.screening_run(
+        traveller=traveller, post=getattr(request.user, "border_post_id", None)
+    )
     audit_write(
         action="read",
         object_type="screening.check",
@@ -139,6 +151,7 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
     matches = [*screening.persons, *screening.documents]
     return CheckOut(
         outcome=screening.outcome,  # type: ignore[arg-type]
+        warnings=warnings,
         hits=[_match_out(m) for m in matches if m.cleared is None],
         cleared=[_match_out(m) for m in matches if m.cleared is not None],
     )
@@ -166,13 +179,18 @@ class HitOut(Schema):
     adjudicated_by: str | None
     adjudicated_at: datetime | None
     adjudication_reason: str
+    verdict_scope: str = Field("", description="post or national; empty while open")
+    flight: str | None = Field(None, description="Passenger-list hits: the flight (CM412)")
+    flight_expected_at: datetime | None = Field(None, description="Passenger-list hits: expected at the post")
     created_at: datetime
 
 
-def _hit_out(hit: Hit) -> HitOut:
+def _hit_out(hit: Hit, flight: selectors.HitFlight | None = None) -> HitOut:
     alert = hit.alert
     person = hit.kind == "person"
     return HitOut(
+        flight=flight.designator if flight else None,
+        flight_expected_at=flight.expected_at if flight else None,
         id=hit.pk,
         kind=hit.kind,
         alert_id=alert.pk,
@@ -194,6 +212,7 @@ def _hit_out(hit: Hit) -> HitOut:
         adjudicated_by=hit.adjudicated_by.get_username() if hit.adjudicated_by else None,
         adjudicated_at=hit.adjudicated_at,
         adjudication_reason=hit.adjudication_reason,
+        verdict_scope=hit.verdict_scope,
         created_at=hit.created_at,
     )
 
@@ -218,24 +237,35 @@ def hit_list(request: HttpRequest, filters: Query[HitFilters]) -> HitPageOut:
         user=request.user, post=filters.post.upper() if filters.post else None, status=filters.status
     )
     page = list(hits[filters.offset : filters.offset + filters.limit])
+    flights = selectors.hit_flights(page)
     return HitPageOut(
-        count=hits.count(), limit=filters.limit, offset=filters.offset, items=[_hit_out(h) for h in page]
+        count=hits.count(),
+        limit=filters.limit,
+        offset=filters.offset,
+        items=[_hit_out(h, flights.get(h.source_ref)) for h in page],
     )
 
 
 @router.get("/hits/{hit_id}", response=HitOut, summary="One hit")
 def hit_detail(request: HttpRequest, hit_id: uuid.UUID) -> HitOut:
-    return _hit_out(selectors.hit_get(user=request.user, hit_id=hit_id))
+    hit = selectors.hit_get(user=request.user, hit_id=hit_id)
+    return _hit_out(hit, selectors.hit_flights([hit]).get(hit.source_ref))
 
 
 class AdjudicationIn(StrictSchema):
     verdict: Literal["true_match", "false_match"]
     reason: str = Field(..., min_length=1, max_length=2000)
+    scope: Literal["post", "national"] = Field(
+        "post",
+        description="Where the verdict holds: the hit's post (default), or every post (administrators only)",
+    )
 
 
 @router.post("/hits/{hit_id}/adjudication", response=HitOut, summary="Adjudicate a hit (supervisors)")
 def hit_adjudication(request: HttpRequest, hit_id: uuid.UUID, payload: AdjudicationIn) -> HitOut:
-    services.hit_adjudicate(user=request.user, hit_id=hit_id, verdict=payload.verdict, reason=payload.reason)
+    services.hit_adjudicate(
+        user=request.user, hit_id=hit_id, verdict=payload.verdict, reason=payload.reason, scope=payload.scope
+    )
     return _hit_out(selectors.hit_get(user=request.user, hit_id=hit_id))
 
 
@@ -294,6 +324,10 @@ class ImportReportOut(Schema):
     restored: int
     errors: list[RowErrorOut]
     warnings: list[str]
+    flags: list[RowErrorOut] = Field(
+        default_factory=list, description="Values kept as written, not used for screening (first 1,000)"
+    )
+    flagged: int = 0
     seconds: float
 
 

@@ -28,8 +28,8 @@ from corredor.screening.models import Category, DocumentReason, HitSource
 from corredor.screening.wording import match_kind_text, reasons_as_text
 
 if TYPE_CHECKING:
+    from corredor.border.documents import DocumentInput
     from corredor.border.models import Crossing
-    from corredor.border.services import DocumentInput
 
 
 def traveller_of(document: DocumentInput) -> Traveller:
@@ -102,20 +102,20 @@ def _person_notice(match: selectors.PersonMatch, direction: str | None) -> DeskN
             % {"by": match.confirmed.by, "date": _day(match.confirmed.at)}
         )
     blocks = match.blocks(direction if direction else "entry")
-    if blocks:
+    if blocks and match.confirmed is not None:
+        # Adjudicated already: no supervisor is awaited, the confirmed alert itself stops admission.
+        lines.append(
+            _("Admission is not possible: the hit is confirmed. Refuse entry or refer the traveller.")
+        )
+    elif blocks:
         lines.append(_("Admission is stopped until a supervisor adjudicates this hit: refer the traveller."))
     return DeskNotice(
         source="screening",
         level="protect" if alert.protective else "danger",
         title=title,
         lines=tuple(lines),
-        data={
-            "kind": "person",
-            "alert": alert.pk,
-            "category": alert.category,
-            "score": match.hit.score,
-            "blocking": blocks,
-        },
+        blocking=blocks,
+        data={"kind": "person", "alert": alert.pk, "category": alert.category, "score": match.hit.score},
     )
 
 
@@ -136,7 +136,14 @@ def _document_notice(match: selectors.DocumentMatch) -> DeskNotice:
     lines = [listed, _("Why: %(reasons)s.") % {"reasons": "; ".join(reasons_as_text(match.hit.reasons))}]
     if match.hit.kind == "exact":
         lines.append(_("Action: keep the document and refer the traveller to the supervisor."))
-        lines.append(_("Admission is stopped until a supervisor adjudicates this hit: refer the traveller."))
+        if match.confirmed is not None:
+            lines.append(
+                _("Admission is not possible: the hit is confirmed. Refuse entry or refer the traveller.")
+            )
+        else:
+            lines.append(
+                _("Admission is stopped until a supervisor adjudicates this hit: refer the traveller.")
+            )
     else:
         lines.append(
             _(
@@ -151,12 +158,8 @@ def _document_notice(match: selectors.DocumentMatch) -> DeskNotice:
         level="danger",
         title=title,
         lines=tuple(lines),
-        data={
-            "kind": "document",
-            "alert": alert.pk,
-            "match": match.hit.kind,
-            "blocking": match.hit.kind == "exact",
-        },
+        blocking=match.blocks("entry"),
+        data={"kind": "document", "alert": alert.pk, "match": match.hit.kind},
     )
 
 
@@ -221,11 +224,11 @@ class ScreeningHook(DeskHook):
     name = "screening"
 
     def notices(self, context: CrossingContext) -> list[DeskNotice]:
-        screening = selectors.screening_run(traveller=traveller_of(context.document))
+        screening = selectors.screening_run(traveller=traveller_of(context.document), post=context.post_code)
         return notices_for(screening, direction=context.direction)
 
     def before_record(self, context: CrossingContext) -> str | None:
-        screening = selectors.screening_run(traveller=traveller_of(context.document))
+        screening = selectors.screening_run(traveller=traveller_of(context.document), post=context.post_code)
         if context.decision == "admitted":
             blocking = screening.blocking(context.direction)
             if blocking:
@@ -249,7 +252,9 @@ class ScreeningHook(DeskHook):
     def after_record(self, crossing: Crossing, context: CrossingContext) -> None:
         screening = context.found.get(self.name)
         if screening is None:  # a caller that did not go through before_record
-            screening = selectors.screening_run(traveller=traveller_of(context.document))
+            screening = selectors.screening_run(
+                traveller=traveller_of(context.document), post=context.post_code
+            )
         services.hits_store(
             screening=screening,
             source=HitSource.DESK,

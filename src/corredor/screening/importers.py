@@ -17,14 +17,15 @@ import datetime
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from corredor.matching.attributes import parse_nationality
+from corredor.icao.resolve import resolve_country
 from corredor.matching.documents import normalise_document_number
 from corredor.matching.watchlist_csv import COLUMNS as MATCHING_COLUMNS
-from corredor.matching.watchlist_csv import entry_from_row
+from corredor.matching.watchlist_csv import CsvError, entry_from_row
 
 Kind = Literal["persons", "documents"]
 FileFormat = Literal["csv", "xlsx"]
@@ -51,6 +52,17 @@ COLUMNS_OF: dict[str, tuple[str, ...]] = {"persons": PERSON_COLUMNS, "documents"
 IGNORE = ""  # a mapping to this drops the file's column
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: An XLSX file is a zip: what it may inflate to in all, and how much one member may inflate (a worksheet's
+#: XML compresses about 10 to 20 times; a zip bomb a thousand times). Checked before the workbook is opened.
+MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+_RATIO_FROM_BYTES = 1024 * 1024  # small members may compress better (an empty sheet is mostly header)
+#: The longest cell and column title read, and how much of a value or message a report echoes back.
+MAX_CELL_CHARS = 10_000
+MAX_HEADER_CHARS = 200
+MAX_COLUMNS = 200
+REPORT_VALUE_CHARS = 100
+REPORT_MESSAGE_CHARS = 400
 
 # Column titles seen in lists of the region, folded (no accents, lower case, single spaces).
 _SYNONYMS: dict[str, str] = {
@@ -71,7 +83,11 @@ _SYNONYMS: dict[str, str] = {
     "sexo": "sex", "genero": "sex", "gender": "sex", "sexe": "sex",
     "categoria": "category", "tipo de alerta": "category", "alert type": "category",
     "accion": "action", "instruccion": "action", "instrucciones": "action", "instructions": "action",
-    "nota": "note", "notas": "note", "observaciones": "note", "notes": "note", "remarks": "note",
+    "nota": "note", "notas": "note", "observaciones": "note", "observacion": "note", "obs": "note",
+    "notes": "note", "remarks": "note", "comentario": "note", "comentarios": "note",
+    "f nac": "birth_date", "f nacimiento": "birth_date", "fec nac": "birth_date", "fecha nac": "birth_date",
+    "f de nac": "birth_date", "fnac": "birth_date", "f nac y lugar": "birth_date",
+    "nombre(s)": "given_names", "apellido(s)": "surname", "nacionalidad(es)": "nationality",
     "valido desde": "valid_from", "vigente desde": "valid_from", "desde": "valid_from",
     "valido hasta": "valid_until", "vigente hasta": "valid_until", "hasta": "valid_until",
     "expires": "valid_until",
@@ -85,6 +101,13 @@ _SYNONYMS: dict[str, str] = {
     "fecha": "date", "fecha del reporte": "date", "fecha de reporte": "date", "reported on": "date",
     "date reported": "date",
 }  # fmt: skip
+
+# Titles that mean one thing in a person file and another in a document file ("Tipo": the alert's type,
+# or the document's).
+_KIND_SYNONYMS: dict[str, dict[str, str]] = {
+    "persons": {"tipo": "category", "tipo de persona": "category", "clase": "category"},
+    "documents": {"tipo": "document_type", "clase": "document_type", "clase de documento": "document_type"},
+}
 
 _CATEGORY_WORDS: dict[str, str] = {
     "wanted": "wanted", "buscado": "wanted", "buscada": "wanted", "orden de captura": "wanted",
@@ -137,10 +160,16 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[_\-./]+", " ", bare).lower().split())
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, marked when cut: a report never echoes a huge cell back."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 @dataclass(frozen=True)
 class RowError:
     """A problem in the file: where (``line`` from 1; ``column`` as the file names it; ``cell`` like ``C5``
-    in a spreadsheet) and what, for people; ``code`` for programs."""
+    in a spreadsheet) and what, for people; ``code`` for programs. The value, column and message are cut
+    short (``clip``) whatever the file holds."""
 
     line: int | None
     column: str | None
@@ -148,6 +177,12 @@ class RowError:
     message: str
     value: str = ""
     cell: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", clip(self.value or "", REPORT_VALUE_CHARS))
+        object.__setattr__(self, "message", clip(self.message, REPORT_MESSAGE_CHARS))
+        if self.column is not None:
+            object.__setattr__(self, "column", clip(self.column, REPORT_VALUE_CHARS))
 
     def __str__(self) -> str:
         where = []
@@ -215,7 +250,36 @@ def read_table(data: bytes, file_format: FileFormat) -> Table:
     return _read_csv(data)
 
 
+#: What some binary files start with, and what to tell the person who chose them as CSV.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls): save it as XLSX or CSV"),
+    (b"%PDF", "a PDF document, not a CSV file"),
+    (b"\x89PNG", "an image (PNG), not a CSV file"),
+    (b"\xff\xd8\xff", "an image (JPEG), not a CSV file"),
+    (b"\x1f\x8b", "a compressed (gzip) file: uncompress it first"),
+    (b"Rar!", "a compressed (RAR) file: uncompress it first"),
+    (b"7z\xbc\xaf", "a compressed (7z) file: uncompress it first"),
+)
+
+
+def _binary_reason(data: bytes) -> str | None:
+    """Why `data` is not text (a known file type, NUL bytes, control characters), or None."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:65536]
+    if b"\x00" in head:
+        return "a binary file (it holds NUL bytes), not a CSV text file"
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
+    if controls > max(len(head) // 100, 3):
+        return "a binary file (it holds control characters), not a CSV text file"
+    return None
+
+
 def _read_csv(data: bytes) -> Table:
+    binary = _binary_reason(data)
+    if binary and data[:4] != b"PK\x03\x04":
+        raise FileUnreadable([RowError(None, None, "binary_file", f"this is {binary}")])
     if data[:4] == b"PK\x03\x04":
         raise FileUnreadable(
             [
@@ -254,7 +318,77 @@ def _read_csv(data: bytes) -> Table:
                 return
             yield reader.line_num, values
 
-    return Table([h.strip() for h in header], rows(), total)
+    return Table(_header([h.strip() for h in header]), rows(), total)
+
+
+def _header(columns: list[str]) -> list[str]:
+    """The column titles, refused when there are too many or one is too long to be a title."""
+    if len(columns) > MAX_COLUMNS:
+        raise FileUnreadable(
+            [
+                RowError(
+                    1,
+                    None,
+                    "too_many_columns",
+                    f"the header has {len(columns)} columns (at most {MAX_COLUMNS})",
+                )
+            ]
+        )
+    for index, title in enumerate(columns):
+        if len(title) > MAX_HEADER_CHARS:
+            raise FileUnreadable(
+                [
+                    RowError(
+                        1,
+                        f"#{index + 1}",
+                        "header_too_long",
+                        f"column {index + 1}'s title is {len(title):,} characters long (at most "
+                        f"{MAX_HEADER_CHARS}): is the first line the header?",
+                        title,
+                    )
+                ]
+            )
+    return columns
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a workbook that would inflate beyond reason before anything opens it (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileUnreadable(
+            [RowError(None, None, "bad_xlsx", "not readable as an XLSX workbook (not a zip file)")]
+        ) from None
+    total = 0
+    for member in members:
+        total += member.file_size
+        compressed = max(member.compress_size, 1)
+        if member.file_size > _RATIO_FROM_BYTES and member.file_size / compressed > MAX_XLSX_RATIO:
+            raise FileUnreadable(
+                [
+                    RowError(
+                        None,
+                        None,
+                        "zip_bomb",
+                        f"the workbook's part {clip(member.filename, 60)!r} inflates "
+                        f"{member.file_size // compressed:,} times ({compressed:,} bytes to "
+                        f"{member.file_size:,}); at most {MAX_XLSX_RATIO} times is read",
+                    )
+                ]
+            )
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise FileUnreadable(
+            [
+                RowError(
+                    None,
+                    None,
+                    "zip_bomb",
+                    f"the workbook inflates to {total // 2**20:,} MB; at most "
+                    f"{MAX_XLSX_UNCOMPRESSED // 2**20:,} MB is read: split the list",
+                )
+            ]
+        )
 
 
 def _cell_text(value: Any) -> str:
@@ -276,6 +410,7 @@ def _read_xlsx(data: bytes) -> Table:
         raise FileUnreadable(
             [RowError(None, None, "no_xlsx", "XLSX support (openpyxl) is not installed")]
         ) from None
+    _check_zip(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a bad file
@@ -299,6 +434,7 @@ def _read_xlsx(data: bytes) -> Table:
         raise FileUnreadable([RowError(1, None, "empty_file", "the first sheet is empty")])
     while header and not header[-1]:
         header.pop()
+    header = _header(header)
     total = max((sheet.max_row or header_line) - header_line, 0)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -316,7 +452,11 @@ def guess_mapping(columns: list[str], kind: Kind) -> dict[str, str]:
     taken: set[str] = set()
     for column in columns:
         key = fold(column)
-        target = key.replace(" ", "_") if key.replace(" ", "_") in ours else _SYNONYMS.get(key, "")
+        target = (
+            key.replace(" ", "_")
+            if key.replace(" ", "_") in ours
+            else _KIND_SYNONYMS[kind].get(key) or _SYNONYMS.get(key, "")
+        )
         if target not in ours or target in taken:
             target = IGNORE
         if target:
@@ -350,6 +490,7 @@ class PersonRecord:
     note: str = ""
     valid_from: datetime.date | None = None
     valid_until: datetime.date | None = None
+    as_written: dict[str, str] = field(default_factory=dict)
 
     def values(self) -> dict[str, Any]:
         """The stored fields, to compare with an alert and to write."""
@@ -366,6 +507,7 @@ class PersonRecord:
             "note": self.note,
             "valid_from": self.valid_from,
             "valid_until": self.valid_until,
+            "as_written": self.as_written,
         }
 
 
@@ -402,6 +544,7 @@ class ParsedFile:
     records: list[PersonRecord] | list[DocumentRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    flags: list[RowError] = field(default_factory=list)  # values kept as written, not used (located)
     rows: int = 0
 
 
@@ -442,13 +585,16 @@ def parse_table(
     kind: Kind,
     mapping: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    today: datetime.date | None = None,
 ) -> ParsedFile:
     """Check every row of `table` as `kind` alerts; `mapping` maps the file's column titles to ours.
+    `today` (default: the machine's date) is what a birth date may not be after, nor a validity end before.
 
     Without a mapping the titles must be ours (any case); with one, file columns it does not name are
     used when their title is one of ours, and ignored otherwise (listed in the warnings).
     """
     ours = COLUMNS_OF[kind]
+    today = today or datetime.date.today()
     result = ParsedFile(kind=kind)
     folded_mapping = {fold(k): v for k, v in (mapping or {}).items()}
     targets: dict[int, str] = {}
@@ -532,6 +678,7 @@ def parse_table(
             target: (values[index] if index < len(values) else "").strip()
             for index, target in targets.items()
         }
+        oversized = [target for target, value in row.items() if len(value) > MAX_CELL_CHARS]
 
         def locate(
             column: str | None, code: str, message: str, value: str = "", line: int = line
@@ -541,21 +688,37 @@ def parse_table(
             cell = f"{letter_of[column]}{line}" if table.spreadsheet and column in letter_of else ""
             return RowError(line, title_of.get(column, column), code, message, value, cell)
 
-        record, errors = (_person if kind == "persons" else _document)(row, line, locate)
-        result.errors.extend(errors)
-        if record is None:
-            continue
-        if record.external_id in seen:
+        # A repeated entry_id is reported whatever else is wrong with either row (the first may have
+        # errors of its own): the id is read as written.
+        entry_id = row.get("entry_id", "")
+        duplicate = bool(entry_id) and entry_id in seen
+        if duplicate:
             result.errors.append(
                 locate(
                     "entry_id",
                     "duplicate_entry_id",
-                    f"entry_id {record.external_id!r} already on line {seen[record.external_id]}",
-                    record.external_id,
+                    f"entry_id {entry_id!r} already on line {seen[entry_id]}",
+                    entry_id,
                 )
             )
+        elif entry_id and len(entry_id) <= MAX_CELL_CHARS:
+            seen[entry_id] = line
+        if oversized:
+            for target in oversized:
+                result.errors.append(
+                    locate(
+                        target,
+                        "too_long",
+                        f"{target} is {len(row[target]):,} characters long (a cell holds at most "
+                        f"{MAX_CELL_CHARS:,})",
+                        row[target],
+                    )
+                )
             continue
-        seen[record.external_id] = line
+        record, errors = (_person if kind == "persons" else _document)(row, line, locate, today, result.flags)
+        result.errors.extend(errors)
+        if record is None or duplicate:
+            continue
         records.append(record)
     if progress is not None:
         progress(result.rows)
@@ -564,6 +727,11 @@ def parse_table(
 
 
 Locate = Callable[..., RowError]
+
+
+def _earliest(partial: Any) -> datetime.date:
+    """The first day a partial date (year, month, day; month and day may be unknown) can be."""
+    return datetime.date(partial.year, partial.month or 1, partial.day or 1)
 
 
 def _remove_flag(row: Mapping[str, str], locate: Locate, errors: list[RowError]) -> bool:
@@ -585,7 +753,9 @@ def _check_lengths(row: Mapping[str, str], locate: Locate, errors: list[RowError
             errors.append(locate(column, "too_long", f"{column} is longer than {limit} characters"))
 
 
-def _person(row: dict[str, str], line: int, locate: Locate) -> tuple[PersonRecord | None, list[RowError]]:
+def _person(
+    row: dict[str, str], line: int, locate: Locate, today: datetime.date, flags: list[RowError]
+) -> tuple[PersonRecord | None, list[RowError]]:
     errors: list[RowError] = []
     remove = _remove_flag(row, locate, errors)
     if errors:  # the rest depends on whether the row removes or lists
@@ -598,11 +768,27 @@ def _person(row: dict[str, str], line: int, locate: Locate) -> tuple[PersonRecor
     as_written = row.get("birth_date", "")
     if as_written:
         row["birth_date"] = _iso(as_written)
-    entry, core_errors = entry_from_row(row, line)
+    # Attributes fail open (issue 10): a birth date, nationality or sex that cannot be used is flagged on
+    # its line, kept as written on the alert, and the alert is screened on its name; it never refuses the
+    # file. Nationalities go through the one country resolver (corredor.icao.resolve).
+    unusable: list[CsvError] = []
+    entry, core_errors = entry_from_row(row, line, warnings=unusable)
     for error in core_errors:
         # The report quotes the file as written (31/02/1990), not as converted for the core (1990-02-31).
         value = as_written if error.column == "birth_date" and as_written else error.value
         errors.append(locate(error.column, error.code, error.message, value))
+    kept: dict[str, str] = {}
+    for problem in unusable:
+        value = as_written if problem.column == "birth_date" and as_written else problem.value
+        kept[problem.column] = value
+        flags.append(
+            locate(
+                problem.column,
+                problem.code,
+                f"{problem.message}: kept as written, not used for screening (the name still is)",
+                value,
+            )
+        )
     _check_lengths(row, locate, errors)
     category = _CATEGORY_WORDS.get(fold(row.get("category", "")))
     if not row.get("category"):
@@ -633,6 +819,25 @@ def _person(row: dict[str, str], line: int, locate: Locate) -> tuple[PersonRecor
         errors.append(
             locate("valid_until", "bad_validity", "valid_until is before valid_from", row["valid_until"])
         )
+    elif valid.get("valid_until") and valid["valid_until"] < today:  # type: ignore[operator]
+        errors.append(
+            locate(
+                "valid_until",
+                "past_validity",
+                f"valid_until {valid['valid_until']} is already past: the alert would never hit "
+                "(leave it out, or remove the alert)",
+                row["valid_until"],
+            )
+        )
+    if entry is not None and entry.birth_date is not None and _earliest(entry.birth_date) > today:
+        errors.append(
+            locate(
+                "birth_date",
+                "future_birth_date",
+                f"the birth date {entry.birth_date} is in the future",
+                as_written or str(entry.birth_date),
+            )
+        )
     if errors or entry is None:
         return None, errors
     aliases = [a.strip() for a in row.get("aliases", "").split("|") if a.strip()]
@@ -652,12 +857,15 @@ def _person(row: dict[str, str], line: int, locate: Locate) -> tuple[PersonRecor
             note=row.get("note", ""),
             valid_from=valid.get("valid_from"),
             valid_until=valid.get("valid_until"),
+            as_written={k: clip(v, 100) for k, v in sorted(kept.items())},
         ),
         [],
     )
 
 
-def _document(row: dict[str, str], line: int, locate: Locate) -> tuple[DocumentRecord | None, list[RowError]]:
+def _document(
+    row: dict[str, str], line: int, locate: Locate, today: datetime.date, flags: list[RowError]
+) -> tuple[DocumentRecord | None, list[RowError]]:
     errors: list[RowError] = []
     remove = _remove_flag(row, locate, errors)
     if errors:
@@ -668,13 +876,21 @@ def _document(row: dict[str, str], line: int, locate: Locate) -> tuple[DocumentR
     if remove:
         return (None, errors) if errors else (DocumentRecord(line, external_id, remove=True), [])
     _check_lengths(row, locate, errors)
-    state = ""
-    try:
-        state = parse_nationality(row.get("issuing_state", "")) or ""
-        if not state:
-            errors.append(locate("issuing_state", "missing_issuing_state", "issuing_state is empty"))
-    except ValueError as error:
-        errors.append(locate("issuing_state", "bad_issuing_state", str(error), row["issuing_state"]))
+    # The issuing state is half of what a document alert matches on (state and number): one the country
+    # resolver cannot read is an error on its line, not a guess.
+    resolution = resolve_country(row.get("issuing_state", ""))
+    state = resolution.code or ""
+    if resolution.kind == "empty":
+        errors.append(locate("issuing_state", "missing_issuing_state", "issuing_state is empty"))
+    elif not state:
+        errors.append(
+            locate(
+                "issuing_state",
+                "bad_issuing_state",
+                f"issuing state {row['issuing_state']!r} is not a known country or code",
+                row["issuing_state"],
+            )
+        )
     number = normalise_document_number(row.get("number", ""))
     if len(number) > 30:
         errors.append(
@@ -737,3 +953,25 @@ def _document(row: dict[str, str], line: int, locate: Locate) -> tuple[DocumentR
         ),
         [],
     )
+
+
+def check_one(
+    values: Mapping[str, str], *, kind: Kind, today: datetime.date | None = None
+) -> tuple[Any, list[RowError], list[RowError]]:
+    """One alert typed by hand, checked by exactly the rules a file's row is: (record or None, errors,
+    flags). `values` are our column names to text; errors name the field (``column``), not a line."""
+    ours = COLUMNS_OF[kind]
+    row = {column: str(values.get(column, "") or "").strip() for column in ours}
+    if len(row["entry_id"]) > MAX_CELL_CHARS:
+        return None, [RowError(None, "entry_id", "too_long", "entry_id is too long")], []
+
+    def locate(column: str | None, code: str, message: str, value: str = "", line: int = 0) -> RowError:
+        return RowError(None, column, code, message, value)
+
+    flags: list[RowError] = []
+    check = _person if kind == "persons" else _document
+    record, errors = check(row, 0, locate, today or datetime.date.today(), flags)
+    if not row["entry_id"] and not any(e.column == "entry_id" for e in errors):
+        errors.insert(0, RowError(None, "entry_id", "missing_entry_id", "entry_id is empty"))
+        record = None
+    return record, errors, flags

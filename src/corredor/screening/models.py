@@ -126,6 +126,15 @@ class AlertBase(models.Model):
     change_seq = models.BigIntegerField(default=0, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    # An import writes its rows here first, invisible (``staged_for`` its job: see ``live_alerts``), in short
+    # batches that never hold the write lock for long; one short transaction then makes them live (see
+    # services.watchlist_import): a big file's new alerts by marking the job activated (one row), then
+    # ``staged_for`` is cleared in short batches. ``replaces`` is the live alert a staged row changes (such
+    # rows also carry ``removed_at`` and are deleted when applied); a staged row without it is a new alert.
+    staged_for = models.ForeignKey(
+        "ImportJob", on_delete=models.CASCADE, null=True, blank=True, editable=False, related_name="+"
+    )
+    replaces = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         abstract = True
@@ -152,13 +161,20 @@ class PersonAlert(AlertBase):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     note = models.TextField(_("note for officers"), blank=True)
+    # What the list wrote that could not be used (an unknown nationality, an impossible birth date), kept
+    # as written for the record: {"nationality": "Narnia"}. Screening treats those as unknown.
+    as_written = models.JSONField(_("kept as written"), default=dict, blank=True)
 
     class Meta:
         ordering = ["surname", "given_names", "full_name"]
         verbose_name = _("person alert")
         verbose_name_plural = _("person alerts")
         constraints = [
-            models.UniqueConstraint(fields=["watchlist", "external_id"], name="personalert_unique_per_list"),
+            models.UniqueConstraint(
+                fields=["watchlist", "external_id"],
+                condition=models.Q(staged_for__isnull=True),
+                name="personalert_unique_per_list",
+            ),
             models.CheckConstraint(
                 condition=models.Q(valid_from__isnull=True)
                 | models.Q(valid_until__isnull=True)
@@ -195,6 +211,11 @@ class PersonAlert(AlertBase):
         )
 
 
+def live_alerts() -> models.Q:
+    """The alert rows every reader sees: not staged, or staged by an import that was made live."""
+    return models.Q(staged_for__isnull=True) | models.Q(staged_for__activated=True, replaces__isnull=True)
+
+
 class DocumentAlert(AlertBase):
     """A travel document reported lost, stolen, revoked or invalid; ``number`` is stored normalised."""
 
@@ -212,7 +233,11 @@ class DocumentAlert(AlertBase):
         verbose_name = _("document alert")
         verbose_name_plural = _("document alerts")
         constraints = [
-            models.UniqueConstraint(fields=["watchlist", "external_id"], name="documentalert_unique_per_list")
+            models.UniqueConstraint(
+                fields=["watchlist", "external_id"],
+                condition=models.Q(staged_for__isnull=True),
+                name="documentalert_unique_per_list",
+            )
         ]
         indexes = [models.Index(fields=["number"], name="documentalert_number")]
 
@@ -269,6 +294,11 @@ class HitStatus(models.TextChoices):
     FALSE_MATCH = "false_match", _("False match")
 
 
+class VerdictScope(models.TextChoices):
+    POST = "post", _("This post")
+    NATIONAL = "national", _("Every post (national)")
+
+
 class Hit(models.Model):
     """A traveller who matched an alert, as screened at a desk or on a passenger list, and its adjudication.
 
@@ -311,6 +341,10 @@ class Hit(models.Model):
     )
     adjudicated_at = models.DateTimeField(_("adjudicated"), null=True, blank=True)
     adjudication_reason = models.TextField(_("adjudication reason"), blank=True)
+    # Where a verdict holds: at the hit's post (a supervisor's), or at every post (an administrator's).
+    verdict_scope = models.CharField(
+        _("verdict holds at"), max_length=10, choices=VerdictScope.choices, blank=True
+    )
     device_id = models.CharField(_("device"), max_length=64, default="central")
     created_at = models.DateTimeField(_("found"), default=timezone.now, db_index=True)
 
@@ -361,12 +395,16 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Imported")
     REJECTED = "rejected", _("Rejected: nothing imported")
     FAILED = "failed", _("Failed: nothing imported")
+    EXPIRED = "expired", _("Expired: the column mapping was never confirmed")
 
 
 class ImportJob(models.Model):
-    """One upload of a watchlist file: its column mapping, progress and validation report.
+    """One import of a watchlist file (a web upload run by ``corredor work``, or one the command line or API
+    runs itself): its column mapping, progress, heartbeat and validation report.
 
-    The file is kept (``data``) only until the import has run; the report stays.
+    The file is kept (``data``) only until the import has run; the report stays. A worker claims a queued
+    job with a conditional UPDATE and writes ``heartbeat_at`` as it goes: a running job whose heartbeat is
+    old was killed and is marked failed (nothing of it is live; its staged rows are discarded).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -385,6 +423,15 @@ class ImportJob(models.Model):
     report = models.JSONField(_("report"), default=dict)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    removals = models.JSONField(default=list, blank=True, editable=False)
+    # Made live: its staged new alerts are visible from this moment (``live_alerts``); ``activated_seq`` is
+    # the change sequence of a big activation, which tells every screening index to rebuild.
+    activated = models.BooleanField(default=False, editable=False)
+    activated_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -397,7 +444,18 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
+        return self.status in (
+            ImportStatus.DONE,
+            ImportStatus.REJECTED,
+            ImportStatus.FAILED,
+            ImportStatus.EXPIRED,
+        )
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute: no worker seems to be running."""
+        since = self.queued_at or self.created_at
+        return self.status == ImportStatus.QUEUED and (timezone.now() - since).total_seconds() > 60
 
     @property
     def saving(self) -> bool:

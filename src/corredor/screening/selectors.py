@@ -6,19 +6,20 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corredor.core.audit import audit_write
-from corredor.core.errors import NotFound, PermissionDenied
+from corredor.core.errors import NotFound
 from corredor.core.models import Role
-from corredor.core.permissions import has_role, permit_supervise
 from corredor.matching.documents import normalise_document_number
 from corredor.matching.records import DocumentHit, PersonHit, ScreeningResult, Traveller
 from corredor.screening import index_cache
@@ -27,25 +28,15 @@ from corredor.screening.models import (
     Category,
     DocumentAlert,
     Hit,
+    HitSource,
     HitStatus,
     ImportJob,
     PersonAlert,
+    VerdictScope,
     Watchlist,
+    live_alerts,
 )
-
-WATCHLIST_ROLES = (Role.WATCHLIST_MANAGER, Role.ADMINISTRATOR)
-
-
-# --- permissions ------------------------------------------------------------------------------------------
-
-
-def permit_watchlists(user: Any) -> None:
-    """Refuse anyone who is not a watchlist manager or an administrator: officers never see a list."""
-    if not has_role(user, *WATCHLIST_ROLES):
-        message = _("Only watchlist managers and administrators can see or change watchlists.")
-        audit_write(action="denied", object_type="permission", object_id="watchlists", summary=message)
-        raise PermissionDenied(message)
-
+from corredor.screening.permissions import permit_hits, permit_watchlists
 
 # --- screening one traveller ------------------------------------------------------------------------------
 
@@ -166,10 +157,15 @@ class Screening:
 
 
 def screening_run(
-    *, traveller: Traveller, on: date | None = None, result: ScreeningResult | None = None
+    *,
+    traveller: Traveller,
+    on: date | None = None,
+    result: ScreeningResult | None = None,
+    post: str | None = None,
 ) -> Screening:
-    """Screen `traveller`: an index lookup, then the alerts it found (those in force on `on`, default today)
-    and earlier verdicts on them for this identity. Reads only; writes nothing.
+    """Screen `traveller` at `post`: an index lookup, then the alerts it found (those in force on `on`,
+    default today) and earlier verdicts on them for this identity that hold at `post` (given there, or
+    national; without a post, national verdicts only). Reads only; writes nothing.
 
     `result` is the index lookup when the caller has already made it (a batch screens all its travellers
     at once, see `index_cache.screen_many`)."""
@@ -185,7 +181,7 @@ def screening_run(
     documents = DocumentAlert.objects.select_related("watchlist").in_bulk(
         [index_cache.document_pk(h.ref) for h in result.documents]
     )
-    verdicts = _verdicts(screening.fingerprint, list(persons), list(documents))
+    verdicts = _verdicts(screening.fingerprint, list(persons), list(documents), post)
     for person_hit in result.persons:
         alert = persons.get(int(person_hit.entry_id))
         if alert is not None and alert.in_force(on):
@@ -216,11 +212,15 @@ def screening_run(
 
 
 def _verdicts(
-    fingerprint: str, person_ids: list[int], document_ids: list[int]
+    fingerprint: str, person_ids: list[int], document_ids: list[int], post: str | None
 ) -> dict[tuple[str, int, int, str], Adjudication]:
-    """The latest verdict per (kind, alert, version, verdict) for this identity."""
+    """The latest verdict per (kind, alert, version, verdict) for this identity that holds at `post`."""
+    holds = Q(verdict_scope=VerdictScope.NATIONAL)
+    if post:
+        holds |= Q(post_id=post)
     rows = (
         Hit.objects.filter(subject_fingerprint=fingerprint)
+        .filter(holds)
         .exclude(status=HitStatus.OPEN)
         .filter(Q(person_alert_id__in=person_ids) | Q(document_alert_id__in=document_ids))
         .order_by("adjudicated_at")
@@ -252,7 +252,9 @@ def watchlists_list(*, user: Any) -> QuerySet[Watchlist]:
 
     def listed(model: type[PersonAlert] | type[DocumentAlert]) -> Subquery:
         # A subquery per kind: joining both would multiply the rows (persons x documents).
-        rows = model.objects.filter(watchlist=OuterRef("pk"), removed_at__isnull=True).order_by()
+        rows = model.objects.filter(
+            live_alerts(), watchlist=OuterRef("pk"), removed_at__isnull=True
+        ).order_by()
         return Subquery(rows.values("watchlist").annotate(n=Count("pk")).values("n")[:1])
 
     return Watchlist.objects.annotate(
@@ -273,7 +275,7 @@ def person_alerts_search(
 ) -> QuerySet[PersonAlert]:
     """A list's person alerts, searched by id, name or alias (every search is audited)."""
     permit_watchlists(user)
-    alerts = PersonAlert.objects.filter(watchlist=watchlist, removed_at__isnull=not removed)
+    alerts = PersonAlert.objects.filter(live_alerts(), watchlist=watchlist, removed_at__isnull=not removed)
     query = query.strip()
     if query:
         words = query.split()
@@ -299,7 +301,7 @@ def document_alerts_search(
 ) -> QuerySet[DocumentAlert]:
     """A list's document alerts, searched by id or number."""
     permit_watchlists(user)
-    alerts = DocumentAlert.objects.filter(watchlist=watchlist, removed_at__isnull=not removed)
+    alerts = DocumentAlert.objects.filter(live_alerts(), watchlist=watchlist, removed_at__isnull=not removed)
     query = query.strip()
     if query:
         alerts = alerts.filter(
@@ -314,22 +316,33 @@ def document_alerts_search(
     return alerts.order_by("issuing_state", "number", "pk")
 
 
+def alert_get(*, user: Any, watchlist: Watchlist, kind: str, alert_id: int) -> PersonAlert | DocumentAlert:
+    """One alert of a list, for its manager (audited)."""
+    permit_watchlists(user)
+    model: type[PersonAlert] | type[DocumentAlert] = DocumentAlert if kind == "documents" else PersonAlert
+    alert = model.objects.filter(live_alerts(), pk=alert_id, watchlist=watchlist).first()
+    if alert is None:
+        raise NotFound(_("There is no such alert on this list."))
+    audit_write(
+        action="read",
+        object_type=f"screening.{model._meta.model_name}",
+        object_id=f"{watchlist.code}/{alert.external_id}",
+        summary="view",
+    )
+    return alert
+
+
 def import_jobs_list(*, user: Any, watchlist: Watchlist) -> QuerySet[ImportJob]:
     permit_watchlists(user)
     return ImportJob.objects.filter(watchlist=watchlist).select_related("user").defer("data")
 
 
 def import_job_get(*, user: Any, job_id: uuid.UUID | str) -> ImportJob:
-    """An import job, with its progress as the process running it last saw it."""
+    """An import job, with its progress as the worker running it last saved it."""
     permit_watchlists(user)
     job = ImportJob.objects.select_related("watchlist", "user").defer("data").filter(pk=job_id).first()
     if job is None:
         raise NotFound(_("There is no such import."))
-    from corredor.screening.services import import_progress
-
-    live = import_progress(job.pk)
-    if live is not None and not job.finished:
-        job.done, job.total = live
     return job
 
 
@@ -343,7 +356,7 @@ def hits_list(*, user: Any, post: str | None = None, status: str = "open") -> Qu
     """
     if getattr(user, "role", None) == Role.SUPERVISOR:
         post = post or user.border_post_id
-    permit_supervise(user, post)
+    permit_hits(user, post)
     hits = Hit.objects.select_related(
         "person_alert__watchlist",
         "document_alert__watchlist",
@@ -369,6 +382,45 @@ def hits_list(*, user: Any, post: str | None = None, status: str = "open") -> Qu
     return hits
 
 
+@dataclass(frozen=True)
+class HitFlight:
+    """The flight a passenger-list hit's traveller is on, and when it is expected at the post."""
+
+    id: uuid.UUID
+    designator: str
+    route: str
+    expected_at: datetime
+
+
+def hit_flights(hits: Iterable[Hit]) -> dict[str, HitFlight]:
+    """The flight of each passenger-list hit, keyed by the hit's source reference (the list entry's
+    screening reference); {} without the passenger-list app. Read through the app registry: screening sits
+    below the passenger lists and does not import them."""
+    refs: set[uuid.UUID] = set()
+    for hit in hits:
+        if hit.source == HitSource.MANIFEST and hit.source_ref:
+            try:
+                refs.add(uuid.UUID(hit.source_ref))
+            except ValueError:
+                continue
+    if not refs or not apps.is_installed("corredor.manifests"):
+        return {}
+    person = apps.get_model("manifests", "ManifestPerson")
+    rows = person.objects.filter(screening_ref__in=refs).values_list(
+        "screening_ref",
+        "manifest_list__flight_id",
+        "manifest_list__flight__carrier",
+        "manifest_list__flight__number",
+        "manifest_list__flight__departure_airport",
+        "manifest_list__flight__arrival_airport",
+        "manifest_list__flight__expected_at",
+    )
+    return {
+        str(ref): HitFlight(flight_id, f"{carrier}{number}", f"{origin}–{destination}", expected)
+        for ref, flight_id, carrier, number, origin, destination, expected in rows
+    }
+
+
 def hit_get(*, user: Any, hit_id: uuid.UUID | str) -> Hit:
     """One hit, for a supervisor of its post or an administrator (audited)."""
     hit = (
@@ -386,6 +438,6 @@ def hit_get(*, user: Any, hit_id: uuid.UUID | str) -> Hit:
     )
     if hit is None:
         raise NotFound(_("There is no such hit."))
-    permit_supervise(user, hit.post_id)
+    permit_hits(user, hit.post_id)
     audit_write(action="read", object_type="screening.hit", object_id=hit.pk, summary="view")
     return hit

@@ -170,6 +170,17 @@ def row_error_text(error: Mapping[str, Any]) -> str:
         "bad_xlsx": lambda: _("The file cannot be read as an XLSX workbook."),
         "not_csv": lambda: _("This is a spreadsheet (XLSX), not a CSV file."),
         "too_big": lambda: _("The file is too large."),
+        "binary_file": lambda: _(
+            "This is not a CSV text file (it is binary: a PDF, an image, an old .xls, a compressed file...)."
+        ),
+        "zip_bomb": lambda: _(
+            "The workbook would inflate far beyond its size when opened (a zip bomb, or a list too large for "
+            "one file): it was not opened."
+        ),
+        "header_too_long": lambda: _("A column title is far too long: is the first line the header?"),
+        "too_many_columns": lambda: _("The header has too many columns."),
+        "future_birth_date": lambda: _("The birth date is in the future."),
+        "past_validity": lambda: _("valid_until is already past: the alert would never hit."),
         "unknown_column": lambda: _(
             "Unknown column: choose what it is in the column mapping, or leave it unused."
         ),

@@ -71,11 +71,29 @@
     if (firstField) firstField.focus();
   });
 
-  // An error answer (403, 409, 422...) still carries a message for the officer: show it.
+  // A new request's answer replaces the last error: an old "not recorded" must not stay beside a success.
+  document.addEventListener("htmx:beforeRequest", function () {
+    var slot = document.getElementById("error-slot");
+    if (slot) slot.innerHTML = "";
+  });
+
+  // An error answer (403, 409, 422..., or the boundary's 503 "busy, try again") still carries a message for
+  // the officer: show it.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status >= 400 && event.detail.xhr.status < 500) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && (status < 500 || event.detail.xhr.getResponseHeader("X-Corredor-Error"))) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+  });
+})();
+
+// A select marked data-autosubmit sends its form when changed (the post and language switches). Here, not
+// in an onchange attribute: the Content-Security-Policy allows no inline script.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("select[data-autosubmit]") && target.form) target.form.submit();
   });
 })();

@@ -12,8 +12,9 @@ from ninja import Query, Router, Schema
 
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
-from corredor.statistics import exports, selectors, services
+from corredor.statistics import exports, permissions, selectors, services
 from corredor.statistics.engine import DIMENSIONS, MEASURES, TOTAL, period_label
+from corredor.statistics.forms import StatisticsQueryForm, clean_country
 
 router = Router(tags=["statistics"])
 
@@ -39,12 +40,23 @@ class CatalogueOut(Schema):
 
 
 class TableIn(Schema):
+    # Text here, checked by the statistics query form: a bad date or filter is a 400 naming it.
     measure: str
     by: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    min_cell: int | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    min_cell: str | None = None
     filter: list[str] = []
+
+    def parsed(self) -> dict[str, Any]:
+        """The parameters checked (ApplicationError 400 naming every bad one)."""
+        params = {
+            "date_from": self.date_from or "",
+            "date_to": self.date_to or "",
+            "min_cell": self.min_cell or "",
+            "by": self.by,
+        }
+        return StatisticsQueryForm(params, filters=_filters(self.filter)).parsed()
 
 
 class CellOut(Schema):
@@ -92,13 +104,12 @@ def _filters(items: list[str]) -> dict[str, list[str]]:
     return filters
 
 
-def _by(text: str) -> list[str]:
-    return [d.strip() for d in text.split(",") if d.strip()] or ["month", "sex", "age_band"]
+DEFAULT_BY = ["month", "sex", "age_band"]
 
 
 @router.get("/catalogue", response=CatalogueOut, summary="Measures and dimensions")
 def catalogue(request: HttpRequest) -> dict[str, Any]:
-    selectors.permit_statistics(request.user)
+    permissions.permit_statistics(request.user)
     return {
         "measures": [
             {"code": m.code, "label": str(m.label), "description": str(m.description), "kind": m.kind}
@@ -113,15 +124,17 @@ def catalogue(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/table", response=TableOut, summary="A protected table (disclosure control applied)")
 def table(request: HttpRequest, params: Query[TableIn]) -> dict[str, Any]:
-    by = _by(params.by)
+    permissions.permit_statistics(request.user)
+    query = params.parsed()
+    by = query["by"] or DEFAULT_BY
     result = selectors.statistics_table(
         user=request.user,
         measure=params.measure,
         by=by,
-        date_from=params.date_from,
-        date_to=params.date_to,
-        filters=_filters(params.filter),
-        k=params.min_cell,
+        date_from=query["date_from"],
+        date_to=query["date_to"],
+        filters=query["filters"],
+        k=query["min_cell"],
     )
     cells = []
     for labels, value, status in result.cells():
@@ -154,15 +167,17 @@ def table(request: HttpRequest, params: Query[TableIn]) -> dict[str, Any]:
 
 @router.get("/export", summary="A protected table as a file: csv, xlsx, hxl or sdmx-csv")
 def export(request: HttpRequest, params: Query[ExportIn]) -> HttpResponse:
+    permissions.permit_statistics(request.user)
+    query = params.parsed()
     file = services.statistics_export(
         user=request.user,
         measure=params.measure,
-        by=_by(params.by),
-        date_from=params.date_from,
-        date_to=params.date_to,
+        by=query["by"] or DEFAULT_BY,
+        date_from=query["date_from"],
+        date_to=query["date_to"],
         fmt=params.format,
-        filters=_filters(params.filter),
-        k=params.min_cell,
+        filters=query["filters"],
+        k=query["min_cell"],
     )
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
@@ -171,9 +186,12 @@ def export(request: HttpRequest, params: Query[ExportIn]) -> HttpResponse:
 
 @router.get("/external", response=list[ExternalOut], summary="Imported international figures")
 def external(request: HttpRequest, params: Query[ExternalIn]) -> list[dict[str, Any]]:
-    selectors.permit_statistics(request.user)
+    permissions.permit_statistics(request.user)
     return selectors.external_figures(
-        dataset=params.dataset, origin=params.origin, destination=params.destination, year=params.year
+        dataset=params.dataset,
+        origin=clean_country(params.origin, field="origin"),
+        destination=clean_country(params.destination, field="destination"),
+        year=params.year,
     )
 
 

@@ -6,7 +6,6 @@ refuses one that has not: a suppressed cell is written empty with its flag, neve
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -14,9 +13,18 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from corredor.core.exports import SafeCsvWriter, safe_row
 from corredor.statistics import disclosure
 from corredor.statistics.countrynames import country_label
-from corredor.statistics.engine import AGE_BANDS, CHILD_BANDS, TOTAL, UNKNOWN, Result, period_label
+from corredor.statistics.engine import (
+    AGE_BANDS,
+    CHILD_BANDS,
+    NOT_REFUSED,
+    TOTAL,
+    UNKNOWN,
+    Result,
+    period_label,
+)
 from corredor.statistics.regions import region_label
 
 FORMATS = {
@@ -34,7 +42,9 @@ def _flag(value: Any, status: int) -> str:
     return NOT_APPLICABLE if value is None and status == disclosure.PUBLISHED else FLAGS[status]
 
 
-SDMX_CONF_STATUS = {disclosure.PUBLISHED: "F", disclosure.PRIMARY: "C", disclosure.SECONDARY: "D"}
+# Primary and secondary cells are flagged alike ("C", confidential): flagging the primary ones apart would
+# tell a reader which cells count fewer than K people, the very thing withheld.
+SDMX_CONF_STATUS = {disclosure.PUBLISHED: "F", disclosure.PRIMARY: "C", disclosure.SECONDARY: "C"}
 DATAFLOW = "CORREDOR:MIGRATION_MOVEMENTS(1.0)"
 
 
@@ -60,9 +70,12 @@ def label(dim_code: str, value: Any, lang: str = "en") -> str:
     if value == TOTAL:
         return _("Total")
     if value == UNKNOWN:
-        return _("Unknown")
+        # Sex X is published merged with "not stated" where it counts too few (Result.merge_sex_x).
+        return _("Other or not stated") if dim_code == "sex" else _("Unknown")
     if dim_code == "nationality":
         return country_label(str(value), lang)
+    if dim_code == "refusal_ground":
+        return refusal_ground_label(str(value))
     if dim_code == "region":
         return region_label(str(value))
     if dim_code == "sex":
@@ -83,6 +96,16 @@ def label(dim_code: str, value: Any, lang: str = "en") -> str:
     return str(value)
 
 
+def refusal_ground_label(code: str) -> str:
+    """A refusal ground as the refusal form names it ("C No valid visa"), in the active language."""
+    if code == NOT_REFUSED:
+        return _("Not a refusal")
+    from corredor.border.models import RefusalGround
+
+    ground = RefusalGround.objects.filter(code=code).order_by("country_id").first()
+    return f"{code} {ground.name}" if ground is not None else code
+
+
 def _require_protected(result: Result) -> None:
     if result.status is None:
         raise ValueError("A table is published only after disclosure control (Result.protect).")
@@ -97,7 +120,7 @@ def _formatted(value: Any) -> Any:
 def write_csv(result: Result) -> bytes:
     _require_protected(result)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     writer.writerow([d.code for d in result.dims] + [result.measure.code, "flag"])
     for labels, value, status in result.cells():
         codes = [_code(result, axis, v) for axis, v in enumerate(labels)]
@@ -117,7 +140,7 @@ def write_xlsx(result: Result, *, lang: str = "en") -> bytes:
     for dim in result.dims:
         header += [str(dim.label)] if dim.period else [f"{dim.label} ({_('code')})", str(dim.label)]
     header += [str(result.measure.label), _("Note")]
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for labels, value, status in result.cells():
@@ -130,11 +153,11 @@ def write_xlsx(result: Result, *, lang: str = "en") -> bytes:
                 row += [str(v), label(dim.code, v, lang)]
         note = _("suppressed (confidential)") if status else (_("not applicable") if value is None else "")
         row += [_formatted(value), note]
-        sheet.append(row)
+        sheet.append(safe_row(row))
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("notes")
     for line in method_lines(result):
-        notes.append([line])
+        notes.append(safe_row([line]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -158,7 +181,16 @@ def method_lines(result: Result) -> list[str]:
         )
         % {"k": result.k, **counts},
         _("Source: Corredor, records of the border posts; figures by the local day of the crossing."),
-    ]
+    ] + (
+        [
+            _(
+                "Sex X (unspecified) counts too few people here: it is published with sex not stated, "
+                "as one category."
+            )
+        ]
+        if result.merged.get("sex")
+        else []
+    )
 
 
 # --- HXL ----------------------------------------------------------------------------------------------------
@@ -198,7 +230,7 @@ def write_hxl(result: Result) -> bytes:
             name.append(label(code, value))
         columns.append((combo, " - ".join(name), tag))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     header, tags = [], []
     for axis in row_axes:
         dim = result.dims[axis]
@@ -262,10 +294,10 @@ def _sdmx_age(band: str) -> str:
 
 def write_sdmx_csv(result: Result) -> bytes:
     """SDMX-CSV (version 1): DATAFLOW, MEASURE, one column per dimension (SDMX concept ids, _T for totals),
-    TIME_PERIOD, OBS_VALUE, CONF_STATUS (F free, C primary confidential, D secondary)."""
+    TIME_PERIOD, OBS_VALUE, CONF_STATUS (F free, C confidential: primary and secondary alike)."""
     _require_protected(result)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     dims = [(axis, d) for axis, d in enumerate(result.dims) if not d.period]
     period_axis = next((axis for axis, d in enumerate(result.dims) if d.period), None)
     writer.writerow(

@@ -16,12 +16,20 @@ class Dataset(models.TextChoices):
 
 
 class ExternalImport(models.Model):
-    """One import of a public dataset file: what, from which file (and its SHA-256), how many rows, who."""
+    """One import of a public dataset file: what, from which file (and its SHA-256), how many rows, what
+    it changed, what it skipped and did not understand, who."""
 
     dataset = models.CharField(_("dataset"), max_length=30, choices=Dataset.choices)
     file_name = models.CharField(_("file"), max_length=255)
     sha256 = models.CharField(max_length=64)
     rows = models.PositiveIntegerField(_("rows"), default=0)
+    # What the import did: a second import of the same file creates and updates nothing.
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    removed = models.PositiveIntegerField(_("removed"), default=0)
+    # Lines read, what was skipped and why (aggregates, not available), the values not understood.
+    report = models.JSONField(_("report"), default=dict, blank=True)
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
     username = models.CharField(_("by"), max_length=150, blank=True)
 

@@ -24,33 +24,78 @@ from corredor.statistics.models import (
     MissingMigrantIncident,
     RefugeeFigure,
 )
-from corredor.statistics.selectors import check_k, statistics_scope, validate_request
+from corredor.statistics.permissions import statistics_scope
+from corredor.statistics.selectors import check_k, fixed_range, is_fine, validate_request
 
 BATCH = 2000
 
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import did. `lines` data lines (or records) read; `rows` figures (or incidents) kept;
+    of those `created`, `updated` and `unchanged`; `removed` incidents of the file's years that it no
+    longer lists; `skipped` on purpose by reason (aggregates, not available); `unknown` values not
+    understood, with their line (first 25 of `unknown_count`)."""
+
     dataset: str
+    lines: int
     rows: int
     created: int
-    replaced: int
+    updated: int
+    unchanged: int
+    removed: int
     skipped: dict[str, int]
+    noted: dict[str, int]
+    unknown: list[str]
+    unknown_count: int
     import_id: int
 
+    @property
+    def replaced(self) -> int:
+        return self.updated
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
     def summary(self) -> str:
-        skipped = ", ".join(f"{n:,} {why}" for why, n in self.skipped.items())
-        return f"{self.dataset}: {self.rows:,} rows read, {self.created:,} new, {self.replaced:,} updated" + (
-            f"; skipped {skipped}" if skipped else ""
+        text = (
+            f"{self.dataset}: {self.lines:,} lines read, {self.rows:,} figures imported: "
+            f"{self.created:,} created, {self.updated:,} updated, {self.unchanged:,} unchanged"
         )
+        if self.removed:
+            text += f", {self.removed:,} removed"
+        if not self.changed:
+            text += " (nothing changed)"
+        aggregates = sum(n for why, n in self.skipped.items() if why.startswith("aggregate"))
+        if aggregates:
+            text += f"; {aggregates:,} skipped as aggregates"
+        others = ", ".join(
+            f"{n:,} {why}" for why, n in self.skipped.items() if not why.startswith("aggregate")
+        )
+        if others:
+            text += f"; also skipped: {others}"
+        if self.noted:
+            text += "; imported, " + ", ".join(f"{n:,} {why}" for why, n in self.noted.items())
+        if self.unknown_count:
+            shown = "; ".join(self.unknown[:5])
+            more = self.unknown_count - min(5, len(self.unknown))
+            text += f"; {self.unknown_count:,} unknown: {shown}" + (
+                f"; and {more:,} more" if more > 0 else ""
+            )
+        return text
 
 
 @transaction.atomic
 def dataset_import(*, dataset: str, data: bytes, file_name: str) -> ImportResult:
-    """Import a public dataset file, all or nothing. Importing the same file again changes nothing:
-    figures are keyed by origin, destination and year (incidents: the file's years are replaced).
+    """Import a public dataset file, all or nothing. Aggregates (world, regions, income groups...) are
+    skipped and counted; unknown countries are reported with their line and their figures left out, the
+    rest imported. Importing the same file again changes nothing and says so: figures are keyed by
+    origin, destination and year (incidents: by their id and order within the file's years, and the
+    file's years are replaced).
 
-    Raises ApplicationError with the located problems (line, column) when the file is not right.
+    Raises ApplicationError with the located problems (line, column) when the file is not right (not its
+    shape, a figure that is not a number, the same figure given twice).
     """
     if dataset not in READERS:
         raise ApplicationError(
@@ -66,6 +111,21 @@ def dataset_import(*, dataset: str, data: bytes, file_name: str) -> ImportResult
                 for p in failure.problems
             ],
         ) from None
+    if not parsed.rows:
+        # Nothing but aggregates and unknown values: the wrong file, most likely; say what was read.
+        skipped = ", ".join(f"{n:,} {why}" for why, n in parsed.skipped.items()) or "-"
+        raise ApplicationError(
+            _("%(file)s has no figure to import (skipped: %(skipped)s). %(unknown)s")
+            % {
+                "file": file_name,
+                "skipped": skipped,
+                "unknown": "; ".join(str(p) for p in parsed.unknown[:5]),
+            },
+            detail=[
+                {"line": p.line, "column": p.column, "field": p.field, "message": p.message}
+                for p in parsed.unknown
+            ],
+        )
     record = ExternalImport.objects.create(
         dataset=dataset,
         file_name=file_name[-255:],
@@ -73,44 +133,128 @@ def dataset_import(*, dataset: str, data: bytes, file_name: str) -> ImportResult
         rows=len(parsed.rows),
         username=current_actor().username,
     )
+    removed = 0
     if dataset == Dataset.MISSING_MIGRANTS:
-        created, replaced = _incidents_replace(parsed.rows, record)
+        created, updated, unchanged, removed = _incidents_merge(parsed.rows, record)
+    elif dataset == Dataset.UNDESA_STOCK:
+        created, updated, unchanged = _figures_merge(MigrantStock, ["value"], parsed.rows, record)
     else:
-        model: Any = MigrantStock if dataset == Dataset.UNDESA_STOCK else RefugeeFigure
-        fields = ["value"] if model is MigrantStock else ["refugees", "asylum_seekers"]
-        before = model.objects.count()
-        for start in range(0, len(parsed.rows), BATCH):
-            model.objects.bulk_create(
-                [model(source=record, **row) for row in parsed.rows[start : start + BATCH]],
-                update_conflicts=True,
-                unique_fields=["origin", "destination", "year"],
-                update_fields=[*fields, "source"],
-            )
-        created = model.objects.count() - before
-        replaced = len(parsed.rows) - created
+        created, updated, unchanged = _figures_merge(
+            RefugeeFigure, ["refugees", "asylum_seekers"], parsed.rows, record
+        )
+    unknown = [str(problem) for problem in parsed.unknown]
+    record.created, record.updated, record.unchanged, record.removed = created, updated, unchanged, removed
+    record.report = {
+        "lines": parsed.lines,
+        "skipped": parsed.skipped,
+        "noted": parsed.noted,
+        "unknown": unknown,
+        "unknown_count": parsed.unknown_count,
+    }
+    record.save(update_fields=["created", "updated", "unchanged", "removed", "report"])
+    result = ImportResult(
+        dataset,
+        parsed.lines,
+        len(parsed.rows),
+        created,
+        updated,
+        unchanged,
+        removed,
+        dict(parsed.skipped),
+        dict(parsed.noted),
+        unknown,
+        parsed.unknown_count,
+        record.pk,
+    )
     audit_write(
         action="bulk",
         object_type=f"statistics.{dataset}",
         object_id=record.pk,
-        summary=(
-            f"import {file_name[-120:]} sha256 {record.sha256[:12]}: {len(parsed.rows)} rows, {created} new"
-        ),
+        summary=f"import {file_name[-120:]} sha256 {record.sha256[:12]}: {result.summary()}"[:1000],
     )
-    return ImportResult(dataset, len(parsed.rows), created, replaced, parsed.skipped, record.pk)
+    return result
 
 
-def _incidents_replace(rows: list[dict[str, Any]], record: ExternalImport) -> tuple[int, int]:
-    years = {row["year"] for row in rows}
-    existing = MissingMigrantIncident.objects.filter(year__in=[y for y in years if y is not None])
-    if None in years:
-        existing = existing | MissingMigrantIncident.objects.filter(year__isnull=True)
-    replaced = existing.count()
-    existing.delete()
-    for start in range(0, len(rows), BATCH):
-        MissingMigrantIncident.objects.bulk_create(
-            [MissingMigrantIncident(source=record, **row) for row in rows[start : start + BATCH]]
+def _figures_merge(
+    model: Any, fields: list[str], rows: list[dict[str, Any]], record: ExternalImport
+) -> tuple[int, int, int]:
+    """Create the figures that are new, update those whose value changed, leave the rest as they are."""
+    years = sorted({row["year"] for row in rows})
+    existing: dict[tuple[str, str, int], tuple[int, tuple[Any, ...]]] = {
+        (values[1], values[2], values[3]): (values[0], tuple(values[4:]))
+        for values in model.objects.filter(year__in=years).values_list(
+            "pk", "origin", "destination", "year", *fields
         )
-    return max(0, len(rows) - replaced), min(replaced, len(rows))
+    }
+    new, changed = [], []
+    unchanged = 0
+    for row in rows:
+        key = (row["origin"], row["destination"], row["year"])
+        found = existing.get(key)
+        if found is None:
+            new.append(model(source=record, **row))
+        elif found[1] != tuple(row[f] for f in fields):
+            changed.append(model(pk=found[0], source=record, **row))
+        else:
+            unchanged += 1
+    for start in range(0, len(new), BATCH):
+        model.objects.bulk_create(new[start : start + BATCH])
+    model.objects.bulk_update(changed, [*fields, "source"], batch_size=BATCH)
+    return len(new), len(changed), unchanged
+
+
+# The incident's fields as the reader gives them (all but its id), compared to tell unchanged from updated.
+READ_INCIDENT_FIELDS = [
+    "reported_on",
+    "year",
+    "region",
+    "country",
+    "route",
+    "dead",
+    "missing",
+    "children",
+    "latitude",
+    "longitude",
+    "cause",
+    "location",
+]
+
+
+def _incidents_merge(rows: list[dict[str, Any]], record: ExternalImport) -> tuple[int, int, int, int]:
+    """The file's years are the file's: incidents keyed by their id and their order among those with the
+    same id (the source repeats ids); new ones created, changed ones updated, those the file no longer
+    lists removed, the rest left as they are."""
+    years = {row["year"] for row in rows}
+    scope = MissingMigrantIncident.objects.filter(year__in=[y for y in years if y is not None])
+    if None in years:
+        scope = scope | MissingMigrantIncident.objects.filter(year__isnull=True)
+    existing: dict[tuple[str, int], tuple[int, tuple[Any, ...]]] = {}
+    occurrences: dict[str, int] = {}
+    for values in scope.order_by("pk").values_list("pk", "incident_id", *READ_INCIDENT_FIELDS):
+        n = occurrences[values[1]] = occurrences.get(values[1], 0) + 1
+        existing[(values[1], n)] = (values[0], tuple(values[2:]))
+    occurrences.clear()
+    new, changed = [], []
+    unchanged = 0
+    seen = set()
+    for row in rows:
+        n = occurrences[row["incident_id"]] = occurrences.get(row["incident_id"], 0) + 1
+        key = (row["incident_id"], n)
+        seen.add(key)
+        found = existing.get(key)
+        if found is None:
+            new.append(MissingMigrantIncident(source=record, **row))
+        elif found[1] != tuple(row[f] for f in READ_INCIDENT_FIELDS):
+            changed.append(MissingMigrantIncident(pk=found[0], source=record, **row))
+        else:
+            unchanged += 1
+    gone = [pk for key, (pk, _values) in existing.items() if key not in seen]
+    for start in range(0, len(gone), BATCH):
+        MissingMigrantIncident.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+    for start in range(0, len(new), BATCH):
+        MissingMigrantIncident.objects.bulk_create(new[start : start + BATCH])
+    MissingMigrantIncident.objects.bulk_update(changed, [*READ_INCIDENT_FIELDS, "source"], batch_size=BATCH)
+    return len(new), len(changed), unchanged, len(gone)
 
 
 def extract_refresh(*, full: bool = False) -> extract.RefreshResult:
@@ -148,6 +292,10 @@ def statistics_export(
     validate_request(measure=measure, by=by, filters=scoped)
     k = check_k(k, floor=k_floor)
     engine = engine or Engine()
+    if user is not None:
+        date_from, date_to = fixed_range(
+            engine=engine, date_from=date_from, date_to=date_to, fine=is_fine(by=by, filters=filters)
+        )
     result = engine.table(measure, by=by, date_from=date_from, date_to=date_to, filters=scoped).protect(k)
     file = exports.render(result, fmt, lang=lang)
     counts = {

@@ -9,12 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone, translation
 
 from corredor.border.demo import ProgressBar
 from corredor.core.audit import Actor, acting_as
 from corredor.core.errors import ApplicationError
+from corredor.core.management.base import ApplicationCommand
 from corredor.manifests import services
 from corredor.manifests.models import Flight, Source
 
@@ -43,7 +44,7 @@ def _move(path: Path, folder: Path) -> Path:
     return target
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = "Passenger lists: import a folder of PAXLST files, add carrier accounts, screen lists again."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -89,6 +90,8 @@ class Command(BaseCommand):
         progress = ProgressBar("lists", stream=self.stderr._out) if len(files) > 1 else None
         counts = {"stored": 0, "duplicate": 0, "rejected": 0}
         for done, path in enumerate(files, start=1):
+            # Not the error boundary's job: a file that cannot be received is moved aside with its error and
+            # the next file is received.
             try:
                 receipt = services.manifest_receive(
                     data=path.read_bytes(), source=Source.FOLDER, filename=path.name
@@ -139,12 +142,9 @@ class Command(BaseCommand):
         return "; ".join(parts) + warnings
 
     def _carrier(self, options: dict[str, Any]) -> None:
-        try:
-            account = services.carrier_account_create(
-                username=options["username"], carrier=options["carrier"], name=options["name"]
-            )
-        except ApplicationError as error:
-            raise CommandError(error.message) from None
+        account = services.carrier_account_create(
+            username=options["username"], carrier=options["carrier"], name=options["name"]
+        )
         self.stdout.write(
             f"{account.user.username} may send lists for {account.carrier}. "
             f"Make its API token with: corredor token create {account.user.username}"

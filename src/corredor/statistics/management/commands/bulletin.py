@@ -4,15 +4,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
 from corredor.core.audit import Actor, acting_as, audit_write
-from corredor.core.errors import ApplicationError
+from corredor.core.management.base import ApplicationCommand
 from corredor.statistics.bulletin import bulletin_write
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = "Write the monthly statistics bulletin as HTML and PDF."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,15 +28,13 @@ class Command(BaseCommand):
             previous = (first - timedelta(days=1)).replace(day=1)
             month = f"{previous:%Y-%m}"
         with acting_as(Actor(username="cli", role="", origin="corredor bulletin")):
-            try:
-                files = bulletin_write(
-                    month=month,
-                    lang=options["lang"],
-                    out_dir=Path(options["out"]) if options["out"] else None,
-                    pdf=not options["html_only"],
-                )
-            except ApplicationError as error:
-                raise CommandError(error.message) from None
+            # An ApplicationError goes to the command's boundary: a message and an exit status.
+            files = bulletin_write(
+                month=month,
+                lang=options["lang"],
+                out_dir=Path(options["out"]) if options["out"] else None,
+                pdf=not options["html_only"],
+            )
             audit_write(
                 action="export",
                 object_type="statistics.bulletin",

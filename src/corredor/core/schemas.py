@@ -1,0 +1,13 @@
+"""The base for the API's input schemas: every app's `...In` schema derives from `StrictSchema`.
+
+A field the operation does not know is refused (422, naming the field) rather than silently dropped: a
+client that misspells `stay_days` as `stay_day` must hear about it, not get the default. Output schemas
+stay plain `ninja.Schema` (they read model attributes, where extra attributes are normal).
+"""
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
