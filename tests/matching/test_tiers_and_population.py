@@ -29,14 +29,21 @@ def test_an_identical_name_is_at_least_a_possible_match_whatever_the_list_omits(
         assert hit.reasons  # explained like a hit
 
 
-def test_a_contradicting_birth_date_makes_an_identical_name_possible_not_a_hit() -> None:
-    entry = WatchlistEntry("N1", (Name("Najmuddin Faraj Ahmad"),), PartialDate(1956, 7, 7))
-    result = ScreeningIndex.build([entry]).screen(
-        Traveller(Name("FARAJ AHMAD, NAJMUDDIN"), PartialDate(1963, 6, 17))
+def test_what_the_list_omits_makes_a_possible_match_what_it_contradicts_does_not() -> None:
+    listed = [
+        WatchlistEntry("N1", (Name("Najmuddin Faraj Ahmad"),), PartialDate(1956, 7, 7), sex="M"),
+        WatchlistEntry("N2", (Name("Najmuddin Faraj Ahmad"),)),  # the same name, nothing else given
+    ]
+    index = ScreeningIndex.build(
+        listed, population=NameFrequencies(1000, {"NAJMUDDIN": 400, "FARAJ": 400, "AHMAD": 400})
     )
+    result = index.screen(Traveller(Name("FARAJ AHMAD, NAJMUDDIN"), PartialDate(1963, 6, 17), sex="M"))
     assert result.persons == ()
-    assert [(hit.entry_id, hit.tier) for hit in result.possible] == [("N1", "possible")]
-    assert any(reason.code == "birth_date_differs" for reason in result.possible[0].reasons)
+    # N1's full birth date contradicts (another day, month and year): an answer, not an omission.
+    assert [(hit.entry_id, hit.tier) for hit in result.possible] == [("N2", "possible")]
+    assert any(reason.code == "common_name" for reason in result.possible[0].reasons)
+    woman = index.screen(Traveller(Name("FARAJ AHMAD, NAJMUDDIN"), sex="F"))
+    assert [hit.entry_id for hit in woman.possible] == ["N2"]  # N1 is listed as a man
 
 
 def test_a_different_name_is_not_even_possible() -> None:

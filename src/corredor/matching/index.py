@@ -55,7 +55,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +78,7 @@ from corredor.matching.score import (
     DEFAULT_THRESHOLD,
     MIN_POPULATION,
     MRZ_TRUNCATION_LENGTH,
+    PARTIAL_YEAR_GAP,
     NameMatch,
     Occurrence,
     PreparedName,
@@ -106,6 +107,7 @@ _RARE_POSTINGS = 30  # a part in at most this many names brings them in on its o
 _SINGLE_PART_POSTINGS = 2000  # a one-part query looks at most at this many names
 _MAX_EXPANSION = 24  # keys one query part may widen into
 _SENTINEL = 0xFFFFFFFF
+_PARTIAL_GAP_BOUND = np.array(PARTIAL_YEAR_GAP, dtype=np.float64)
 _PREPARED_CACHE = 200_000  # entries whose prepared names are kept between queries
 _SEX_CODE = {None: 0, "M": 1, "F": 2, "X": 3}
 _MAX_WEIGHT = 2.0
@@ -638,9 +640,21 @@ class _Segment:
         birth = traveller.birth_date
         if birth is not None:
             years = self.birth_year[entries].astype(np.int64)
-            far = (years != 0) & (np.abs(years - birth.year) >= 2)
-            # -0.05: the most a date years apart can weigh (a year typo, or a partial date nearby).
-            bound += np.where(far, -0.05, np.where(years != 0, 0.10, 0.0))
+            gap = np.abs(years - birth.year)
+            far = (years != 0) & (gap >= 2)
+            # As compare_birth_dates weighs them: a year alone (or 1 January) graded by the gap,
+            # two full dates with the year one digit off at most a typo, else a contradiction.
+            months = self.birth_month[entries].astype(np.int64)
+            days = self.birth_day[entries].astype(np.int64)
+            partial = (days == 0) | ((months == 1) & (days == 1))
+            if birth.day is None or (birth.month, birth.day) == (1, 1):
+                partial = np.ones(len(entries), dtype=bool)
+            digits = np.zeros(len(entries), dtype=np.int64)
+            for power in (1, 10, 100, 1000):
+                digits += (years // power) % 10 != (birth.year // power) % 10
+            graded = _PARTIAL_GAP_BOUND[np.minimum(gap, len(_PARTIAL_GAP_BOUND) - 1)]
+            far_value = np.where(partial, graded, np.where(digits == 1, -0.05, -0.25))
+            bound += np.where(far, far_value, np.where(years != 0, 0.10, 0.0))
         if traveller.sex in ("M", "F"):
             other = 2 if traveller.sex == "M" else 1
             bound += np.where(self.sex[entries] == other, -0.2, 0.0)
@@ -801,13 +815,10 @@ class ScreeningIndex:
         cache: SimilarityCache = {}
         hits: list[PersonHit] = []
         possible: list[PersonHit] = []
-        # Candidates are looked for down to the possible-match tier's name score: an identical
-        # name is found whatever the birth date, sex and nationality say.
-        floor = min(threshold, POSSIBLE_NAME_SCORE - 0.6)
         for segment in (self._base, self._delta):
             if segment is None:
                 continue
-            for local in self._candidates(segment, parts, traveller, floor, len(spellings[0].parts)):
+            for local in self._candidates(segment, parts, traveller, threshold, len(spellings[0].parts)):
                 hit, name_score = self._score(segment, local, query_names, traveller, cache, threshold)
                 if hit.score >= threshold:
                     hits.append(hit)
@@ -891,15 +902,20 @@ class ScreeningIndex:
         ]
         # Counting namesakes costs a lookup: only for candidates that could be hits or possible matches.
         could_hit = best[0].score + sum(item.value for item in evidence) >= threshold
-        if not could_hit and best[0].score < POSSIBLE_NAME_SCORE:
+        # A possible match only where the list's own data does not tell them apart: a birth date
+        # or a sex that contradicts is an answer, not an omission.
+        contradicted = evidence[0].value <= -0.25 or evidence[1].value < 0
+        if not could_hit and (best[0].score < POSSIBLE_NAME_SCORE or contradicted):
             score, _ = combine(best[0], evidence)
-            return PersonHit(segment.entry_ids[entry], score, (), best[1]), best[0].score
+            return PersonHit(segment.entry_ids[entry], score, (), best[1]), 0.0
         explained = compare_names(best[2], best[3], cache, explain=True)
         score, reasons = combine(
             explained, evidence, segment.required_bits, segment.name_bits(explained.agreeing)
         )
-        tier: Literal["hit", "possible"] = "hit" if score >= threshold else "possible"
-        return PersonHit(segment.entry_ids[entry], score, reasons, best[1], tier), best[0].score
+        if score >= threshold:
+            return PersonHit(segment.entry_ids[entry], score, reasons, best[1]), best[0].score
+        name_score = 0.0 if contradicted else best[0].score
+        return PersonHit(segment.entry_ids[entry], score, reasons, best[1], "possible"), name_score
 
 
 def _split_unlisted(segment: _Segment, parts: list[_QueryPart]) -> list[_QueryPart]:

@@ -69,6 +69,7 @@ from corredor.matching.records import PartialDate, PersonHit, Reason, Sex, Trave
 __all__ = [
     "DEFAULT_THRESHOLD",
     "OMISSION_COST",
+    "PARTIAL_YEAR_GAP",
     "NameMatch",
     "Occurrence",
     "PreparedName",
@@ -480,7 +481,7 @@ def compare_birth_dates(query: PartialDate | None, entry: PartialDate | None) ->
     if year_gap >= 2 and not full:
         # A year alone (or 1 January) is often approximate on real lists ("about 1957", "1966 or
         # 1967"): a few years apart weighs less than two full dates that contradict each other.
-        value = _PARTIAL_YEAR_GAP[min(year_gap, len(_PARTIAL_YEAR_GAP) - 1)]
+        value = PARTIAL_YEAR_GAP[min(year_gap, len(PARTIAL_YEAR_GAP) - 1)]
         code = "birth_year_near" if value > -0.25 else "birth_date_differs"
         text = (
             f"birth year {entry.year} is {year_gap} years from {query.year}"
@@ -520,7 +521,7 @@ def compare_birth_dates(query: PartialDate | None, entry: PartialDate | None) ->
             text = f"birth date {entry} one year from {query}"
             return Evidence(0.0, 3.5, Reason("birth_date_year_off", text, params))
         return Evidence(
-            _PARTIAL_YEAR_GAP[1],
+            PARTIAL_YEAR_GAP[1],
             0.0,
             Reason("birth_year_near", f"birth year {entry.year} is one from {query.year}", params),
         )
@@ -538,8 +539,8 @@ def compare_birth_dates(query: PartialDate | None, entry: PartialDate | None) ->
     return Evidence(0.04, 6.0, Reason("birth_year_match", f"birth year {entry.year} matches", params))
 
 
-# The adjustment for a year-only (or approximate) date this many years from the other date.
-_PARTIAL_YEAR_GAP = (0.0, -0.02, -0.06, -0.06, -0.10, -0.10, -0.10, -0.15, -0.15, -0.15, -0.15, -0.25)
+#: The adjustment for a year-only (or approximate) date this many years from the other date.
+PARTIAL_YEAR_GAP = (0.0, -0.02, -0.06, -0.06, -0.10, -0.10, -0.10, -0.15, -0.15, -0.15, -0.15, -0.25)
 
 
 def _one_digit_apart(a: int, b: int) -> bool:
