@@ -209,7 +209,11 @@ class DeskDuringImportTests(TransactionTestCase):
                 thread.start()
                 thread.join(timeout + 5)
 
-        with mock.patch.object(services, "STAGE_BATCH", 100):
+        # A "big" file for the test's scale: staged in batches, made live by one row, then settled.
+        with (
+            mock.patch.object(services, "STAGE_BATCH", 100),
+            mock.patch.object(services, "FLIP_AT_ACTIVATION", 500),
+        ):
             report = services.watchlist_import(
                 user=None,
                 watchlist=watchlist,
@@ -222,6 +226,8 @@ class DeskDuringImportTests(TransactionTestCase):
         assert outcome["waited"] < timeout
         assert Crossing.objects.filter(pk=outcome["crossing"]).exists()
         assert PersonAlert.objects.filter(watchlist=watchlist, removed_at__isnull=True).count() == 1000
+        assert ImportJob.objects.get(filename="big.csv").activated_seq is not None
+        assert not PersonAlert.objects.filter(staged_for__isnull=False).exists()  # settled
 
 
 class WorkerTests(ScreeningTestCase):

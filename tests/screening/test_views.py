@@ -278,9 +278,9 @@ class AlertByHandTests(ViewTestCase):
             entry is not None and "category changed" in entry.summary and "Warrant served." in entry.summary
         )
         # End: needs a reason; then it screens nobody, its row kept.
-        response = client.post(f"{url}end/", {"why": ""})
+        response = client.post(f"{url}end/", {"end-why": ""})
         assert response.status_code == 400 and PersonAlert.objects.get(pk=alert.pk).removed_at is None
-        response = client.post(f"{url}end/", {"why": "Cancelled by the court."})
+        response = client.post(f"{url}end/", {"end-why": "Cancelled by the court."})
         assert response.status_code == 302
         alert.refresh_from_db()
         assert alert.removed_at is not None and alert.version == 3
@@ -332,7 +332,7 @@ class AlertByHandTests(ViewTestCase):
             client = self.client_for(user)
             assert client.get(f"/screening/watchlists/nat/alerts/persons/{alert.pk}/").status_code == 403
             response = client.post(
-                f"/screening/watchlists/nat/alerts/persons/{alert.pk}/end/", {"why": "I want to pass"}
+                f"/screening/watchlists/nat/alerts/persons/{alert.pk}/end/", {"end-why": "I want to pass"}
             )
             assert response.status_code == 403
         assert PersonAlert.objects.get(pk=alert.pk).removed_at is None

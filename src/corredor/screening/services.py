@@ -252,8 +252,9 @@ def alert_end(*, user: Any, alert: PersonAlert | DocumentAlert, why: str) -> Per
 # or nothing: readers see the list before or after, never half; a failed or killed import leaves it as it
 # was (its staged rows are discarded, by the import itself or by the worker that finds it dead).
 
-#: Rows written per transaction while staging (each takes tens of milliseconds).
-STAGE_BATCH = 2000
+#: Rows written per transaction while staging (a few tens of milliseconds on an idle machine; under load,
+#: the desk then waits a fraction of a second at worst).
+STAGE_BATCH = 500
 #: How often a running import writes its progress and heartbeat (seconds).
 HEARTBEAT_SECONDS = 2.0
 

@@ -163,7 +163,13 @@ def alert_form(request: HttpRequest, code: str, kind: str, alert_id: int | None 
     return render(
         request,
         "screening/alert_form.html",
-        {"watchlist": watchlist, "kind": kind, "alert": alert, "form": form, "end_form": EndAlertForm()},
+        {
+            "watchlist": watchlist,
+            "kind": kind,
+            "alert": alert,
+            "form": form,
+            "end_form": EndAlertForm(prefix="end"),
+        },
     )
 
 
@@ -172,7 +178,7 @@ def alert_form(request: HttpRequest, code: str, kind: str, alert_id: int | None 
 def alert_end(request: HttpRequest, code: str, kind: str, alert_id: int) -> HttpResponse:
     watchlist = selectors.watchlist_get(user=request.user, code=code)
     alert = selectors.alert_get(user=request.user, watchlist=watchlist, kind=kind, alert_id=alert_id)
-    form = EndAlertForm(request.POST)
+    form = EndAlertForm(request.POST, prefix="end")
     if form.is_valid():
         try:
             services.alert_end(user=request.user, alert=alert, why=form.cleaned_data["why"])
