@@ -172,7 +172,8 @@ class RefreshIsIncremental(StatisticsTestCase):
 
         # A new admitted entry today, then a correction of it to a refusal: only the correction counts.
         today = timezone.localdate()
-        doc = DocumentInputFactory(nationality="HND")
+        # A birth date of its own: the factory's sequence reaches the future after a few hundred documents.
+        doc = DocumentInputFactory(nationality="HND", birth_date=date(1990, 5, 17))
         entry = record(self.alice, doc, occurred_at=timezone.now()).crossing
         crossing_correct(
             officer=self.sofia,
@@ -217,7 +218,9 @@ class RefreshIsIncremental(StatisticsTestCase):
         state = ExtractState.objects.get(table="crossings")
         late_time = state.watermark - timedelta(days=1)
         crossing = record(
-            self.bob, DocumentInputFactory(nationality="PAN"), occurred_at=timezone.now()
+            self.bob,
+            DocumentInputFactory(nationality="PAN", birth_date=date(1985, 2, 3)),
+            occurred_at=timezone.now(),
         ).crossing
         Crossing.objects.filter(pk=crossing.pk).update(created_at=late_time)
         result = extract_refresh()
