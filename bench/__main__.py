@@ -329,6 +329,12 @@ def _bench_load(table: Table, *, quick: bool) -> None:
         "load_retried_503", result["retried_503"], "retries", "busy answers sent again with the same id"
     )
     table.add(
+        "load_retried_no_answer",
+        result["retried_no_answer"],
+        "retries",
+        "requests the development server reset unanswered, sent again with the same id",
+    )
+    table.add(
         "load_desk_p50_ms", result["p50_ms"], "ms", "a crossing as the officer waits for it, retries in"
     )
     table.add("load_desk_p99_ms", result["p99_ms"], "ms")
