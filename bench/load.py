@@ -394,6 +394,17 @@ def run(quick: bool = False, *, workdir: Path | None = None) -> dict[str, Any]:
         "list_status": list_status,
         "list_seconds": round(list_seconds, 2),
         "list_receipt": receipt.get("status") if isinstance(receipt, dict) else None,
+        # When the slowest crossings began (seconds after the import started), how long they took, retries.
+        "slowest": [
+            {
+                "at_s": round(c.started - import_started, 1),
+                "seconds": round(c.seconds, 1),
+                "retried_503": c.retries,
+                "status": c.status,
+            }
+            for c in sorted(crossings, key=lambda c: -c.seconds)[:8]
+        ],
+        "list_at_s": round(list_started - import_started, 1),
         "errors": state.errors[:10],
         "server_log_tail": (folder / "server.log").read_text(errors="replace")[-1500:] if failed else "",
     }
