@@ -114,7 +114,7 @@ def synthetic_extract(root: Path, *, crossings: int, last_day: date, seed: int =
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from corredor.statistics.extract import CROSSING_SCHEMA, Manifest, build_spells
+    from corredor.statistics.extract import CROSSING_SCHEMA, SCHEMA_VERSION, Manifest, build_spells
 
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
@@ -194,6 +194,11 @@ def synthetic_extract(root: Path, *, crossings: int, last_day: date, seed: int =
                 base + np.where(no_stay, 0, until).astype("timedelta64[D]"), pa.date32(), mask=no_stay
             ),
             "created_at": pa.array(occurred, pa.timestamp("us", tz="UTC")),
+            # Refusals carry one of the common grounds (A to J), the rest none.
+            "refusal_ground": pa.array(
+                np.where(decision == 1, np.array(list("ABCDEFGHIJ"))[rng.integers(0, 10, n)], None),
+                pa.string(),
+            ),
         }
     )
     table = table.cast(
@@ -215,7 +220,7 @@ def synthetic_extract(root: Path, *, crossings: int, last_day: date, seed: int =
     fixes = fixes.set_column(2, "corrects_id", table.column("id").take(pa.array(corrected)))
     root.mkdir(parents=True, exist_ok=True)
     (root / "crossings").mkdir(exist_ok=True)
-    manifest = Manifest()
+    manifest = Manifest(schema_version=SCHEMA_VERSION)
     names = []
     for part in (table, fixes):
         name = manifest.next_name("crossings/part")

@@ -177,6 +177,14 @@ def server(site: Site) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # Watchlist imports run in the background worker, as `make run` starts it beside the server.
+    worker = subprocess.Popen(
+        [*_corredor(), "work", "--poll", "0.5"],
+        env=site.env,
+        cwd=REPO_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -195,12 +203,14 @@ def server(site: Site) -> Iterator[str]:
             time.sleep(0.1)
         yield base
     finally:
+        worker.terminate()
         process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for started in (process, worker):
+            try:
+                started.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                started.kill()
+                started.wait()
         log.seek(0)
         server_log = log.read()
         log.close()

@@ -1,12 +1,14 @@
 """The pages: watchlist managers' lists, alerts and uploads (column mapping, progress, report); supervisors'
 hits and adjudication; who sees which link."""
 
+import datetime
 import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from corredor.core.models import AuditEntry
 from corredor.screening.models import Hit, ImportJob, PersonAlert
@@ -76,6 +78,10 @@ class WatchlistPageTests(ViewTestCase):
         # The web process only queues: the page says so until `corredor work` runs it.
         html = client.get(f"/screening/imports/{job.pk}/status/").content.decode()
         assert 'data-status="queued"' in html and "Waiting for the worker" in html
+        assert 'data-waiting="long"' not in html
+        ImportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - datetime.timedelta(minutes=5))
+        html = client.get(f"/screening/imports/{job.pk}/status/").content.decode()
+        assert 'data-waiting="long"' in html and "does not seem to be running" in html
         assert not PersonAlert.objects.filter(external_id="V1").exists()
         call_command("work", "--once", stdout=io.StringIO())
         html = client.get(f"/screening/imports/{job.pk}/status/").content.decode()

@@ -178,6 +178,19 @@ class Publication(StatisticsTestCase):
         assert (board.fine_from, board.fine_to) == ended
         assert board.date_to == engine.last_day  # the series still run to the last day recorded
 
+    def test_a_range_without_a_whole_month_shows_no_breakdowns(self) -> None:
+        engine = Engine()
+        # The first half of a month that has ended: no whole month in the range.
+        start = period_start(period_start(engine.last_day, "month") - timedelta(days=1), "month")
+        response = client_for(self.ana).get(
+            "/statistics/",
+            {"from": start.isoformat(), "to": start.replace(day=15).isoformat(), "period": "day"},
+        )
+        assert response.status_code == 200
+        ids = {card.id for card in response.context["cards"]}
+        assert "trend" in ids and "nationalities" not in ids and "sex-age" not in ids
+        assert 'id="fine-missing"' in response.content.decode()
+
     def test_huge_tables_are_refused_with_their_cell_count(self) -> None:
         client = client_for(self.ana)
         by = "nationality,post,day,sex,age_band"

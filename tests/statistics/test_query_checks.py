@@ -74,6 +74,14 @@ class BadQueries(StatisticsTestCase):
         assert '<select id="f-nat" name="nationality">' in html
         assert ">Nicaragua</option>" in html or ">Nicaragua (NIC)</option>" in html
 
+    def test_unknown_countries_on_the_context_page_and_external_api(self) -> None:
+        client = client_for(self.ana)
+        response = client.get("/statistics/context/", {"country": "ZZZ"})
+        assert response.status_code == 400 and "ZZZ" in response.content.decode()
+        response = client.get("/api/v1/statistics/external", {"dataset": "undesa-stock", "origin": "Narnia"})
+        assert response.status_code == 400 and response.json()["detail"][0]["field"] == "origin"
+        assert client.get("/statistics/context/", {"country": "mex"}).status_code == 200
+
     def test_command_line_export_checks_the_same(self) -> None:
         import io
 

@@ -34,6 +34,7 @@ from corredor.screening.models import (
     PersonAlert,
     VerdictScope,
     Watchlist,
+    live_alerts,
 )
 from corredor.screening.permissions import permit_hits, permit_watchlists
 
@@ -251,7 +252,9 @@ def watchlists_list(*, user: Any) -> QuerySet[Watchlist]:
 
     def listed(model: type[PersonAlert] | type[DocumentAlert]) -> Subquery:
         # A subquery per kind: joining both would multiply the rows (persons x documents).
-        rows = model.objects.filter(watchlist=OuterRef("pk"), removed_at__isnull=True).order_by()
+        rows = model.objects.filter(
+            live_alerts(), watchlist=OuterRef("pk"), removed_at__isnull=True
+        ).order_by()
         return Subquery(rows.values("watchlist").annotate(n=Count("pk")).values("n")[:1])
 
     return Watchlist.objects.annotate(
@@ -272,9 +275,7 @@ def person_alerts_search(
 ) -> QuerySet[PersonAlert]:
     """A list's person alerts, searched by id, name or alias (every search is audited)."""
     permit_watchlists(user)
-    alerts = PersonAlert.objects.filter(
-        watchlist=watchlist, removed_at__isnull=not removed, staged_for__isnull=True
-    )
+    alerts = PersonAlert.objects.filter(live_alerts(), watchlist=watchlist, removed_at__isnull=not removed)
     query = query.strip()
     if query:
         words = query.split()
@@ -300,9 +301,7 @@ def document_alerts_search(
 ) -> QuerySet[DocumentAlert]:
     """A list's document alerts, searched by id or number."""
     permit_watchlists(user)
-    alerts = DocumentAlert.objects.filter(
-        watchlist=watchlist, removed_at__isnull=not removed, staged_for__isnull=True
-    )
+    alerts = DocumentAlert.objects.filter(live_alerts(), watchlist=watchlist, removed_at__isnull=not removed)
     query = query.strip()
     if query:
         alerts = alerts.filter(
@@ -321,7 +320,7 @@ def alert_get(*, user: Any, watchlist: Watchlist, kind: str, alert_id: int) -> P
     """One alert of a list, for its manager (audited)."""
     permit_watchlists(user)
     model: type[PersonAlert] | type[DocumentAlert] = DocumentAlert if kind == "documents" else PersonAlert
-    alert = model.objects.filter(pk=alert_id, watchlist=watchlist, staged_for__isnull=True).first()
+    alert = model.objects.filter(live_alerts(), pk=alert_id, watchlist=watchlist).first()
     if alert is None:
         raise NotFound(_("There is no such alert on this list."))
     audit_write(

@@ -35,6 +35,7 @@ from corredor.statistics.extract import Manifest, stats_dir
 
 TOTAL = "_T"
 UNKNOWN = "_U"
+NOT_REFUSED = "_Z"  # the refusal ground of a crossing that is no refusal (SDMX's "not applicable")
 
 # --- dimensions -------------------------------------------------------------------------------------------
 
@@ -107,6 +108,16 @@ DIMENSIONS: dict[str, Dimension] = {
             _age_band_sql("s.age"),
             "#affected+age",
             "AGE",
+        ),
+        Dimension(
+            "refusal_ground",
+            gettext_lazy("Refusal ground"),
+            # Crossings that are no refusal have none; a refusal recorded without one is "not stated".
+            f"CASE WHEN e.decision <> 'refused' THEN '{NOT_REFUSED}' "
+            f"ELSE coalesce(nullif(e.refusal_ground, ''), '{UNKNOWN}') END",
+            None,
+            "#indicator+refusal_ground",
+            "REFUSAL_GROUND",
         ),
         Dimension(
             "stay_category",

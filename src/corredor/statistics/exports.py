@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from corredor.core.exports import SafeCsvWriter, safe_row
 from corredor.statistics import disclosure
 from corredor.statistics.countrynames import country_label
-from corredor.statistics.engine import AGE_BANDS, CHILD_BANDS, TOTAL, UNKNOWN, Result, period_label
+from corredor.statistics.engine import (
+    AGE_BANDS,
+    CHILD_BANDS,
+    NOT_REFUSED,
+    TOTAL,
+    UNKNOWN,
+    Result,
+    period_label,
+)
 from corredor.statistics.regions import region_label
 
 FORMATS = {
@@ -66,6 +74,8 @@ def label(dim_code: str, value: Any, lang: str = "en") -> str:
         return _("Other or not stated") if dim_code == "sex" else _("Unknown")
     if dim_code == "nationality":
         return country_label(str(value), lang)
+    if dim_code == "refusal_ground":
+        return refusal_ground_label(str(value))
     if dim_code == "region":
         return region_label(str(value))
     if dim_code == "sex":
@@ -84,6 +94,16 @@ def label(dim_code: str, value: Any, lang: str = "en") -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def refusal_ground_label(code: str) -> str:
+    """A refusal ground as the refusal form names it ("C No valid visa"), in the active language."""
+    if code == NOT_REFUSED:
+        return _("Not a refusal")
+    from corredor.border.models import RefusalGround
+
+    ground = RefusalGround.objects.filter(code=code).order_by("country_id").first()
+    return f"{code} {ground.name}" if ground is not None else code
 
 
 def _require_protected(result: Result) -> None:

@@ -45,6 +45,7 @@ class ImportResult:
     unchanged: int
     removed: int
     skipped: dict[str, int]
+    noted: dict[str, int]
     unknown: list[str]
     unknown_count: int
     import_id: int
@@ -74,6 +75,8 @@ class ImportResult:
         )
         if others:
             text += f"; also skipped: {others}"
+        if self.noted:
+            text += "; imported, " + ", ".join(f"{n:,} {why}" for why, n in self.noted.items())
         if self.unknown_count:
             shown = "; ".join(self.unknown[:5])
             more = self.unknown_count - min(5, len(self.unknown))
@@ -144,6 +147,7 @@ def dataset_import(*, dataset: str, data: bytes, file_name: str) -> ImportResult
     record.report = {
         "lines": parsed.lines,
         "skipped": parsed.skipped,
+        "noted": parsed.noted,
         "unknown": unknown,
         "unknown_count": parsed.unknown_count,
     }
@@ -157,6 +161,7 @@ def dataset_import(*, dataset: str, data: bytes, file_name: str) -> ImportResult
         unchanged,
         removed,
         dict(parsed.skipped),
+        dict(parsed.noted),
         unknown,
         parsed.unknown_count,
         record.pk,

@@ -34,7 +34,7 @@ from corredor.statistics.engine import (
     period_label,
     period_next,
 )
-from corredor.statistics.forms import FILTER_DIMS, query_from_request
+from corredor.statistics.forms import FILTER_DIMS, clean_country, query_from_request
 from corredor.statistics.models import Dataset
 from corredor.statistics.regions import REGION_LABELS
 
@@ -181,6 +181,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         key=lambda pair: (figures.sort_name(pair[1]), pair[0]),
     )
     context = {
+        # No whole month has ended in the range: the breakdowns are not published (selectors.fixed_range).
+        "fine_missing": board.fine_from is None,
         "nationality_choices": nationality_choices,
         "board": board,
         "kpis": kpis,
@@ -305,7 +307,8 @@ def context_page(request: HttpRequest) -> HttpResponse:
     """The international picture beside the country's own records: UN DESA stock, UNHCR, Missing
     Migrants on the corridor (map and trend)."""
     own = country_to_alpha3(settings.CORREDOR_COUNTRY) or settings.CORREDOR_COUNTRY
-    country = (request.GET.get("country") or own).upper()[:3]
+    permissions.permit_statistics(request.user)
+    country = clean_country(request.GET.get("country"), field="country") or own
     lang = (get_language() or "es")[:2]
     context = selectors.country_context(user=request.user, country=country)
     own_figures = None

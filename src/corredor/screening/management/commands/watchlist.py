@@ -17,7 +17,7 @@ from django.core.management.base import CommandError, CommandParser
 from corredor.core.audit import Actor, acting_as
 from corredor.core.management.base import ApplicationCommand
 from corredor.screening import services
-from corredor.screening.models import Source, Watchlist
+from corredor.screening.models import Source, Watchlist, live_alerts
 
 
 class Bar:
@@ -86,8 +86,8 @@ class Command(ApplicationCommand):
 
     def _list(self, options: dict[str, Any]) -> None:
         for w in Watchlist.objects.order_by("code"):
-            persons = w.personalert_set.filter(removed_at__isnull=True).count()
-            documents = w.documentalert_set.filter(removed_at__isnull=True).count()
+            persons = w.personalert_set.filter(live_alerts(), removed_at__isnull=True).count()
+            documents = w.documentalert_set.filter(live_alerts(), removed_at__isnull=True).count()
             state = "" if w.active else " (inactive)"
             self.stdout.write(
                 f"{w.code:<20} {w.source:<9} {persons:>9,} persons {documents:>11,} documents  "
