@@ -9,7 +9,8 @@ On loopback only, against a SQLite database made for the run in a temporary fold
 3. OFFICERS threads, each an officer at post SJO, record crossings (`POST /api/v1/crossings`, a new
    traveller's MRZ, an admitted entry) one after another with a short pause, each with its own crossing id: a
    503 "busy, try again" is sent again with the same id after the Retry-After it gives (as the desk does),
-   at most RETRIES times;
+   and so is a request that got no answer (runserver's listen queue is short: under 50 officers it resets
+   some connections), at most RETRIES times each;
 4. meanwhile `corredor watchlist import` loads WATCHLIST_ROWS person alerts (a synthetic CSV) in a
    subprocess, and a carrier sends a PASSENGERS-passenger PAXLST list (`POST /api/v1/manifests/messages`);
 5. the officers stop when the import and the list are done and MIN_SECONDS have passed, or at MAX_SECONDS,
@@ -194,6 +195,7 @@ class Crossing:
     seconds: float
     status: int
     retries: int
+    resets: int = 0
     during_import: bool = False
 
 
@@ -222,7 +224,7 @@ def _officer(run: Run, port: int, token: str, officer: int, limit: int, seed: in
             }
         ).encode()
         started = time.perf_counter()
-        status, retries = 0, 0
+        status, retries, resets = 0, 0, 0
         while True:
             try:
                 status, headers, answer = _request(
@@ -234,10 +236,16 @@ def _officer(run: Run, port: int, token: str, officer: int, limit: int, seed: in
                 retries += 1
                 time.sleep(float(headers.get("Retry-After") or 1))
                 continue
+            if status == 0 and resets < RETRIES:
+                # No answer (the development server's listen queue overflowed and reset the connection):
+                # sent again with the same id, which the server stores at most once.
+                resets += 1
+                time.sleep(1)
+                continue
             break
         seconds = time.perf_counter() - started
         with run.lock:
-            run.crossings.append(Crossing(started, seconds, status, retries))
+            run.crossings.append(Crossing(started, seconds, status, retries, resets))
             if status != 201 and len(run.errors) < 20:
                 run.errors.append(f"officer {officer}: {status} {answer[:200]!r}")
         time.sleep(rng.uniform(*PAUSE_SECONDS))
@@ -370,6 +378,7 @@ def run(quick: bool = False, *, workdir: Path | None = None) -> dict[str, Any]:
         "recorded": len(recorded),
         "failed": len(failed),
         "retried_503": sum(c.retries for c in crossings),
+        "retried_no_answer": sum(c.resets for c in crossings),
         "crossings_per_second": round(len(recorded) / wall, 2) if wall else 0.0,
         "p50_ms": round(_percentile(latencies, 0.50), 1),
         "p90_ms": round(_percentile(latencies, 0.90), 1),
@@ -385,6 +394,17 @@ def run(quick: bool = False, *, workdir: Path | None = None) -> dict[str, Any]:
         "list_status": list_status,
         "list_seconds": round(list_seconds, 2),
         "list_receipt": receipt.get("status") if isinstance(receipt, dict) else None,
+        # When the slowest crossings began (seconds after the import started), how long they took, retries.
+        "slowest": [
+            {
+                "at_s": round(c.started - import_started, 1),
+                "seconds": round(c.seconds, 1),
+                "retried_503": c.retries,
+                "status": c.status,
+            }
+            for c in sorted(crossings, key=lambda c: -c.seconds)[:8]
+        ],
+        "list_at_s": round(list_started - import_started, 1),
         "errors": state.errors[:10],
         "server_log_tail": (folder / "server.log").read_text(errors="replace")[-1500:] if failed else "",
     }

@@ -11,14 +11,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from corredor.core.errors import ApplicationError
+from corredor.core.errors import ApplicationError, UnsupportedMediaType
+from corredor.core.middleware import too_large
 from corredor.manifests import selectors, services
 from corredor.manifests.models import Source
 
@@ -94,38 +93,26 @@ def _list_out(item: services.ReceivedList) -> ListReceiptOut:
     )
 
 
-def _too_large(limit: int) -> ApplicationError:
-    return ApplicationError(
-        _("The message is too large: send at most %(limit)s (split a big list into parts).")
-        % {"limit": filesizeformat(limit)},
-        detail={"max_bytes": limit},
-        status=413,
-    )
-
-
 def _body(request: HttpRequest) -> bytes:
     content_type = (request.content_type or "").lower()
     if content_type not in EDIFACT_TYPES:
-        raise ApplicationError(
+        raise UnsupportedMediaType(
             _(
                 "Send the EDIFACT interchange as the body, with Content-Type application/edifact or "
                 "text/plain."
             ),
             detail={"content_type": content_type or None},
-            status=415,
         )
-    # The limit is Django's own (request.body refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE), said as it is.
+    # The limit is Django's own: request.body refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE, and the error
+    # boundary answers 413 saying that limit. A body announced larger is refused before it is read.
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if limit is not None and length > limit:
-        raise _too_large(limit)
-    try:
-        data = request.body
-    except RequestDataTooBig:
-        raise _too_large(limit or 0) from None
+        raise too_large()
+    data = request.body
     if not data.strip():
         raise ApplicationError(_("The request body is empty: send the PAXLST interchange."))
     return data
