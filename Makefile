@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres test-browser bench lint format messages clean
+.PHONY: run test test-fuzz test-postgres test-browser bench lint format messages clean
 
 $(BIN)/python:
 	$(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
@@ -30,8 +30,18 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/corredor makemigrations --check --dry-run -v 0
 
+# The suite in parallel (pytest-xdist): each worker has its own database and data folder (tests/conftest.py);
+# a test class stays on one worker so that its setUpTestData runs once. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+
+# Property tests with the long Hypothesis profile (every @given test ten times its own examples) and the API
+# fuzzed against its OpenAPI schema (tests/fuzz, schemathesis) within FUZZ_SECONDS.
+FUZZ_SECONDS ?= 240
+test-fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -n $(TEST_WORKERS) \
+		--dist loadscope -m 'hypothesis or fuzz' -p no:cacheprovider
 
 format: $(STAMP)
 	$(BIN)/ruff format .

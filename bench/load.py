@@ -53,7 +53,7 @@ PASSENGERS = 500
 PAUSE_SECONDS = (0.2, 0.6)  # between one officer's crossings: reading the next passport
 RETRIES = 5
 MIN_SECONDS = 20.0
-MAX_SECONDS = 600.0
+MAX_SECONDS = 900.0
 MAX_PER_OFFICER = 2_000
 CARRIER = "CM"
 

@@ -114,7 +114,7 @@ def synthetic_extract(root: Path, *, crossings: int, last_day: date, seed: int =
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from corredor.statistics.extract import CROSSING_SCHEMA, Manifest, build_spells
+    from corredor.statistics.extract import CROSSING_SCHEMA, SCHEMA_VERSION, Manifest, build_spells
 
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
@@ -194,6 +194,11 @@ def synthetic_extract(root: Path, *, crossings: int, last_day: date, seed: int =
                 base + np.where(no_stay, 0, until).astype("timedelta64[D]"), pa.date32(), mask=no_stay
             ),
             "created_at": pa.array(occurred, pa.timestamp("us", tz="UTC")),
+            # Refusals carry one of the common grounds (A to J), the rest none.
+            "refusal_ground": pa.array(
+                np.where(decision == 1, np.array(list("ABCDEFGHIJ"))[rng.integers(0, 10, n)], None),
+                pa.string(),
+            ),
         }
     )
     table = table.cast(
@@ -215,7 +220,7 @@ def synthetic_extract(root: Path, *, crossings: int, last_day: date, seed: int =
     fixes = fixes.set_column(2, "corrects_id", table.column("id").take(pa.array(corrected)))
     root.mkdir(parents=True, exist_ok=True)
     (root / "crossings").mkdir(exist_ok=True)
-    manifest = Manifest()
+    manifest = Manifest(schema_version=SCHEMA_VERSION)
     names = []
     for part in (table, fixes):
         name = manifest.next_name("crossings/part")
@@ -366,7 +371,7 @@ def run(quick: bool = False, crossings: int | None = None) -> dict[str, Any]:
             engine = Engine()
             query = _year_query(engine)
             orm_ms, _t = _median_ms(lambda: _orm_table(query.date_from, query.date_to), max(1, runs - 2))
-            duck_small_ms, _t = _median_ms(lambda: (engine_module._CACHE.clear(), engine.run(query)), runs)
+            duck_small_ms, _t = _median_ms(lambda: (engine_module.cache_clear(), engine.run(query)), runs)
         per_crossing = orm_ms / max(db_crossings, 1)
         figure(
             "stats_orm_monthly_table_ms",
@@ -416,7 +421,7 @@ def run(quick: bool = False, crossings: int | None = None) -> dict[str, Any]:
             plain = _year_query(engine, margins=False)
 
             def cold(q: Any) -> Any:
-                engine_module._CACHE.clear()
+                engine_module.cache_clear()
                 return engine.run(q)
 
             table_ms, timings = _median_ms(lambda: cold(plain), runs)
@@ -461,7 +466,7 @@ def run(quick: bool = False, crossings: int | None = None) -> dict[str, Any]:
             client.force_login(analyst)
 
             def page() -> None:
-                engine_module._CACHE.clear()
+                engine_module.cache_clear()
                 response = client.get("/statistics/")
                 if response.status_code != 200:
                     raise RuntimeError(f"the dashboard answered {response.status_code}")
@@ -485,7 +490,7 @@ def run(quick: bool = False, crossings: int | None = None) -> dict[str, Any]:
 
             last = engine.last_day
             month = f"{last.replace(day=1) - timedelta(days=1):%Y-%m}"
-            engine_module._CACHE.clear()
+            engine_module.cache_clear()
             files = bulletin_write(month=month, lang="es", out_dir=scratch / "bulletin", pdf=True)
             figure(
                 "stats_bulletin_s",

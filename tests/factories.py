@@ -7,6 +7,8 @@ from typing import Any
 
 import factory
 from django.conf import settings
+from django.test import override_settings
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from corredor.border import services
@@ -181,14 +183,32 @@ class CrossingFactory(factory.Factory):
     stay_category = factory.LazyAttribute(
         lambda c: "tourist" if c.direction == "entry" and c.decision == "admitted" else None
     )
+    # A refusal names its legal ground (E: no documents justifying the purpose and conditions of stay).
+    refusal_ground = factory.LazyAttribute(lambda c: "E" if c.decision == "refused" else "")
 
     @classmethod
     def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> services.RecordedCrossing:
-        return services.crossing_record(**kwargs)
+        return record_history(services.crossing_record, **kwargs)
 
     @classmethod
     def _build(cls, model_class: type, *args: Any, **kwargs: Any) -> services.RecordedCrossing:
         raise NotImplementedError("crossings are only made by recording them")
+
+
+def record_history(call: Any, **kwargs: Any) -> Any:
+    """Call a border service that dates a crossing in the past, as a post that records its paper backlog
+    does: with its late-record window (CORREDOR_LATE_RECORD_HOURS) opened wide enough for that date.
+
+    Tests set up history (last year's stays, an overstay) through the desk's own service; the rule that a
+    late record needs a supervisor is tested on its own (tests/border/test_guardrails.py)."""
+    occurred_at = kwargs.get("occurred_at")
+    if occurred_at is None:
+        return call(**kwargs)
+    hours = (timezone.now() - occurred_at).total_seconds() / 3600
+    with override_settings(
+        CORREDOR_LATE_RECORD_HOURS=max(settings.CORREDOR_LATE_RECORD_HOURS, int(hours) + 2)
+    ):
+        return call(**kwargs)
 
 
 def record(officer: User, document: DocumentInput, **kwargs: Any) -> services.RecordedCrossing:

@@ -1,9 +1,11 @@
 """Corredor's one settings module. Every knob is an environment variable with a safe default."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +32,20 @@ def env_int(name: str, default: int) -> int:
 DATA_DIR = Path(env_str("CORREDOR_DATA_DIR", str(REPO_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-# The development key is only good on a developer's machine; deployments set SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-set-SECRET_KEY-in-deployment")
+# The development key is only good on a developer's machine; deployments set SECRET_KEY. A server without
+# DEBUG refuses to start on it (see `corredor.core.checks`, which also guards the audit key below).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-deployment"
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
+# The development servers and the test suite run on the development keys; every other process without
+# DEBUG is a deployment and must be given its own.
+CORREDOR_ALLOW_DEVELOPMENT_KEYS = env_bool("CORREDOR_ALLOW_DEVELOPMENT_KEYS", False)
+
+# The audit chain is keyed (HMAC-SHA256) with a key kept outside the database, so that whoever can write
+# the database cannot re-hash the chain after removing or changing a line. Keep it apart from the database
+# backups and from SECRET_KEY; `corredor check --deploy` warns while it is the development one.
+DEVELOPMENT_AUDIT_KEY = "dev-only-audit-key-set-CORREDOR_AUDIT_KEY-in-deployment"
+CORREDOR_AUDIT_KEY = env_str("CORREDOR_AUDIT_KEY", DEVELOPMENT_AUDIT_KEY)
 ALLOWED_HOSTS = [h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -50,6 +63,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "corredor.core",
     "corredor.border",
@@ -66,9 +83,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "corredor.core.security.IdleTimeoutMiddleware",
+    "corredor.core.security.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "corredor.core.security.NoStoreMiddleware",
     "corredor.core.middleware.AuditContextMiddleware",
+    # Last, so that a lockout answers before any view runs.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Axes first: a locked-out account or address is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "corredor.urls"
@@ -139,8 +169,70 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# A desk left open is logged out after this many minutes without a request (0: never).
+CORREDOR_SESSION_IDLE_MINUTES = env_int("CORREDOR_SESSION_IDLE_MINUTES", 30)
+
+# Transport security. A deployment (DEBUG off, its own SECRET_KEY) assumes TLS in front of it (see
+# docs/deployment.md): cookies only over HTTPS, HTTP redirected, HSTS. A process on the development key
+# (`make run`, the tests) serves plain HTTP on loopback; a border post's laptop serving itself on loopback
+# with its own key sets CORREDOR_HTTPS=0.
+CORREDOR_HTTPS = env_bool("CORREDOR_HTTPS", not DEBUG and SECRET_KEY != DEVELOPMENT_SECRET_KEY)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", CORREDOR_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", CORREDOR_HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", CORREDOR_HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if CORREDOR_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Submitting a domain to the browsers' HSTS preload list binds every subdomain for years: the domain's
+# owner decides (SECURE_HSTS_PRELOAD=1), the check does not nag about it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a proxy that ends TLS: how many proxies stand in front (their X-Forwarded-For entries are
+# trusted, the client is the one before them) and the header that says the original request was HTTPS.
+CORREDOR_TRUSTED_PROXY_COUNT = env_int("CORREDOR_TRUSTED_PROXY_COUNT", 0)
+CORREDOR_CLIENT_IP_HEADER = env_str("CORREDOR_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+if CORREDOR_TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: scripts and styles only from the application's own static files; no inline
+# script, no inline event handler, nothing from elsewhere. The few <style> blocks carry the nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): an account, and separately an address, is locked after this many failed
+# logins; each further failure while locked restarts the cool-off, so guessing on gets nowhere.
+AXES_FAILURE_LIMIT = env_int("CORREDOR_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CORREDOR_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "corredor.core.accounts.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+# The address a lockout is counted against: behind CORREDOR_TRUSTED_PROXY_COUNT proxies, the one the
+# outermost trusted proxy saw (read from the right of CORREDOR_CLIENT_IP_HEADER, so that a client cannot
+# choose it by sending the header itself).
+AXES_CLIENT_IP_CALLABLE = "corredor.core.security.axes_client_ip"
+
+# Two-factor authentication (django-otp): these roles cannot reach anything but enrolment and the one-time
+# code page until a device is verified in their session; others may enrol. CORREDOR_REQUIRE_2FA=0 turns
+# the requirement off (a laptop demo), never the enrolment.
+CORREDOR_REQUIRE_2FA = env_bool("CORREDOR_REQUIRE_2FA", True)
+CORREDOR_2FA_ROLES = ("administrator", "supervisor", "watchlist_manager", "auditor")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Corredor")
 
 LOGGING = {
     "version": 1,
@@ -151,6 +243,23 @@ LOGGING = {
 
 # Stay arithmetic: how many days ahead the desk looks when it warns that a document expires during the stay.
 CORREDOR_EXPIRY_WARNING_DAYS = env_int("CORREDOR_EXPIRY_WARNING_DAYS", 180)
+# How far in the past an officer may date a crossing (posts that record late); older needs a supervisor.
+CORREDOR_LATE_RECORD_HOURS = env_int("CORREDOR_LATE_RECORD_HOURS", 72)
 
+# Argon2id for passwords (older hashes are upgraded at the next login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 if env_bool("CORREDOR_FAST_PASSWORDS", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Retention, in days, per record type (see `corredor purge`). The defaults follow the EU Entry/Exit
+# System: a traveller's file is kept three years after the last crossing, five when that was an entry
+# without an exit; a file without any crossing, three years. 0 keeps that type for ever. The audit log is
+# kept longer than all of them: `corredor purge` never removes it.
+CORREDOR_RETENTION_DAYS = {
+    "crossing": env_int("CORREDOR_RETENTION_CROSSING_DAYS", 3 * 365),
+    "entry_without_exit": env_int("CORREDOR_RETENTION_ENTRY_WITHOUT_EXIT_DAYS", 5 * 365),
+    "traveller": env_int("CORREDOR_RETENTION_TRAVELLER_DAYS", 3 * 365),
+}

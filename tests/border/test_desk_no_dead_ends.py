@@ -48,6 +48,9 @@ class NoDaysLeftTests(PersonaTestCase):
         assert "refuse entry" in html and "refer the traveller" in html
         for action in ("exit", "refuse", "refer"):
             assert f'value="{action}"' in html
+        assert (
+            'value="refer" class="warning" data-key="4" data-default' in html
+        )  # admission cannot be recorded
 
     def test_exit_refusal_and_referral_are_recorded_whatever_the_days_box_says(self) -> None:
         mrz = mrz_for(self.doc)
@@ -56,7 +59,13 @@ class NoDaysLeftTests(PersonaTestCase):
                 # What the old page sent: the days box at 0 (and a browser without validation sends it too).
                 response = self.client.post(
                     "/desk/record/",
-                    {"mrz": mrz, "action": action, "stay_category": "tourist", "stay_days": "0"},
+                    {
+                        "mrz": mrz,
+                        "action": action,
+                        "stay_category": "tourist",
+                        "stay_days": "0",
+                        "refusal_ground": "F",
+                    },
                 )
                 assert response.status_code == 200, response.content.decode()[:300]
                 assert Crossing.objects.filter(decision=decision, traveller__surname="AGOTADA").exists()

@@ -262,10 +262,16 @@ class CorrectionTests(PersonaTestCase):
             crossing_id=self.entry.crossing.pk,
             reason="refused, typed wrong",
             decision="refused",
+            refusal_ground="E",
         )
         status = selectors.traveller_status(traveller=self.entry.crossing.traveller, as_of=date(2024, 1, 11))
         assert status.in_country is False
         assert selectors.overstay_rows(as_of=date(2024, 6, 1)) == []
+        # The stay the entry granted ends with it: it never counted.
+        stay = selectors.stays_with_effective_until().get(entry=self.entry.crossing)
+        assert stay.effective_until < stay.entry.occurred_at.date()
+        assert stay.changes.get().kind == "ended"
+        assert Crossing.objects.get(corrects=self.entry.crossing).refusal_ground == "E"
 
     def test_correction_needs_a_reason(self) -> None:
         before = row_counts()

@@ -106,7 +106,12 @@ class DeskTests(ViewTestCase):
     def test_refusal_records_no_stay(self) -> None:
         response = self.client_for(self.alice).post(
             "/desk/record/",
-            {"mrz": mrz_for(DocumentInputFactory()), "action": "refuse", "stay_category": "tourist"},
+            {
+                "mrz": mrz_for(DocumentInputFactory()),
+                "action": "refuse",
+                "stay_category": "tourist",
+                "refusal_ground": "E",
+            },
         )
         assert response.status_code == 200
         crossing = Crossing.objects.get()
@@ -299,7 +304,8 @@ class PermissionPageTests(ViewTestCase):
     def test_supervisor_corrects_from_the_traveller_page(self) -> None:
         crossing = self.at_sjo.crossing
         response = self.client_for(self.sofia).post(
-            f"/crossings/{crossing.pk}/correct/", {"reason": "was refused", "decision": "refused"}
+            f"/crossings/{crossing.pk}/correct/",
+            {"reason": "was refused", "decision": "refused", "refusal_ground": "C"},
         )
         assert response.status_code == 200
         assert Crossing.objects.get(corrects=crossing).decision == "refused"

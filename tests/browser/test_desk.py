@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import decide, log_in, mrz_lines, scan
+from tests.browser.helpers import decide, log_in, mrz_lines, ready, scan
 
 pytestmark = pytest.mark.browser
 
@@ -94,9 +94,15 @@ def test_refuse_entry_with_the_keyboard_only(page: Any, server: str) -> None:
     log_in(page, server, "refuser", language="en")
     scan(page, lines)
     expect(page.locator("#decision button[value='entry']")).to_be_focused()
+    # A refusal names its legal ground: picked from the keyboard (E: purpose and conditions of stay).
+    page.locator("#id_refusal_ground").focus()
+    page.keyboard.press("e")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_refusal_ground")).to_have_value("E")
     assert decide(page, "3") == 200
     done = page.locator("#result [data-recorded]")
     expect(done).to_contain_text("Refused")
+    expect(done).to_contain_text("(ground E)")
     expect(page.locator("#mrz")).to_be_focused()
 
     # Scanned again: refused, so not in the country, and the refusal is in the history.
@@ -181,3 +187,105 @@ def test_decision_at_the_instant_of_focus_is_recorded(page: Any, server: str) ->
     leaked = [url for _method, url in requests if "mrz=" in url]
     assert not leaked, f"the MRZ went into a URL: {leaked[0][:80]}..."
     assert ("POST", f"{server}/desk/record/") in requests
+
+
+# A traveller who used up the 180 days in any 365: two 90-day stays within the last year, recorded late
+# from the paper log by the supervisor (with the reason, as a record older than the window needs).
+USED_UP = """
+from datetime import timedelta
+from django.utils import timezone
+from corredor.border.documents import document_input_from_mrz
+from corredor.border.services import crossing_record
+from corredor.core.models import User
+
+sofia = User.objects.get(username="supervisor")
+document, _ = document_input_from_mrz({mrz!r})
+now = timezone.now()
+for days_ago, direction in ((300, "entry"), (211, "exit"), (180, "entry"), (91, "exit")):
+    crossing_record(
+        officer=sofia, post_code="SJO", direction=direction, decision="admitted", document=document,
+        stay_category="tourist" if direction == "entry" else None,
+        occurred_at=now - timedelta(days=days_ago), late_reason="Paper log typed in",
+    )
+"""
+
+
+def test_no_days_left_still_lets_the_officer_refer_refuse_or_record_the_exit(
+    page: Any, server: str, site: Any, results_dir: Path
+) -> None:
+    lines = mrz_lines("BR2000001", "AGOTADA", "LUISA")
+    site.corredor("shell", "-c", USED_UP.format(mrz="\n".join(lines)))
+    log_in(page, server, "officer", language="en")
+    scan(page, lines)
+    card = page.locator("#result .card[data-valid='true']")
+    why = card.locator("#no-days")
+    expect(why).to_be_visible()
+    expect(why).to_contain_text("No days of stay are left")
+    expect(why).to_contain_text("at most 180 days in any 365")
+    expect(why.locator("ul.earlier-stays li")).to_have_count(2)
+    assert page.locator("#id_stay_days").get_attribute("max") is None
+    page.screenshot(path=str(results_dir / "desk-no-days-left.png"), full_page=True)
+
+    # Admitting is refused with the rule's name; the officer then refers, from the keyboard.
+    assert decide(page, "1") == 400
+    expect(page.locator("#decision-error")).to_contain_text("No days of stay are left")
+    assert decide(page, "4") == 200
+    expect(page.locator("#result [data-recorded]")).to_contain_text("Referred")
+    page.screenshot(path=str(results_dir / "desk-no-days-referred.png"), full_page=True)
+
+
+def test_guardrails_expired_document_refusal_ground_double_click_and_age(
+    page: Any, server: str, results_dir: Path
+) -> None:
+    from datetime import date, timedelta
+
+    from corredor.icao import build_mrz
+
+    expired = build_mrz(
+        {
+            "document_code": "P",
+            "issuing_state": "NIC",
+            "nationality": "NIC",
+            "surname": "VENCIDO",
+            "given_names": "PABLO",
+            "document_number": "BR2000002",
+            "birth_date": date.today().replace(year=date.today().year - 15) - timedelta(days=3),
+            "sex": "M",
+            "expiry_date": date.today() - timedelta(days=20),
+        },
+        format="TD3",
+    ).splitlines()
+    log_in(page, server, "refuser", language="en")
+    scan(page, expired)
+    card = page.locator("#result .card[data-valid='true']")
+    expect(card.locator("#age")).to_have_attribute("data-age", "15")
+    expect(card).to_contain_text("A minor: 15 years old.")
+    expect(card.locator("#expired-guard")).to_be_visible()
+    # One key must not admit on an expired passport.
+    assert decide(page, "1") == 400
+    expect(page.locator("#decision-error")).to_contain_text("To admit the traveller all the same")
+    page.screenshot(path=str(results_dir / "desk-expired-asks-reason.png"), full_page=True)
+    # A refusal without its ground is refused too; with the ground, it is recorded with it.
+    assert decide(page, "3") == 400
+    expect(page.locator("#decision-error")).to_contain_text("legal ground")
+    page.locator("#id_refusal_ground").select_option("A")
+    ready(page)
+    with page.expect_response(re.compile(r"/desk/record/$")) as recorded:
+        page.locator("#decision button[value='refuse']").click()
+    assert recorded.value.status == 200
+    expect(page.locator("#result [data-recorded]")).to_contain_text("(ground A)")
+    page.screenshot(path=str(results_dir / "desk-refused-with-ground.png"), full_page=True)
+
+    # A double click on Admit records one crossing.
+    lines = mrz_lines("BR2000003", "DOBLE", "CLIC")
+    scan(page, lines)
+    ready(page)
+    responses: list[int] = []
+    page.on("response", lambda r: responses.append(r.status) if "/desk/record/" in r.url else None)
+    page.locator("#decision button[value='entry']").dblclick()
+    expect(page.locator("#result [data-recorded]")).to_be_visible()
+    page.wait_for_timeout(500)
+    page.locator("#result [data-recorded] a").click()
+    page.wait_for_url(re.compile(r"/travellers/[0-9a-f-]{36}/$"))
+    expect(page.locator("table.list").nth(1).locator("tbody tr")).to_have_count(1)
+    assert responses and all(status == 200 for status in responses), responses

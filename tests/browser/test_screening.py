@@ -172,11 +172,11 @@ def test_protective_alert_reads_as_protection_not_enforcement(
 
 
 # A partner's list as their spreadsheet exports it: Spanish titles, a date written day first, and two
-# rows that cannot be right (no 31 February; a category nobody uses).
+# rows that cannot be right (born in 2090; a category nobody uses).
 PARTNER_CSV = """\
 ID,Apellidos,Nombres,Fecha de nacimiento,Nacionalidad,Sexo,Categoría
 GT-101,PAREDES MOLINA,ERICK DAVID,12/03/1984,GTM,M,buscado
-GT-102,SOTO CHAVARRIA,MARLON,31/02/1990,GTM,M,buscado
+GT-102,SOTO CHAVARRIA,MARLON,31/12/2090,GTM,M,buscado
 GT-103,IXCOY TZOC,ROSA,1979,GTM,F,sospechoso
 """
 
@@ -211,7 +211,7 @@ def test_watchlist_manager_sees_located_errors_and_nothing_imported(
     expect(errors).to_have_count(2)
     expect(errors.nth(0).locator("td").nth(0)).to_have_text("3")
     expect(errors.nth(0).locator("td").nth(1)).to_have_text("Fecha de nacimiento")
-    expect(errors.nth(0)).to_contain_text("not a real date")
+    expect(errors.nth(0)).to_contain_text("in the future")
     expect(errors.nth(1).locator("td").nth(0)).to_have_text("4")
     expect(errors.nth(1).locator("td").nth(1)).to_have_text("Categoría")
     expect(errors.nth(1)).to_contain_text("sospechoso")
@@ -231,7 +231,7 @@ def test_watchlist_manager_sees_located_errors_and_nothing_imported(
     expect(row.locator("td").nth(4)).to_have_text(persons_before)
 
     # Corrected, the same file goes in whole.
-    corrected = PARTNER_CSV.replace("31/02/1990", "28/02/1990").replace("sospechoso", "entrada denegada")
+    corrected = PARTNER_CSV.replace("31/12/2090", "28/02/1990").replace("sospechoso", "entrada denegada")
     page.goto(report_url)
     page.get_by_role("link", name="Import another file").click()
     page.locator("input[type=file]").set_input_files(
@@ -264,3 +264,41 @@ def test_officer_is_refused_the_watchlists_and_the_hits(page: Any, server: str, 
         expect(page.locator("main")).not_to_contain_text("MONTALVO")
     page.goto("/screening/watchlists/")
     page.screenshot(path=str(results_dir / "screening-officer-refused.png"), full_page=True)
+
+
+def test_watchlist_manager_adds_and_ends_an_alert_by_hand_and_deactivation_asks_first(
+    page: Any, server: str, results_dir: Path
+) -> None:
+    log_in(page, server, "listkeeper", language="en")
+    page.goto(f"/screening/watchlists/{WATCHLIST}/")
+    page.get_by_role("button", name="Add a person alert").click()
+    expect(page.locator("h1")).to_have_text("New person alert")
+    page.get_by_label("Entry id").fill("HAND-1")
+    page.get_by_label("Surname").fill("QUIROS BRENES")
+    page.get_by_label("Given names").fill("ESTEBAN")
+    page.get_by_label("Nationality (code or country)").fill("Costa Rica")
+    page.get_by_label("Category").select_option("notify_on_arrival")
+    page.get_by_role("button", name="Add the alert").click()
+    # Without a reason the browser does not send it; with one it is added.
+    expect(page.locator("h1")).to_have_text("New person alert")
+    page.get_by_label("Why (audited)").fill("Request from the liaison office, ref. 88/2026.")
+    page.get_by_role("button", name="Add the alert").click()
+    expect(page.locator("table.list").first).to_contain_text("QUIROS BRENES")
+    page.get_by_role("link", name="HAND-1").click()
+    expect(page.locator("h1")).to_contain_text("Alert HAND-1")
+    page.screenshot(path=str(results_dir / "screening-alert-by-hand.png"), full_page=True)
+    page.get_by_label("Why is the alert ended? (audited)").fill("The office withdrew the request.")
+    page.get_by_role("button", name="End the alert").click()
+    expect(page.locator("table.list").first).not_to_contain_text("QUIROS BRENES")
+
+    page.get_by_role("button", name="Deactivate the list…").click()
+    expect(page.locator("form[data-form='deactivate']")).to_contain_text("no traveller is screened")
+    page.get_by_label("Why is the list deactivated? (audited)").fill("Checking the confirmation page only.")
+    page.get_by_role("button", name="Deactivate the list").click()
+    # Not confirmed (the box is required): nothing is sent, the page still asks.
+    expect(page.locator("h1")).to_contain_text("Deactivate")
+    expect(page.locator("form[data-form='deactivate'] input[type=checkbox]")).not_to_be_checked()
+    page.screenshot(path=str(results_dir / "screening-deactivate-confirm.png"), full_page=True)
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.locator("main")).not_to_contain_text("This list is inactive")
+    no_server_error(page)

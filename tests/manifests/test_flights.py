@@ -108,12 +108,22 @@ class NotLandedYetTests(FlightsTestCase):
         html = self.page(f"/flights/{landed.pk}/").content.decode()
         assert "On the list, not yet presented" in html and "did not present" not in html.lower()
 
-        processed = receive(passengers=2, arrival=timezone.now() - datetime.timedelta(hours=5), number="600")
+        processed = receive(passengers=25, arrival=timezone.now() - datetime.timedelta(hours=5), number="600")
         body = self.api(f"/flights/{processed.pk}?people=not_presented").json()
-        assert (body["stage"], len(body["not_presented"]), body["not_yet_presented"]) == ("processed", 2, [])
-        assert body["persons_total"] == 2
+        assert (body["stage"], len(body["not_presented"]), body["not_yet_presented"]) == ("processed", 25, [])
+        assert body["persons_total"] == 25
         html = self.page(f"/flights/{processed.pk}/?people=not_presented").content.decode()
-        assert "On the list, did not present" in html
+        card = html[html.index('id="reconciliation"') : html.index('id="people"')]
+        assert "On the list, did not present" in card
+        # The card names the first twenty; the people list, filtered, pages them all.
+        assert card.count("<tr>") == 20 + 1 and "and 5 more" in card
+
+    def test_a_flight_whose_travellers_present_early_has_landed(self, _installed: Any) -> None:
+        flight = receive(passengers=3, arrival=timezone.now() + datetime.timedelta(minutes=40))
+        first = ManifestPerson.objects.filter(manifest_list__flight=flight).order_by("position").first()
+        record(self.alice, doc_of(first), occurred_at=timezone.now())
+        rec = selectors.flight_detail(user=self.sofia, flight_id=flight.pk).reconciliation
+        assert (rec.stage, len(rec.presented), len(rec.awaited), rec.not_presented) == ("landed", 1, 2, [])
 
 
 class BadQueryParameterTests(FlightsTestCase):

@@ -102,6 +102,10 @@ def test_entry_from_row_refuses_bad_attributes_without_a_warnings_list() -> None
     warnings: list[CsvError] = []
     entry, errors = entry_from_row(row, 7, warnings=warnings)
     assert entry is not None and errors == [] and [w.line for w in warnings] == [7, 7]
+    loose = {"entry_id": "W2", "full_name": "Ana Pérez", "birth_date": "1980-1-1"}
+    assert [e.code for e in entry_from_row(loose, 8)[1]] == ["bad_birth_date"]  # refusing: strict format
+    entry, errors = entry_from_row(loose, 8, warnings=[])
+    assert entry is not None and str(entry.birth_date) == "1980-01-01"
 
 
 def test_header_problems() -> None:

@@ -11,10 +11,12 @@ from unittest import mock
 from django.core.management import call_command
 from django.db import connection
 from django.test import TransactionTestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from corredor.border.models import Crossing
 from corredor.core.models import AuditEntry
+from corredor.matching.records import Name, Traveller
 from corredor.screening import selectors, services
 from corredor.screening.hooks import traveller_of
 from corredor.screening.models import ImportJob, ImportStatus, PersonAlert, ScreeningState, Watchlist
@@ -95,7 +97,10 @@ class StagedImportTests(ScreeningTestCase):
 
     def test_an_entry_added_by_hand_while_the_file_was_staged_refuses_the_import_cleanly(self) -> None:
         def add_by_hand(done: int, total: int) -> None:
-            if done > total // 2 and not PersonAlert.objects.filter(external_id="B3").exists():
+            if (
+                done > total // 2
+                and not PersonAlert.objects.filter(external_id="B3", staged_for=None).exists()
+            ):
                 PersonAlert.objects.create(
                     watchlist=self.watchlist, external_id="B3", surname="Otro", category="wanted"
                 )
@@ -110,8 +115,76 @@ class StagedImportTests(ScreeningTestCase):
         assert not PersonAlert.objects.filter(staged_for__isnull=False).exists()
 
 
+class BigActivationTests(ScreeningTestCase):
+    """Above FLIP_AT_ACTIVATION new alerts, activation writes one row (the job), whatever the file's size:
+    the new alerts are visible at once, every index rebuilds, and staged_for is cleared afterwards."""
+
+    def test_a_big_import_is_made_live_by_one_row_and_settled_afterwards(self) -> None:
+        traveller = Traveller(
+            Name(surname="QUESADA VILLALOBOS", given_names="MARTA"), None, None, None, "", ""
+        )
+        assert selectors.screening_run(traveller=traveller).persons == []  # this process's index is built
+        statements: list[str] = []
+        with (
+            mock.patch.object(services, "FLIP_AT_ACTIVATION", 5),
+            mock.patch.object(services, "STAGE_BATCH", 4),
+            mock.patch.object(services, "_settle", return_value=0),
+        ):
+            real_activate = services._activate
+
+            def watched(*args: Any, **kwargs: Any) -> None:
+                with CaptureQueriesContext(connection) as queries:
+                    real_activate(*args, **kwargs)
+                statements.extend(q["sql"] for q in queries.captured_queries)
+
+            with mock.patch.object(services, "_activate", side_effect=watched):
+                report = self.import_csv(persons_csv(11) + "B11,Quesada Villalobos,Marta,wanted\n")
+        assert report.ok and report.created == 12
+        job = ImportJob.objects.get(filename="file.csv")
+        assert job.activated and job.activated_seq is not None
+        # No statement of the activation touched the new alerts' rows.
+        assert not [q for q in statements if q.startswith("UPDATE") and "screening_personalert" in q]
+        staged = PersonAlert.objects.filter(staged_for=job)
+        assert staged.count() == 12  # not settled yet (settling was held back) ...
+        # ... yet every reader sees them: searches, counts, the index (rebuilt), the list of an import.
+        search = selectors.person_alerts_search(user=self.wendy, watchlist=self.watchlist, query="Luis")
+        assert search.count() == 11
+        assert selectors.watchlists_list(user=self.wendy).get(code="nat").persons == 16
+        assert [m.alert.external_id for m in selectors.screening_run(traveller=traveller).persons] == ["B11"]
+        # A second import sees them as listed (changes them, adds nothing twice).
+        again = self.import_csv(persons_csv(11, surname="Mora Segundo"))
+        assert again.ok and (again.created, again.updated) == (0, 11)
+        # The worker's reaper settles an activated job's rows; it never deletes them.
+        services.import_jobs_reap()
+        assert not PersonAlert.objects.filter(staged_for__isnull=False).exists()
+        assert PersonAlert.objects.filter(external_id__startswith="B", removed_at__isnull=True).count() == 12
+
+    def test_a_big_import_refuses_an_entry_added_by_hand_meanwhile(self) -> None:
+        def add_by_hand(done: int, total: int) -> None:
+            if (
+                done > total // 2
+                and not PersonAlert.objects.filter(external_id="B3", staged_for=None).exists()
+            ):
+                PersonAlert.objects.create(
+                    watchlist=self.watchlist, external_id="B3", surname="Otro", category="wanted"
+                )
+
+        with (
+            mock.patch.object(services, "FLIP_AT_ACTIVATION", 5),
+            mock.patch.object(services, "STAGE_BATCH", 4),
+            self.assertRaises(services.ApplicationError) as refused,
+        ):
+            self.import_csv(persons_csv(12), progress=add_by_hand)
+        assert refused.exception.status == 409
+        assert not PersonAlert.objects.filter(external_id="B0").exists()
+        assert not PersonAlert.objects.filter(staged_for__isnull=False).exists()
+
+
 class DeskDuringImportTests(TransactionTestCase):
     """A real second connection (a thread) records a crossing while an import is between two batches."""
+
+    # The reference data the migrations load must be there again for the tests that run after this one.
+    serialized_rollback = True
 
     def test_a_crossing_is_recorded_while_a_big_import_runs(self) -> None:
         load_reference("CRI")

@@ -518,3 +518,46 @@ class RowRuleTests(ScreeningTestCase):
         documents = ["Referencia", "País emisor", "Tipo", "Número", "Motivo", "Observación"]
         assert importers.guess_mapping(documents, "documents")["Tipo"] == "document_type"
         assert importers.detect_kind(documents) == "documents"
+
+
+class RealListTests(ScreeningTestCase):
+    def test_the_un_list_entries_import_whole_with_their_nationalities_as_written(self) -> None:
+        """The shared real UN Security Council list entries (names, genders, birth dates, nationalities
+        as the list writes them), given ids and a category: every entry is imported, none refused."""
+        import csv
+        from pathlib import Path
+
+        from django.conf import settings
+
+        path = Path(settings.CORREDOR_SHARED_DATA) / "screening" / "un_list_variants_dev.csv"
+        if not path.is_file():
+            pytest.skip(f"{path} is not here (a clone without ../shared/data)")
+        with path.open(encoding="utf-8") as source:
+            rows = list(csv.DictReader(source))
+        listed = {
+            (r["listed_full_name"], r["listed_gender"], r["listed_date_of_birth"], r["listed_nationality"])
+            for r in rows
+        }
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["Referencia", "Nombre completo", "Sexo", "F. Nac.", "Nacionalidad", "Tipo"])
+        for n, (name, sex, born, nationality) in enumerate(sorted(listed)):
+            writer.writerow([f"UN-{n}", name, sex, born, nationality, "buscado"])
+        mapping = importers.guess_mapping(next(csv.reader(io.StringIO(out.getvalue()))), "persons")
+        assert set(mapping.values()) == {
+            "entry_id",
+            "full_name",
+            "sex",
+            "birth_date",
+            "nationality",
+            "category",
+        }
+        report = self.import_csv(out.getvalue(), mapping=mapping, filename="un.csv")
+        assert report.ok, report.errors[:5]
+        assert report.created == len(listed)
+        stored = PersonAlert.objects.filter(external_id__startswith="UN-")
+        assert stored.count() == len(listed)
+        # The list writes nationalities as lower-case alpha-2 codes ("af", "kp"): every one is read.
+        given = sum(1 for entry in listed if entry[3])
+        assert stored.exclude(nationality="").count() == given and not report.flags
+        assert stored.filter(nationality="PRK").exists() and stored.filter(nationality="AFG").exists()

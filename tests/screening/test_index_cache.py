@@ -52,7 +52,13 @@ class IndexCacheTests(ScreeningTestCase):
 
     def test_a_deactivated_list_screens_nobody_until_it_is_active_again(self) -> None:
         assert hits(WANTED) == {"W-WANTED"}
-        services.watchlist_set_active(user=self.wendy, watchlist=self.watchlist, active=False)
+        services.watchlist_set_active(
+            user=self.wendy,
+            watchlist=self.watchlist,
+            active=False,
+            reason="Source withdrawn.",
+            confirmed=True,
+        )
         assert hits(WANTED) == set() and hits(document("C00123456")) == set()
         services.watchlist_set_active(user=self.wendy, watchlist=self.watchlist, active=True)
         assert hits(WANTED) == {"W-WANTED"} and hits(document("C00123456")) == {"D-STOLEN"}

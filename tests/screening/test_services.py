@@ -2,6 +2,7 @@
 alert or their data changes, and the batch screening that passenger lists call."""
 
 import datetime
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -15,6 +16,15 @@ from corredor.screening.models import Hit
 from tests.factories import SupervisorFactory, record
 from tests.screening import ScreeningTestCase, stolen_document, wanted_document
 from tests.screening.test_desk import scan_notices
+
+
+def adjudicate_over_http(user: object, hit_id: object, body: dict[str, str]) -> Any:
+    """The adjudication through the API, so through the error boundary (which audits refusals)."""
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)  # type: ignore[arg-type]
+    return client.post(f"/api/v1/screening/hits/{hit_id}/adjudication", body, content_type="application/json")
 
 
 class AdjudicationTests(ScreeningTestCase):
@@ -46,6 +56,12 @@ class AdjudicationTests(ScreeningTestCase):
         for user in (self.alice, self.ana, elsewhere):
             with pytest.raises(PermissionDenied):
                 services.hit_adjudicate(user=user, hit_id=hit.pk, verdict="false_match", reason="x")
+        # The service is one transaction: its refusal is audited by the error boundary after the rollback.
+        for user in (self.alice, self.ana, elsewhere):
+            assert (
+                adjudicate_over_http(user, hit.pk, {"verdict": "false_match", "reason": "x"}).status_code
+                == 403
+            )
         assert AuditEntry.objects.filter(action="denied").count() == 3
         hit.refresh_from_db()
         assert hit.status == "open"
@@ -256,6 +272,10 @@ class HitScopeTests(ScreeningTestCase):
             services.hit_adjudicate(
                 user=self.sofia, hit_id=self.at_sjo.pk, verdict="false_match", reason="x", scope="national"
             )
+        response = adjudicate_over_http(
+            self.sofia, self.at_sjo.pk, {"verdict": "false_match", "reason": "x", "scope": "national"}
+        )
+        assert response.status_code == 403 and "administrator" in response.json()["message"]
         assert Hit.objects.filter(status="open").count() == 2
         assert AuditEntry.objects.filter(action="denied", object_id="national_verdict").exists()
 

@@ -1,12 +1,14 @@
 """The pages: watchlist managers' lists, alerts and uploads (column mapping, progress, report); supervisors'
 hits and adjudication; who sees which link."""
 
+import datetime
 import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from corredor.core.models import AuditEntry
 from corredor.screening.models import Hit, ImportJob, PersonAlert
@@ -76,6 +78,10 @@ class WatchlistPageTests(ViewTestCase):
         # The web process only queues: the page says so until `corredor work` runs it.
         html = client.get(f"/screening/imports/{job.pk}/status/").content.decode()
         assert 'data-status="queued"' in html and "Waiting for the worker" in html
+        assert 'data-waiting="long"' not in html
+        ImportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - datetime.timedelta(minutes=5))
+        html = client.get(f"/screening/imports/{job.pk}/status/").content.decode()
+        assert 'data-waiting="long"' in html and "does not seem to be running" in html
         assert not PersonAlert.objects.filter(external_id="V1").exists()
         call_command("work", "--once", stdout=io.StringIO())
         html = client.get(f"/screening/imports/{job.pk}/status/").content.decode()
@@ -232,3 +238,135 @@ def hit_flight_expected(hit: Hit) -> object:
         screening_ref=hit.source_ref
     )
     return person.first().manifest_list.flight.expected_at  # type: ignore[union-attr]
+
+
+class AlertByHandTests(ViewTestCase):
+    def test_a_manager_adds_edits_and_ends_an_alert_by_hand_each_audited_with_its_reason(self) -> None:
+        from corredor.screening.hooks import traveller_of
+        from corredor.screening.selectors import screening_run
+        from tests.screening import clean_document
+
+        client = self.client_for(self.wendy)
+        assert "Add a person alert" in client.get("/screening/watchlists/nat/").content.decode()
+        form = {
+            "entry_id": "H-1",
+            "surname": "Solano Araya",
+            "given_names": "Elena",
+            "birth_date": "1988-04-04",
+            "nationality": "Costa Rica",
+            "sex": "F",
+            "category": "wanted",
+            "why": "Warrant 123/2026 from the prosecutor, received by fax.",
+        }
+        response = client.post("/screening/watchlists/nat/alerts/new/persons/", form)
+        assert response.status_code == 302, response.content.decode()
+        alert = PersonAlert.objects.get(external_id="H-1")
+        assert (alert.nationality, alert.version) == ("CRI", 1)
+        traveller = traveller_of(clean_document())
+        assert [m.alert.external_id for m in screening_run(traveller=traveller).persons] == ["H-1"]
+        entry = AuditEntry.objects.filter(object_type="screening.personalert", action="create").first()
+        assert entry is not None and entry.username == "wendy" and "Warrant 123/2026" in entry.summary
+        # Edit: the page shows the alert; a change bumps the version and is audited with what changed.
+        url = f"/screening/watchlists/nat/alerts/persons/{alert.pk}/"
+        assert 'value="Solano Araya"' in client.get(url).content.decode()
+        response = client.post(url, {**form, "category": "notify_on_arrival", "why": "Warrant served."})
+        assert response.status_code == 302
+        alert.refresh_from_db()
+        assert (alert.category, alert.version) == ("notify_on_arrival", 2)
+        entry = AuditEntry.objects.filter(object_type="screening.personalert", action="update").first()
+        assert (
+            entry is not None and "category changed" in entry.summary and "Warrant served." in entry.summary
+        )
+        # End: needs a reason; then it screens nobody, its row kept.
+        response = client.post(f"{url}end/", {"why": ""})
+        assert response.status_code == 400 and PersonAlert.objects.get(pk=alert.pk).removed_at is None
+        response = client.post(f"{url}end/", {"why": "Cancelled by the court."})
+        assert response.status_code == 302
+        alert.refresh_from_db()
+        assert alert.removed_at is not None and alert.version == 3
+        assert screening_run(traveller=traveller).persons == []
+        assert AuditEntry.objects.filter(summary="ended by hand: Cancelled by the court.").exists()
+
+    def test_a_hand_made_alert_follows_the_import_rules_and_a_reason_is_required(self) -> None:
+        client = self.client_for(self.wendy)
+        base = {"entry_id": "H-2", "surname": "Mora", "category": "wanted", "why": "x"}
+        html = client.post(
+            "/screening/watchlists/nat/alerts/new/persons/", {**base, "birth_date": "2100"}
+        ).content.decode()
+        assert "in the future" in html
+        html = client.post(
+            "/screening/watchlists/nat/alerts/new/persons/", {**base, "entry_id": "W-WANTED"}
+        ).content.decode()
+        assert "already has an alert W-WANTED" in html or "already on the list" in html
+        response = client.post("/screening/watchlists/nat/alerts/new/persons/", {**base, "why": ""})
+        assert response.status_code == 200 and not PersonAlert.objects.filter(external_id="H-2").exists()
+        # An unknown country is kept as written, not an error.
+        response = client.post(
+            "/screening/watchlists/nat/alerts/new/persons/", {**base, "nationality": "Narnia"}
+        )
+        assert response.status_code == 302
+        assert PersonAlert.objects.get(external_id="H-2").as_written == {"nationality": "Narnia"}
+
+    def test_a_document_alert_by_hand(self) -> None:
+        client = self.client_for(self.wendy)
+        response = client.post(
+            "/screening/watchlists/nat/alerts/new/documents/",
+            {
+                "entry_id": "HD-1",
+                "issuing_state": "Honduras",
+                "number": "h 123-456",
+                "reason": "lost",
+                "why": "Police report 77.",
+            },
+        )
+        assert response.status_code == 302
+        from corredor.screening.models import DocumentAlert
+
+        assert DocumentAlert.objects.filter(
+            external_id="HD-1", issuing_state="HND", number="H123456"
+        ).exists()
+
+    def test_officers_and_supervisors_cannot_touch_alerts_and_are_audited(self) -> None:
+        alert = PersonAlert.objects.get(external_id="W-WANTED")
+        for user in (self.alice, self.sofia):
+            client = self.client_for(user)
+            assert client.get(f"/screening/watchlists/nat/alerts/persons/{alert.pk}/").status_code == 403
+            response = client.post(
+                f"/screening/watchlists/nat/alerts/persons/{alert.pk}/end/", {"why": "I want to pass"}
+            )
+            assert response.status_code == 403
+        assert PersonAlert.objects.get(pk=alert.pk).removed_at is None
+        assert AuditEntry.objects.filter(action="denied", object_id="watchlists").count() >= 4
+
+
+class DeactivationTests(ViewTestCase):
+    def test_deactivating_a_list_asks_for_a_reason_and_a_confirmation(self) -> None:
+        from corredor.screening.models import Watchlist
+
+        client = self.client_for(self.wendy)
+        html = client.get("/screening/watchlists/nat/active/").content.decode()
+        assert "no traveller is screened against them at any post" in html and "4 person alerts" in html
+        response = client.post("/screening/watchlists/nat/active/", {"active": "0"})
+        assert response.status_code == 200 and Watchlist.objects.get(code="nat").active
+        response = client.post("/screening/watchlists/nat/active/", {"active": "0", "reason": "Replaced."})
+        assert response.status_code == 200 and Watchlist.objects.get(code="nat").active  # not confirmed
+        response = client.post(
+            "/screening/watchlists/nat/active/",
+            {"active": "0", "reason": "Replaced by nat-2026.", "confirm": "on"},
+        )
+        assert response.status_code == 302 and not Watchlist.objects.get(code="nat").active
+        entry = AuditEntry.objects.filter(object_type="screening.watchlist", action="update").first()
+        assert entry is not None and entry.summary == "deactivated: Replaced by nat-2026."
+        response = client.post("/screening/watchlists/nat/active/", {"active": "1"})
+        assert response.status_code == 302 and Watchlist.objects.get(code="nat").active
+
+    def test_the_service_refuses_a_deactivation_without_reason_or_confirmation(self) -> None:
+        from corredor.core.errors import ApplicationError
+        from corredor.screening import services
+
+        with self.assertRaises(ApplicationError):
+            services.watchlist_set_active(user=self.wendy, watchlist=self.watchlist, active=False)
+        with self.assertRaises(ApplicationError):
+            services.watchlist_set_active(user=self.wendy, watchlist=self.watchlist, active=False, reason="x")
+        self.watchlist.refresh_from_db()
+        assert self.watchlist.active

@@ -32,7 +32,7 @@ class StatisticsTestCase(PersonaTestCase):
         cls.stats_dir = Path(tempfile.mkdtemp(prefix="corredor-stats-test-"))
         cls._settings = override_settings(CORREDOR_STATS_DIR=str(cls.stats_dir))
         cls._settings.enable()
-        engine_module._CACHE.clear()
+        engine_module.cache_clear()
         super().setUpClass()
 
     @classmethod
@@ -40,7 +40,7 @@ class StatisticsTestCase(PersonaTestCase):
         super().tearDownClass()
         cls._settings.disable()
         shutil.rmtree(cls.stats_dir, ignore_errors=True)
-        engine_module._CACHE.clear()
+        engine_module.cache_clear()
 
     @classmethod
     def setUpTestData(cls) -> None:

@@ -175,7 +175,11 @@ class RefreshIsIncremental(StatisticsTestCase):
         doc = DocumentInputFactory(nationality="HND")
         entry = record(self.alice, doc, occurred_at=timezone.now()).crossing
         crossing_correct(
-            officer=self.sofia, crossing_id=entry.pk, reason="wrong decision", decision="refused"
+            officer=self.sofia,
+            crossing_id=entry.pk,
+            reason="wrong decision",
+            decision="refused",
+            refusal_ground="E",
         )
         # An overstay extended: it stops being one.
         overstay = overstay_rows(as_of=day)[0]
@@ -192,7 +196,7 @@ class RefreshIsIncremental(StatisticsTestCase):
         assert not result.full
         added = Crossing.objects.count() - rows_before
         assert result.added["crossings"] == added >= 1
-        assert result.added["stay_changes"] == 1
+        assert result.added["stay_changes"] == 2  # the extension, and the end of the corrected entry's stay
         # Refreshing again adds nothing: nothing is counted twice, even inside the late window.
         again = extract_refresh()
         assert again.added == {"crossings": 0, "stay_changes": 0}

@@ -105,8 +105,8 @@ class DashboardAccess(StatisticsTestCase):
 
     def test_a_table_of_nationalities_lists_the_largest_first(self) -> None:
         response = client_for(self.ana).get("/statistics/")
-        card = next(c for c in response.context["cards"] if c["id"] == "nationalities")
-        rows = card["tables"][0]["rows"]
+        card = next(c for c in response.context["cards"] if c.id == "nationalities")
+        rows = card.tables[0]["rows"]
         assert rows[-1]["total"] and not any(r["total"] for r in rows[:-1])
         shown = [r for r in rows[:-1] if not r["withheld"]]
         values = [int(r["value"].replace(",", "")) for r in shown]
@@ -127,9 +127,9 @@ class DashboardAccess(StatisticsTestCase):
 
     def test_the_overstay_rate_says_what_it_is_computed_for(self) -> None:
         response = client_for(self.ana).get("/statistics/")
-        card = next(c for c in response.context["cards"] if c["id"] == "overstay-rate")
-        assert "Of the stays whose authorised end fell in the period" in card["note"]
-        assert "no authorised stay ended has no rate" in card["note"]
+        card = next(c for c in response.context["cards"] if c.id == "overstay-rate")
+        assert "Of the stays whose authorised end fell in the period" in card.note
+        assert "no authorised stay ended has no rate" in card.note
 
     def test_the_month_the_records_begin_in_is_left_out_of_the_trend_and_the_table_marks_it(self) -> None:
         engine = Engine()
@@ -137,13 +137,13 @@ class DashboardAccess(StatisticsTestCase):
         response = client_for(self.ana).get(
             "/statistics/", {"from": (start - timedelta(days=70)).isoformat(), "to": engine.last_day}
         )
-        card = next(c for c in response.context["cards"] if c["id"] == "trend")
-        months = [r["labels"][0] for r in card["tables"][0]["rows"]]
+        card = next(c for c in response.context["cards"] if c.id == "trend")
+        months = [r["labels"][0] for r in card.tables[0]["rows"]]
         # Months before the records are not there at all (not zeros); the first is marked incomplete.
         assert months[0] == f"{start:%Y-%m}" + ("*" if engine.first_day.day > 1 else "")
         if engine.first_day.day > 1:
-            assert "is incomplete (the records begin on" in card["note"]
-            assert f">{start:%b %Y}<" not in card["svg"]
+            assert "is incomplete (the records begin on" in card.note
+            assert f">{start:%b %Y}<" not in card.svg
 
     def test_context_page_says_which_dataset_is_not_imported_and_how_to_import_it(self) -> None:
         html = client_for(self.ana).get("/statistics/context/").content.decode()

@@ -74,6 +74,26 @@ class BadQueries(StatisticsTestCase):
         assert '<select id="f-nat" name="nationality">' in html
         assert ">Nicaragua</option>" in html or ">Nicaragua (NIC)</option>" in html
 
+    def test_unknown_countries_on_the_context_page_and_external_api(self) -> None:
+        client = client_for(self.ana)
+        response = client.get("/statistics/context/", {"country": "ZZZ"})
+        assert response.status_code == 400 and "ZZZ" in response.content.decode()
+        response = client.get("/api/v1/statistics/external", {"dataset": "undesa-stock", "origin": "Narnia"})
+        assert response.status_code == 400 and response.json()["detail"][0]["field"] == "origin"
+        assert client.get("/statistics/context/", {"country": "mex"}).status_code == 200
+
+    def test_command_line_export_checks_the_same(self) -> None:
+        import io
+
+        from django.core.management import call_command
+
+        for args in (["--filter", "sex=Q"], ["--to", "9999-12-31"], ["--filter", "nationality=ZZZ"]):
+            with pytest.raises(ApplicationError) as raised:
+                call_command(
+                    "stats", "export", "--measure", "entries", "--by", "sex", *args, stdout=io.StringIO()
+                )
+            assert raised.value.status == 400, args
+
     def test_officer_with_a_bad_filter_is_refused_not_told_about_the_filter(self) -> None:
         assert client_for(self.alice).get("/statistics/", {"sex": "Q"}).status_code == 403
 

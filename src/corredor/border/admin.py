@@ -3,7 +3,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from corredor.border.models import Crossing, Stay, StayChange, TravelDocument, Traveller
+from corredor.border.models import (
+    BorderPolicy,
+    Crossing,
+    RefusalGround,
+    Stay,
+    StayChange,
+    TravelDocument,
+    Traveller,
+)
 from corredor.core.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
 from corredor.core.audit import audit_write
 
@@ -43,7 +51,7 @@ class TravelDocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(Crossing)
 class CrossingAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "post", "direction", "decision", "traveller", "officer")
+    list_display = ("occurred_at", "post", "direction", "decision", "refusal_ground", "traveller", "officer")
     list_filter = ("post", "direction", "decision")
     date_hierarchy = "occurred_at"
 
@@ -56,3 +64,15 @@ class StayAdmin(ReadOnlyAdmin):
 @admin.register(StayChange)
 class StayChangeAdmin(ReadOnlyAdmin):
     list_display = ("stay", "kind", "category", "authorised_until", "officer", "created_at")
+
+
+# The country's refusal grounds and border policy are reference data an administrator keeps.
+@admin.register(RefusalGround)
+class RefusalGroundAdmin(admin.ModelAdmin):
+    list_display = ("code", "country", "name_es", "name_en", "active")
+    list_filter = ("country", "active")
+
+
+@admin.register(BorderPolicy)
+class BorderPolicyAdmin(admin.ModelAdmin):
+    list_display = ("country", "expired_document", "minor_exit_permit", "age_of_majority")

@@ -5,14 +5,15 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AliasChoices, ConfigDict, model_validator
 
 from corredor.border import selectors, services
 from corredor.border.documents import document_input
 from corredor.border.models import Crossing, Stay
+from corredor.core.errors import ApplicationError
 from corredor.core.permissions import permit_personal_data
 
 router = Router(tags=["border"])
@@ -52,6 +53,25 @@ class CrossingIn(StrictSchema):
     transport: Literal["air", "land", "sea", ""] = ""
     transport_reference: str = Field("", max_length=40)
     note: str = Field("", max_length=2000)
+    refusal_ground: str = Field(
+        "",
+        max_length=4,
+        description="Required for a refusal: a code of the country's list (A to J by default)",
+    )
+    expired_document_reason: str = Field(
+        "", max_length=500, description="Required to admit on an expired document (where policy allows it)"
+    )
+    late_reason: str = Field(
+        "", max_length=500, description="Required (from a supervisor) for a crossing older than the window"
+    )
+    exit_permit: Literal["seen", "not_seen", ""] = Field(
+        "", description="Exit of a national minor where the country requires a permit: seen or not_seen"
+    )
+    missing_exit_reason: str = Field(
+        "",
+        max_length=500,
+        description="Admit someone the record shows in the country: records the missing exit",
+    )
 
     @model_validator(mode="after")
     def one_document(self) -> "CrossingIn":
@@ -98,6 +118,10 @@ class CrossingOut(Schema):
     transport_reference: str
     screening_outcome: str
     note: str
+    refusal_ground: str
+    exit_permit: str
+    expired_document_reason: str
+    late_reason: str
     corrects: uuid.UUID | None
     corrected_by: uuid.UUID | None
     stay: StayOut | None
@@ -150,6 +174,7 @@ class CorrectionIn(StrictSchema):
     occurred_at: datetime | None = None
     stay_category: str | None = None
     stay_days: int | None = Field(None, ge=1, le=3650)
+    refusal_ground: str | None = Field(None, max_length=4, description="Required for a refusal, e.g. E")
 
 
 class ExtensionIn(StrictSchema):
@@ -197,6 +222,10 @@ def _crossing_out(
         transport_reference=crossing.transport_reference,
         screening_outcome=crossing.screening_outcome,
         note=crossing.note,
+        refusal_ground=crossing.refusal_ground,
+        exit_permit=crossing.exit_permit,
+        expired_document_reason=crossing.expired_document_reason,
+        late_reason=crossing.late_reason,
         corrects=crossing.corrects_id,
         corrected_by=corrected_by.pk if corrected_by else None,
         stay=_stay_out(stay),
@@ -225,42 +254,66 @@ def crossing_create(request: HttpRequest, payload: CrossingIn) -> Status:
         transport_reference=payload.transport_reference,
         note=payload.note,
         crossing_id=payload.id,
+        refusal_ground=payload.refusal_ground,
+        expired_document_reason=payload.expired_document_reason,
+        late_reason=payload.late_reason,
+        exit_permit=payload.exit_permit,
+        missing_exit_reason=payload.missing_exit_reason,
     )
     return Status(201, _crossing_out(recorded.crossing, stay=recorded.stay, warnings=recorded.warnings))
 
 
-class CrossingFilters(Schema):
-    post: str | None = None
+class CrossingFiltersIn(StrictSchema):
+    post: str | None = Field(None, max_length=10)
     direction: Literal["entry", "exit"] | None = None
     decision: Literal["admitted", "refused", "referred"] | None = None
     date_from: date | None = None
     date_to: date | None = None
     traveller: uuid.UUID | None = None
+    officer: str | None = Field(None, max_length=150, description="The officer's username")
+    flight: str | None = Field(None, max_length=40, description="Flight, vehicle or vessel")
+    hits: bool = Field(False, description="Only crossings whose screening found a hit")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0)
 
 
 @router.get("/crossings", response=CrossingPageOut, summary="List crossings (filters, pagination)")
-def crossing_list(request: HttpRequest, filters: Query[CrossingFilters]) -> CrossingPageOut:
-    qs = selectors.crossings_list(
+def crossing_list(request: HttpRequest, filters: Query[CrossingFiltersIn]) -> CrossingPageOut:
+    post = _known_post(filters.post)
+    page = selectors.crossings_page(
         user=request.user,
-        post=filters.post.upper() if filters.post else None,
-        date_from=filters.date_from,
-        date_to=filters.date_to,
-        direction=filters.direction,
-        decision=filters.decision,
-        traveller_id=filters.traveller,
+        filters=selectors.CrossingFilters(
+            post=post,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            direction=filters.direction,
+            decision=filters.decision,
+            traveller_id=filters.traveller,
+            officer=filters.officer,
+            flight=filters.flight,
+            hits=filters.hits,
+        ),
+        limit=filters.limit,
+        offset=filters.offset,
     )
-    page = list(qs[filters.offset : filters.offset + filters.limit])
     return CrossingPageOut(
-        count=qs.count(), limit=filters.limit, offset=filters.offset, items=[_crossing_out(c) for c in page]
+        count=page.count, limit=page.limit, offset=page.offset, items=[_crossing_out(c) for c in page.items]
     )
+
+
+def _known_post(code: str | None) -> str | None:
+    """A post code from a query string: unknown is a 400 that names it, not an empty answer."""
+    if not code:
+        return None
+    code = code.strip().upper()
+    if not selectors.post_exists(code=code):
+        raise ApplicationError(_("Unknown border post %(code)s.") % {"code": code}, detail={"field": "post"})
+    return code
 
 
 @router.get("/crossings/{crossing_id}", response=CrossingOut, summary="One crossing")
 def crossing_detail(request: HttpRequest, crossing_id: uuid.UUID) -> CrossingOut:
-    qs = selectors.crossings_list(user=request.user)
-    return _crossing_out(get_object_or_404(qs, pk=crossing_id))
+    return _crossing_out(selectors.crossing_get(user=request.user, crossing_id=crossing_id))
 
 
 @router.post(
@@ -300,7 +353,7 @@ def traveller_detail(request: HttpRequest, traveller_id: uuid.UUID) -> Traveller
 def overstay_list(
     request: HttpRequest, as_of: date | None = None, post: str | None = None
 ) -> list[OverstayOut]:
-    rows = selectors.overstays(user=request.user, as_of=as_of or timezone.localdate(), post=post)
+    rows = selectors.overstays(user=request.user, as_of=as_of or timezone.localdate(), post=_known_post(post))
     return [OverstayOut(**row.__dict__) for row in rows]
 
 

@@ -6,3 +6,42 @@ class BorderConfig(AppConfig):
     name = "corredor.border"
     label = "border"
     verbose_name = _("Border crossings")
+
+    def ready(self) -> None:
+        # Retention (registered by the `security` helper): a traveller's file, as the EU Entry/Exit System
+        # keeps it, until three years after the last crossing, five when that is an entry without an exit.
+        from corredor.core.retention import RetentionPolicy, retention_register
+
+        retention_register(
+            RetentionPolicy(
+                name="traveller",
+                model="border.traveller",
+                description="a traveller's file: 3 years after the last crossing, 5 after an open entry",
+                due=travellers_due,
+                guarded=("border.traveldocument", "border.crossing", "border.stay", "border.staychange"),
+            )
+        )
+
+
+def travellers_due(now, days):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.db.models import OuterRef, Q, Subquery
+
+    from corredor.border.models import Crossing, Traveller
+
+    last = Crossing.objects.filter(traveller=OuterRef("pk")).order_by("-occurred_at")
+    files = Traveller.objects.annotate(
+        last_at=Subquery(last.values("occurred_at")[:1]),
+        last_direction=Subquery(last.values("direction")[:1]),
+        last_decision=Subquery(last.values("decision")[:1]),
+    )
+    open_entry = Q(last_direction="entry", last_decision="admitted")
+    due = Q(pk__in=[])
+    if days.get("entry_without_exit"):
+        due |= open_entry & Q(last_at__lt=now - timedelta(days=days["entry_without_exit"]))
+    if days.get("crossing"):
+        due |= ~open_entry & Q(last_at__lt=now - timedelta(days=days["crossing"]))
+    if days.get("traveller"):
+        due |= Q(last_at__isnull=True, created_at__lt=now - timedelta(days=days["traveller"]))
+    return files.filter(due)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from corredor.border.models import Sex
+from corredor.border.models import ExitPermit, Sex
 from corredor.core.selectors import stay_categories_active
 
 
@@ -60,6 +60,16 @@ class DecisionForm(forms.Form):
     )
     transport_reference = forms.CharField(label=_("Flight / vehicle / vessel"), required=False, max_length=40)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    # Made when the decision panel is drawn: a double click sends the same id twice, and one crossing is kept.
+    crossing_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    refusal_ground = forms.CharField(label=_("Refusal ground"), required=False, max_length=4)
+    expired_document_reason = forms.CharField(
+        label=_("Admit on the expired document because"), required=False, max_length=500
+    )
+    missing_exit_reason = forms.CharField(label=_("Missing exit: reason"), required=False, max_length=500)
+    exit_permit = forms.ChoiceField(
+        label=_("Minor's exit permit"), required=False, choices=[("", "—"), *ExitPermit.choices]
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -76,3 +86,34 @@ class DecisionForm(forms.Form):
                 self._errors.pop(name, None)
                 cleaned[name] = None
         return cleaned
+
+
+class PostDayFilterForm(forms.Form):
+    """The post's day list's query string: the day, filters and the page. A bad value is a 400 that names
+    it (an impossible date, an unknown direction), never a server error."""
+
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    officer = forms.CharField(label=_("Officer"), required=False, max_length=150)
+    direction = forms.ChoiceField(
+        label=_("Movement"), required=False, choices=[("", "—"), ("entry", _("Entry")), ("exit", _("Exit"))]
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("admitted", _("Admitted")),
+            ("refused", _("Refused")),
+            ("referred", _("Referred")),
+        ],
+    )
+    flight = forms.CharField(label=_("Flight / vehicle / vessel"), required=False, max_length=40)
+    hits = forms.BooleanField(label=_("Screening hits only"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+
+def query_errors(form: forms.Form) -> str:
+    """A form's errors as one line for a person: which parameter, what is wrong."""
+    return "; ".join(
+        f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in form.errors.items()
+    )

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from corredor.core.models import BorderPost, Country, StayCategory
+from corredor.core.models import BorderPost, Country, StayCategory, TranslatedNameMixin
 from corredor.core.signals import Audited
 
 
@@ -104,6 +104,66 @@ class Transport(models.TextChoices):
     SEA = "sea", _("Sea")
 
 
+class ExitPermit(models.TextChoices):
+    SEEN = "seen", _("Exit permit seen")
+    NOT_SEEN = "not_seen", _("Exit permit not seen")
+
+
+class RefusalGround(TranslatedNameMixin):
+    """A legal ground for refusing entry, as the country's refusal form lists it (modelled on the Schengen
+    Borders Code's form, grounds A to J). `country` empty: the list every country uses that has none of its
+    own."""
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country")
+    )
+    code = models.CharField(_("code"), max_length=4)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("refusal ground")
+        verbose_name_plural = _("refusal grounds")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "code"], name="refusal_ground_unique_code"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(country__isnull=True), name="refusal_ground_default_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class BorderPolicy(models.Model):
+    """A country's border policy where countries differ: an admission on an expired document (confirmed
+    with a reason, or refused), and whether a national minor leaving needs an exit permit. A country without
+    a row gets the defaults."""
+
+    class ExpiredDocument(models.TextChoices):
+        CONFIRM = "confirm", _("Admit only with a confirmation and a reason")
+        REFUSE = "refuse", _("Refuse admission")
+
+    country = models.OneToOneField(
+        Country, on_delete=models.PROTECT, primary_key=True, related_name="+", verbose_name=_("country")
+    )
+    expired_document = models.CharField(
+        _("admission on an expired document"),
+        max_length=10,
+        choices=ExpiredDocument.choices,
+        default=ExpiredDocument.CONFIRM,
+    )
+    minor_exit_permit = models.BooleanField(_("national minors need an exit permit to leave"), default=False)
+    age_of_majority = models.PositiveSmallIntegerField(_("age of majority"), default=18)
+
+    class Meta:
+        verbose_name = _("border policy")
+        verbose_name_plural = _("border policies")
+
+    def __str__(self) -> str:
+        return str(self.country_id)
+
+
 class Crossing(Audited, PostRecord):
     """An immutable event: a traveller entered or left (or was refused or referred) at a post.
 
@@ -130,6 +190,15 @@ class Crossing(Audited, PostRecord):
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     screening_outcome = models.CharField(_("screening"), max_length=20, default="not_screened")
     note = models.TextField(_("note"), blank=True)
+    # A refused entry's legal ground: a RefusalGround code (e.g. "E"), kept as written on the day.
+    refusal_ground = models.CharField(_("refusal ground"), max_length=4, blank=True)
+    # What the officer confirmed when a guardrail asked: why an expired document was accepted, why the
+    # crossing is recorded late, whether a national minor's exit permit was seen.
+    expired_document_reason = models.TextField(_("admitted on an expired document because"), blank=True)
+    late_reason = models.TextField(_("recorded late because"), blank=True)
+    exit_permit = models.CharField(
+        _("minor's exit permit"), max_length=10, choices=ExitPermit.choices, blank=True
+    )
     corrects = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -204,6 +273,9 @@ class StayChange(Audited, PostRecord):
     class Kind(models.TextChoices):
         EXTENSION = "extension", _("Extension")
         STATUS = "status", _("Change of status")
+        # The entry that granted the stay was corrected (into a refusal, a referral, another time): the stay
+        # ends with the day before it began, so it never counts.
+        ENDED = "ended", _("Ended by a correction")
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

@@ -3,24 +3,37 @@
 Every read of a named traveller's record checks the reader's role and writes the audit log.
 """
 
+import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corredor.border import hooks, stay_rules
+from corredor.border import documents, hooks, stay_rules
+from corredor.border import permissions as border_permissions
 from corredor.border.documents import DocumentInput
-from corredor.border.models import Crossing, Decision, Direction, Stay, StayChange, TravelDocument, Traveller
+from corredor.border.models import (
+    BorderPolicy,
+    Crossing,
+    Decision,
+    Direction,
+    RefusalGround,
+    Stay,
+    StayChange,
+    TravelDocument,
+    Traveller,
+)
 from corredor.border.mrz_display import problems_for_display
 from corredor.core.audit import audit_write
 from corredor.core.errors import NotFound
-from corredor.core.models import StayCategory, StayRule
-from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise, visible_post_codes
+from corredor.core.models import BorderPost, StayCategory, StayRule
+from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise
 
 
 def _end_of_day(day: date) -> datetime:
@@ -198,6 +211,24 @@ def _rule_terms(rule: StayRule) -> str:
     return "; ".join(str(t) for t in terms)
 
 
+def post_exists(*, code: str) -> bool:
+    return BorderPost.objects.filter(code=code).exists()
+
+
+# --- border policy ------------------------------------------------------------------------------------------
+
+
+def refusal_grounds(*, country: str) -> list[RefusalGround]:
+    """The legal grounds for refusing entry in `country`: its own list, or the common one (A to J)."""
+    own = list(RefusalGround.objects.filter(country_id=country, active=True))
+    return own or list(RefusalGround.objects.filter(country__isnull=True, active=True))
+
+
+def border_policy(*, country: str) -> BorderPolicy:
+    """The country's border policy (an unsaved default one when the country has none)."""
+    return BorderPolicy.objects.filter(country_id=country).first() or BorderPolicy(country_id=country)
+
+
 # --- travellers ---------------------------------------------------------------------------------------------
 
 
@@ -217,6 +248,8 @@ class TravellerHistory:
     crossings: list[Crossing]
     stays: list[Stay]
     status: TravellerStatus
+    # Crossings at posts the reader does not work for: counted, not shown.
+    hidden_crossings: int = 0
 
 
 def traveller_status(*, traveller: Traveller, as_of: date | None = None) -> TravellerStatus:
@@ -246,29 +279,35 @@ def traveller_get(*, user: Any, traveller_id: uuid.UUID | str, purpose: str = "v
     if traveller is None:
         raise NotFound(_("No traveller with this id."))
     audit_write(action="read", object_type="border.traveller", object_id=traveller.pk, summary=purpose)
+    # The same rule as the crossings list: an officer sees their own post's crossings (and the stays granted
+    # there); the status below is derived from all of them.
+    allowed = border_permissions.crossing_posts(user)
+    crossings_qs = Crossing.objects.filter(traveller=traveller)
+    stays_qs = stays_with_effective_until().filter(traveller=traveller)
+    hidden = 0
+    if allowed is not None:
+        hidden = crossings_qs.exclude(post_id__in=allowed).count()
+        crossings_qs = crossings_qs.filter(post_id__in=allowed)
+        stays_qs = stays_qs.filter(entry__post_id__in=allowed)
     crossings = list(
-        Crossing.objects.filter(traveller=traveller)
-        .select_related("post", "document", "officer", "stay__category", "corrected_by")
-        .order_by("-occurred_at", "-created_at")
+        crossings_qs.select_related("post", "document", "officer", "stay__category", "corrected_by").order_by(
+            "-occurred_at", "-created_at"
+        )
     )
-    stays = list(
-        stays_with_effective_until()
-        .filter(traveller=traveller)
-        .select_related("category", "entry__post")
-        .order_by("-entry__occurred_at")
-    )
+    stays = list(stays_qs.select_related("category", "entry__post").order_by("-entry__occurred_at"))
     return TravellerHistory(
         traveller=traveller,
         documents=list(traveller.documents.select_related("issuing_state").order_by("-created_at")),
         crossings=crossings,
         stays=stays,
         status=traveller_status(traveller=traveller),
+        hidden_crossings=hidden,
     )
 
 
 def document_find(*, issuing_state: str, number: str) -> TravelDocument | None:
     """The stored document with this issuing state and number (no audit: callers audit what they show)."""
-    number = number.strip().upper().replace("<", "")
+    number = documents.normalise_number(number)
     return (
         TravelDocument.objects.select_related("traveller")
         .filter(issuing_state_id=issuing_state, number=number)
@@ -276,8 +315,32 @@ def document_find(*, issuing_state: str, number: str) -> TravelDocument | None:
     )
 
 
+# Letters that names carry with or without their accents: a search for NUNEZ finds NÚÑEZ and the other way.
+_ACCENTED = {
+    "A": "AÁÀÂÄÃÅ",
+    "C": "CÇ",
+    "E": "EÉÈÊË",
+    "I": "IÍÌÎÏ",
+    "N": "NÑ",
+    "O": "OÓÒÔÖÕØ",
+    "U": "UÚÙÛÜ",
+    "Y": "YÝŸ",
+}
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).upper()
+
+
+def _accent_pattern(word: str) -> str:
+    """A regular expression matching `word` with or without accents on its letters (case is folded by the
+    caller: names are stored upper case)."""
+    return "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in _fold(word))
+
+
 def traveller_search(*, user: Any, query: str, limit: int = 50) -> list[Traveller]:
-    """Find travellers by document number or name. The search itself is audited."""
+    """Find travellers by document number or names, with or without accents (NUNEZ finds NÚÑEZ PEÑA). A
+    document number may be typed with spaces or fillers. The search itself is audited."""
     permit_personal_data(user)
     words = query.upper().split()
     if not words:
@@ -285,10 +348,12 @@ def traveller_search(*, user: Any, query: str, limit: int = 50) -> list[Travelle
     audit_write(
         action="read", object_type="border.traveller", object_id="search", summary=f"search: {query[:80]}"
     )
-    by_document = Traveller.objects.filter(documents__number__in=[w.replace("<", "") for w in words])
+    numbers = {documents.normalise_number(w) for w in words} | {documents.normalise_number(query)}
+    by_document = Traveller.objects.filter(documents__number__in=numbers - {""})
     by_name = Traveller.objects.all()
     for word in words:
-        by_name = by_name.filter(Q(surname__contains=word) | Q(given_names__contains=word))
+        pattern = _accent_pattern(word)
+        by_name = by_name.filter(Q(surname__regex=pattern) | Q(given_names__regex=pattern))
     ids = list(by_document.values_list("id", flat=True)[:limit]) + list(
         by_name.values_list("id", flat=True)[:limit]
     )
@@ -329,45 +394,127 @@ def crossing_warnings(
 # --- lists --------------------------------------------------------------------------------------------------
 
 
-def crossings_list(
-    *,
-    user: Any,
-    post: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    direction: str | None = None,
-    decision: str | None = None,
-    traveller_id: uuid.UUID | None = None,
-) -> QuerySet[Crossing]:
-    """Crossings, newest first; officers and supervisors see their own post's only."""
-    permit_personal_data(user)
-    allowed = visible_post_codes(user)
+@dataclass(frozen=True)
+class CrossingFilters:
+    """What a list of crossings is narrowed to. Codes are checked by the caller's form or schema."""
+
+    post: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    direction: str | None = None
+    decision: str | None = None
+    traveller_id: uuid.UUID | None = None
+    officer: str | None = None  # username
+    flight: str | None = None  # transport reference: flight, vehicle or vessel
+    hits: bool = False  # only crossings whose screening found a hit
+
+    def describe(self) -> str:
+        parts = [f"{name}={value}" for name, value in self.__dict__.items() if value not in (None, False, "")]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class CrossingPage:
+    count: int
+    limit: int
+    offset: int
+    items: list[Crossing]
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.count
+
+
+def _crossings(user: Any, filters: CrossingFilters) -> tuple[QuerySet[Crossing], list[str] | None]:
+    allowed = border_permissions.crossing_posts(user)
     qs = Crossing.objects.select_related(
         "traveller", "document", "post", "officer", "stay__category", "corrected_by"
     )
+    post = filters.post
     if allowed is not None:
         if post and post not in allowed:
             permit_post(user, post)
         qs = qs.filter(post_id__in=allowed)
     if post:
         qs = qs.filter(post_id=post)
-    if date_from:
-        qs = qs.filter(occurred_at__gte=_end_of_day(date_from - timedelta(days=1)))
-    if date_to:
-        qs = qs.filter(occurred_at__lt=_end_of_day(date_to))
-    if direction:
-        qs = qs.filter(direction=direction)
-    if decision:
-        qs = qs.filter(decision=decision)
-    if traveller_id:
-        qs = qs.filter(traveller_id=traveller_id)
+    if filters.date_from:
+        qs = qs.filter(occurred_at__gte=_end_of_day(filters.date_from - timedelta(days=1)))
+    if filters.date_to:
+        qs = qs.filter(occurred_at__lt=_end_of_day(filters.date_to))
+    if filters.direction:
+        qs = qs.filter(direction=filters.direction)
+    if filters.decision:
+        qs = qs.filter(decision=filters.decision)
+    if filters.traveller_id:
+        qs = qs.filter(traveller_id=filters.traveller_id)
+    if filters.officer:
+        qs = qs.filter(officer__username=filters.officer)
+    if filters.flight:
+        qs = qs.filter(transport_reference=filters.flight.replace(" ", "").upper())
+    if filters.hits:
+        qs = qs.filter(screening_outcome="hit")
+    return qs.order_by("-occurred_at", "-created_at"), allowed
+
+
+def crossings_page(*, user: Any, filters: CrossingFilters, limit: int = 50, offset: int = 0) -> CrossingPage:
+    """One page of crossings, newest first; officers and supervisors see their own post's only.
+
+    Every page read is audited with its filters and its place (offset, limit, rows returned): paging
+    through every crossing shows in the audit log as the pages it took."""
+    qs, allowed = _crossings(user, filters)
+    items = list(qs[offset : offset + limit])
+    count = qs.count() if items or offset else 0
+    visible = ",".join(allowed) if allowed is not None else "all"
     audit_write(
         action="read",
         object_type="border.crossing",
         object_id="list",
-        summary=f"list post={post or allowed or 'all'} {date_from or ''}..{date_to or ''}",
+        summary=(
+            f"list {filters.describe() or 'all'} visible={visible} "
+            f"offset={offset} limit={limit} rows={len(items)} of {count}"
+        )[:500],
     )
-    return qs.order_by("-occurred_at", "-created_at")
+    return CrossingPage(count=count, limit=limit, offset=offset, items=items)
+
+
+def crossing_totals(*, user: Any, filters: CrossingFilters) -> dict[str, int]:
+    """How many crossings the filters select, by movement (entries, exits admitted) and by decision
+    (refused, referred), corrections counted once (the corrected crossing no longer counts)."""
+    qs, _allowed = _crossings(user, filters)
+    totals: dict[str, int] = {}
+    rows = (
+        qs.filter(corrected_by__isnull=True)
+        .order_by()
+        .values_list("direction", "decision")
+        .annotate(n=Count("pk"))
+    )
+    for direction, decision, n in rows:
+        key = direction if decision == Decision.ADMITTED else decision
+        totals[key] = totals.get(key, 0) + n
+    return totals
+
+
+def crossing_get(*, user: Any, crossing_id: uuid.UUID) -> Crossing:
+    """One crossing, read by id: checked against the reader's posts and audited as a read of that crossing."""
+    crossing = (
+        Crossing.objects.select_related(
+            "traveller", "document", "post", "officer", "stay__category", "corrected_by"
+        )
+        .filter(pk=crossing_id)
+        .first()
+    )
+    allowed = border_permissions.crossing_posts(user)
+    if crossing is not None and allowed is not None and crossing.post_id not in allowed:
+        # Another post's crossing reads as no crossing at all (its existence is not confirmed), and the
+        # attempt is on the record.
+        audit_write(
+            action="denied", object_type="border.crossing", object_id=crossing.pk, summary="another post's"
+        )
+        crossing = None
+    if crossing is None:
+        raise NotFound(_("No crossing with this id."))
+    audit_write(action="read", object_type="border.crossing", object_id=crossing.pk, summary="crossing")
+    return crossing
 
 
 def _present_stays(as_of: date) -> QuerySet[Stay]:
@@ -471,6 +618,12 @@ class DeskAssessment:
     notices: list[hooks.DeskNotice]
     problems: list[Any]
     prefill: dict[str, str]
+    refusal_grounds: list[RefusalGround]
+    age: int | None
+    minor: bool
+    exit_permit_required: bool
+    expired: bool
+    expired_document_refused: bool
 
 
 def desk_assess(*, user: Any, document: DocumentInput, post: str, mrz_result: Any = None) -> DeskAssessment:
@@ -528,6 +681,18 @@ def desk_assess(*, user: Any, document: DocumentInput, post: str, mrz_result: An
     for notice in notices:
         for name, value in notice.prefill.items():
             prefill.setdefault(name, value)
+    country = BorderPost.objects.filter(code=post).values_list("country_id", flat=True).first()
+    country = country or settings.CORREDOR_COUNTRY
+    policy = border_policy(country=country)
+    age = documents.age_on(document.birth_date, today)
+    minor = age is not None and age < policy.age_of_majority
+    expired = bool(document.expiry_date and document.expiry_date < today)
+    if minor:
+        warnings.insert(0, _("A minor: %(age)s years old.") % {"age": age})
+    expired_document_refused = expired and policy.expired_document == BorderPolicy.ExpiredDocument.REFUSE
+    if default_action == "entry" and (expired_document_refused or (allowance and allowance.exhausted)):
+        # Admission cannot be recorded as things stand: the key to reach for is a referral.
+        default_action = "refer"
     return DeskAssessment(
         document=document,
         existing=existing,
@@ -540,4 +705,10 @@ def desk_assess(*, user: Any, document: DocumentInput, post: str, mrz_result: An
         notices=notices,
         problems=problems,
         prefill=prefill,
+        refusal_grounds=refusal_grounds(country=country),
+        age=age,
+        minor=minor,
+        exit_permit_required=minor and policy.minor_exit_permit and document.nationality == country,
+        expired=expired,
+        expired_document_refused=expired_document_refused,
     )

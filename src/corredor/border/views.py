@@ -3,8 +3,9 @@ permit, call a service or selector, render."""
 
 import uuid
 import zoneinfo
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from corredor.border import selectors, services
 from corredor.border.documents import DocumentInput, document_input_from_fields, document_input_from_mrz
 from corredor.border.exports import write_overstays_csv
-from corredor.border.forms import DecisionForm, DocumentForm
+from corredor.border.forms import DecisionForm, DocumentForm, PostDayFilterForm, query_errors
 from corredor.border.models import Direction, Traveller
 from corredor.border.mrz_display import problems_for_display
 from corredor.core.errors import ApplicationError
@@ -68,6 +69,7 @@ def _document_context(doc: DocumentInput, *, post: str, user: Any, mrz_result: A
             "action": assessment.default_action,
             "stay_category": assessment.category.code if assessment.category else "",
             "stay_days": assessment.allowance.days if assessment.allowance else None,
+            "crossing_id": uuid.uuid4(),
             **assessment.prefill,
         }
     )
@@ -87,6 +89,23 @@ def _document_context(doc: DocumentInput, *, post: str, user: Any, mrz_result: A
         "post": post,
         "today": timezone.localdate(),
     }
+
+
+def _query_date(request: HttpRequest, name: str) -> date | None:
+    """A date from the query string: empty is None; an impossible one (2024-02-30) is a 400 naming it."""
+    text = (request.GET.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        value = parse_date(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ApplicationError(
+            _("“%(value)s” in %(name)s is not a date (YYYY-MM-DD).") % {"value": text[:40], "name": name},
+            detail={"field": name},
+        )
+    return value
 
 
 @login_required
@@ -193,6 +212,11 @@ def desk_record(request: HttpRequest) -> HttpResponse:
             area_entered_on=data["area_entered_on"] if admitted_entry else None,
             transport_reference=data["transport_reference"],
             note=data["note"],
+            crossing_id=data["crossing_id"],
+            refusal_ground=data["refusal_ground"] if data["action"] == "refuse" else "",
+            expired_document_reason=data["expired_document_reason"] if admitted_entry else "",
+            missing_exit_reason=data["missing_exit_reason"] if admitted_entry else "",
+            exit_permit=data["exit_permit"] if data["action"] == "exit" else "",
         )
     except ApplicationError as error:
         response = render_error(request, error)
@@ -211,15 +235,22 @@ def desk_allowance(request: HttpRequest) -> HttpResponse:
     """The days the rules allow for the chosen category: refills the days box when the category changes."""
     try:
         permit_personal_data(request.user)
+        category = StayCategory.objects.filter(code=request.GET.get("stay_category", "")).first()
+        if category is None:
+            raise ApplicationError(_("Unknown stay category."), detail={"field": "stay_category"})
+        traveller = None
+        traveller_id = request.GET.get("traveller_id")
+        if traveller_id:
+            try:
+                traveller = Traveller.objects.filter(id=uuid.UUID(traveller_id)).first()
+            except ValueError:
+                raise ApplicationError(
+                    _("“%(value)s” is not a traveller id.") % {"value": traveller_id[:40]},
+                    detail={"field": "traveller_id"},
+                ) from None
+        area_entered_on = _query_date(request, "area_entered_on")
     except ApplicationError as error:
         return render_error(request, error)
-    category = StayCategory.objects.filter(code=request.GET.get("stay_category", "")).first()
-    if category is None:
-        return HttpResponse("", status=400)
-    traveller = None
-    traveller_id = request.GET.get("traveller_id")
-    if traveller_id:
-        traveller = Traveller.objects.filter(id=traveller_id).first()
     allowance = None
     if not category.open_ended:
         allowance = selectors.stay_allowance(
@@ -227,7 +258,7 @@ def desk_allowance(request: HttpRequest) -> HttpResponse:
             nationality=request.GET.get("nationality_code", ""),
             category=category,
             entry_date=timezone.localdate(),
-            area_entered_on=parse_date(request.GET.get("area_entered_on") or "") or None,
+            area_entered_on=area_entered_on,
         )
     return render(request, "border/_allowance.html", {"allowance": allowance, "category": category})
 
@@ -252,28 +283,53 @@ def traveller_page(request: HttpRequest, traveller_id: uuid.UUID) -> HttpRespons
     return render(request, "border/traveller.html", {"history": history, "today": timezone.localdate()})
 
 
+POST_DAY_PAGE = 100
+
+
 @login_required
 def post_day(request: HttpRequest) -> HttpResponse:
-    """The post's crossings of a day (default today), for supervisors."""
+    """The post's crossings of a day (default today), for supervisors: filters and pages."""
     post = desk_post(request)
-    day = parse_date(request.GET.get("day") or "") or timezone.localdate()
+    form = PostDayFilterForm(request.GET)
     try:
         permit_supervise(request.user, post)
-        crossings = list(
-            selectors.crossings_list(user=request.user, post=post, date_from=day, date_to=day)[:1000]
+        if not form.is_valid():
+            raise ApplicationError(
+                _("The list's filters are not valid: %(errors)s") % {"errors": query_errors(form)},
+                detail=form.errors.get_json_data(),
+            )
+        data = form.cleaned_data
+        day = data["day"] or timezone.localdate()
+        filters = selectors.CrossingFilters(
+            post=post,
+            date_from=day,
+            date_to=day,
+            officer=data["officer"].strip() or None,
+            direction=data["direction"] or None,
+            decision=data["decision"] or None,
+            flight=data["flight"].strip() or None,
+            hits=data["hits"],
         )
+        page_number = data["page"] or 1
+        page = selectors.crossings_page(
+            user=request.user, filters=filters, limit=POST_DAY_PAGE, offset=(page_number - 1) * POST_DAY_PAGE
+        )
+        totals = selectors.crossing_totals(user=request.user, filters=filters)
     except ApplicationError as error:
         return render_error(request, error)
-    totals: dict[str, int] = {}
-    for c in crossings:
-        if not hasattr(c, "corrected_by"):
-            key = c.decision if c.decision != "admitted" else c.direction
-            totals[key] = totals.get(key, 0) + 1
+    # Links to other days and pages keep the filters.
+    kept = {k: v for k, v in request.GET.items() if k not in ("day", "page") and v}
     return render(
         request,
         "border/post_day.html",
         {
-            "crossings": crossings,
+            "crossings": page.items,
+            "page": page,
+            "page_number": page_number,
+            "pages": max(1, -(-page.count // POST_DAY_PAGE)),
+            "filter_form": form,
+            "kept": urlencode(kept),
+            "kept_with_day": urlencode({**kept, "day": day.isoformat()}),
             "day": day,
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1) if day < timezone.localdate() else None,
@@ -286,9 +342,14 @@ def post_day(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overstay_list(request: HttpRequest) -> HttpResponse:
-    as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
     try:
-        rows = selectors.overstays(user=request.user, as_of=as_of, post=request.GET.get("post") or None)
+        as_of = _query_date(request, "as_of") or timezone.localdate()
+        post = (request.GET.get("post") or "").strip().upper() or None
+        if post and not selectors.post_exists(code=post):
+            raise ApplicationError(
+                _("Unknown border post %(code)s.") % {"code": post}, detail={"field": "post"}
+            )
+        rows = selectors.overstays(user=request.user, as_of=as_of, post=post)
     except ApplicationError as error:
         return render_error(request, error)
     if request.GET.get("format") == "csv":
@@ -303,17 +364,17 @@ def overstay_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def crossing_correct(request: HttpRequest, crossing_id: uuid.UUID) -> HttpResponse:
     try:
-        services.crossing_correct(
+        correction = services.crossing_correct(
             officer=request.user,
             crossing_id=crossing_id,
             reason=request.POST.get("reason", ""),
             direction=request.POST.get("direction") or None,
             decision=request.POST.get("decision") or None,
+            refusal_ground=request.POST.get("refusal_ground") or None,
         )
-        crossing = selectors.crossings_list(user=request.user).get(pk=crossing_id)
     except ApplicationError as error:
         return render_error(request, error)
-    history = selectors.traveller_get(user=request.user, traveller_id=crossing.traveller_id)
+    history = selectors.traveller_get(user=request.user, traveller_id=correction.traveller_id)
     return render(
         request,
         "border/traveller.html",

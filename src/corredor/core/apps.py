@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Reference data, users and audit")
 
     def ready(self) -> None:
-        from corredor.core import signals  # noqa: F401  (connects the audit trail)
+        from corredor.core import checks, signals  # noqa: F401  (the deploy checks; the audit trail)

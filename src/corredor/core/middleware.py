@@ -41,7 +41,9 @@ _TARGET = re.compile(r"#[A-Za-z][\w-]{0,63}")
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    from corredor.core.security import client_ip  # behind trusted proxies, the address they saw
+
+    return client_ip(request)
 
 
 def is_api_request(request: HttpRequest) -> bool:

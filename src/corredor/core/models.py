@@ -1,6 +1,7 @@
 """Reference data (countries, border posts, stay categories and rules), users with roles, the audit log."""
 
 import hashlib
+import hmac
 import json
 import uuid
 from typing import Any
@@ -262,8 +263,10 @@ class ApiToken(models.Model):
 class AuditEntry(models.Model):
     """One line of the append-only audit log: who did what to which record, when, and from where.
 
-    Each entry's `entry_hash` covers its own content and the previous entry's hash, so removing or
-    altering a line breaks the chain (`corredor audit verify`). Rows are never updated or deleted.
+    Each entry's `entry_hash` is an HMAC-SHA256, keyed with CORREDOR_AUDIT_KEY (kept outside the database),
+    of its own content, its place in the sequence and the previous entry's hash, so removing, re-numbering
+    or altering a line breaks the chain and cannot be re-hashed without the key (`corredor audit verify`).
+    The database refuses UPDATE and DELETE on the table (triggers).
     """
 
     class Action(models.TextChoices):
@@ -273,11 +276,15 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("delete")
         LOGIN = "login", _("login")
         LOGIN_FAILED = "login_failed", _("failed login")
+        LOGOUT = "logout", _("logout")
         DENIED = "denied", _("refused")
         EXPORT = "export", _("export")
         BULK = "bulk", _("bulk load")
+        PURGE = "purge", _("purge (retention)")
 
     id = models.BigAutoField(primary_key=True)
+    # Unlike the id (PostgreSQL's sequences skip values on rollback), this counts 1, 2, 3... with no gap.
+    sequence = models.BigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     username = models.CharField(_("who"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=30, blank=True)
@@ -301,6 +308,7 @@ class AuditEntry(models.Model):
 
     def content(self) -> dict[str, Any]:
         return {
+            "sequence": self.sequence,
             "at": self.at.isoformat(),
             "username": self.username,
             "role": self.role,
@@ -311,9 +319,12 @@ class AuditEntry(models.Model):
             "summary": self.summary,
         }
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, key: bytes | None = None) -> str:
+        from django.conf import settings
+
         payload = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256((self.prev_hash + payload).encode()).hexdigest()
+        secret = key if key is not None else settings.CORREDOR_AUDIT_KEY.encode()
+        return hmac.new(secret, (self.prev_hash + payload).encode(), hashlib.sha256).hexdigest()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -322,6 +333,27 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("Audit entries are append-only.")
+
+
+class Tombstone(models.Model):
+    """What remains of a purged record: its model and id, and when it was purged.
+
+    Retention (`corredor purge`) deletes the record and leaves this, so that a copy still held by an offline
+    post, a sync or a re-import cannot bring it back (`tombstone_exists`)."""
+
+    model_label = models.CharField(_("record type"), max_length=100)
+    object_id = models.UUIDField(_("record"))
+    purged_at = models.DateTimeField(_("purged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tombstone")
+        verbose_name_plural = _("tombstones")
+        constraints = [
+            models.UniqueConstraint(fields=["model_label", "object_id"], name="tombstone_unique_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_label} {self.object_id} ({self.purged_at:%Y-%m-%d})"
 
 
 def new_uuid() -> uuid.UUID:

@@ -2,7 +2,7 @@
 the list entry once it is recorded."""
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -47,7 +47,7 @@ def person_notice(person: ManifestPerson) -> DeskNotice:
         lines.append(
             _("Seat %(seat)s, booking %(booking)s.") % {"seat": person.seat or "—", "booking": booking or "—"}
         )
-    level = "info"
+    level: Literal["warning", "info"] = "info"
     if person.screening_status == ScreeningStatus.HIT:
         statuses = screening_adapter.hit_states(person.hits)
         now = [statuses[str(hit["id"])] for hit in person.hits]

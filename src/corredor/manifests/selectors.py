@@ -41,6 +41,8 @@ PROCESSING_TIME = timedelta(hours=3)
 # People on a flight's page (and in the API's answer, unless asked otherwise) per page: a wide-body's list is
 # 400-500 people.
 PEOPLE_PER_PAGE = 100
+# The reconciliation card names this many of those awaited or not presented; the people list pages them all.
+RECONCILIATION_ROWS = 20
 MAX_PEOPLE_PER_PAGE = 500
 # Dates asked for in query strings: flights are looked for in these years, and over at most this many days.
 FIRST_YEAR, LAST_YEAR = 1950, 2200
@@ -185,9 +187,10 @@ class Stage:
     PROCESSED = "processed"
 
 
-def flight_stage(flight: Flight, now: datetime | None = None) -> str:
+def flight_stage(flight: Flight, *, someone_presented: bool = False, now: datetime | None = None) -> str:
+    """The flight's stage now. A flight whose travellers have begun to present has landed, early or not."""
     now = now or timezone.now()
-    if now < flight.expected_at:
+    if now < flight.expected_at and not someone_presented:
         return Stage.EXPECTED
     return Stage.PROCESSED if flight.expected_at + PROCESSING_TIME <= now else Stage.LANDED
 
@@ -196,7 +199,8 @@ def flight_stage(flight: Flight, now: datetime | None = None) -> str:
 class Reconciliation:
     """Who on the flight's lists presented, who did not, and who presented naming the flight without being on
     its lists. Nobody "did not present" before the flight is processed: until it lands, its people are
-    expected; from landing to PROCESSING_TIME later, those who have not presented yet are `awaited`."""
+    expected; from landing (its scheduled time, or its first traveller presenting) to PROCESSING_TIME after
+    its scheduled time, those who have not presented yet are `awaited`."""
 
     stage: str
     presented: list[ManifestPerson]
@@ -227,6 +231,8 @@ class FlightDetail:
     persons: list[ManifestPerson]
     people: Page[ManifestPerson]
     people_shown: str
+    waiting_shown: list[ManifestPerson]  # the first of those awaited or not presented, for the card
+    waiting_more: int
     nationalities: list[tuple[str, int, int]]
     hits: list[HitRow]
     changes: dict[str, Changes]
@@ -271,10 +277,10 @@ def flight_get(*, user: Any, flight_id: uuid.UUID | str) -> Flight:
 
 
 def _page_number(page: int | str | None, pages: int) -> int:
-    if page in (None, ""):
+    if page is None or page == "":
         return 1
     try:
-        number = int(page)  # type: ignore[arg-type]
+        number = int(page)
     except ValueError:
         number = 0
     if not 1 <= number <= max(pages, 1):
@@ -354,6 +360,8 @@ def flight_detail(
         "not_presented": [person for person in persons if person.crossing_id is None],
     }[people]
     paginator = Paginator(shown, per_page)
+    reconciliation = _reconcile(flight, persons)
+    waiting = reconciliation.not_presented or reconciliation.awaited
     return FlightDetail(
         flight=flight,
         lists=lists,
@@ -364,7 +372,9 @@ def flight_detail(
         nationalities=nationalities,
         hits=hits,
         changes={list_type: list_changes(manifest_list=item) for list_type, item in current.items()},
-        reconciliation=_reconcile(flight, persons),
+        reconciliation=reconciliation,
+        waiting_shown=waiting[:RECONCILIATION_ROWS],
+        waiting_more=max(len(waiting) - RECONCILIATION_ROWS, 0),
         warnings=warnings,
         hits_hidden=hits_hidden,
     )
@@ -392,11 +402,12 @@ def _reconcile(flight: Flight, persons: list[ManifestPerson]) -> Reconciliation:
     )
     designator = (flight.carrier, flight.number)
     not_on_list = [c for c in candidates if keys.flight_designator(c.transport_reference) == designator]
-    stage = flight_stage(flight)
+    presented = [p for p in persons if p.crossing_id is not None]
+    stage = flight_stage(flight, someone_presented=bool(presented))
     waiting = [p for p in persons if p.crossing_id is None]
     return Reconciliation(
         stage=stage,
-        presented=[p for p in persons if p.crossing_id is not None],
+        presented=presented,
         not_presented=waiting if stage == Stage.PROCESSED else [],
         awaited=waiting if stage == Stage.LANDED else [],
         not_on_list=not_on_list,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from corredor.matching.attributes import read_birth_date, read_nationality, read_sex
 from corredor.matching.normalise import normalise_name
-from corredor.matching.records import Name, WatchlistEntry
+from corredor.matching.records import Name, PartialDate, WatchlistEntry
 
 __all__ = [
     "COLUMNS",
@@ -140,6 +140,13 @@ def entry_from_row(
         attribute_problems.append(
             CsvError(line, "birth_date", "bad_birth_date", _problem(birth.warning), text("birth_date"))
         )
+    elif warnings is None and birth.value is not None:
+        # Refusing importers keep the strict format (YYYY, YYYY-MM, YYYY-MM-DD): "1980-1-1" is
+        # refused there, read leniently only where attributes fail open.
+        try:
+            PartialDate.parse(text("birth_date"))
+        except ValueError as error:
+            errors.append(CsvError(line, "birth_date", "bad_birth_date", str(error), text("birth_date")))
     nationality = read_nationality(text("nationality"))
     if nationality.warning:
         attribute_problems.append(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from corredor.screening import importers
-from corredor.screening.models import HitStatus, Source, VerdictScope
+from corredor.screening.models import Category, DocumentReason, DocumentType, HitStatus, Source, VerdictScope
 
 COLUMN_LABELS = {
     "entry_id": _("Entry id"),
@@ -99,4 +99,91 @@ class AdjudicationForm(forms.Form):
         initial=VerdictScope.POST,
         required=False,
         widget=forms.RadioSelect,
+    )
+
+
+def _text(label: Any, *, required: bool = False, max_length: int = 300, **attrs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, widget=forms.TextInput(attrs=attrs)
+    )
+
+
+def _date(label: Any) -> forms.CharField:
+    # Text, checked by the importer's rules (the service), so that hand and file follow one set of rules.
+    return forms.CharField(
+        label=label, required=False, max_length=10, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class WhyField(forms.CharField):
+    def __init__(self, label: Any) -> None:
+        super().__init__(
+            label=label, max_length=1000, widget=forms.Textarea(attrs={"rows": 2, "required": True})
+        )
+
+
+class PersonAlertForm(forms.Form):
+    """One person alert, by hand: the import's columns (checked by the same rules), and why."""
+
+    entry_id = _text(_("Entry id"), required=True, max_length=100)
+    surname = _text(_("Surname"), max_length=200)
+    given_names = _text(_("Given names"), max_length=200)
+    full_name = _text(_("Full name (when surname and given names are not apart)"), max_length=300)
+    aliases = _text(_("Aliases (separated by |)"), max_length=2000)
+    birth_date = _text(_("Birth date (YYYY, YYYY-MM or YYYY-MM-DD)"), max_length=40)
+    nationality = _text(_("Nationality (code or country)"), max_length=100)
+    sex = forms.ChoiceField(
+        label=_("Sex"), required=False, choices=[("", "—"), ("M", "M"), ("F", "F"), ("X", "X")]
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    action = forms.CharField(
+        label=_("Action for the officer (empty: the category's standard action)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        label=_("Note for officers"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    valid_from = _date(_("Valid from"))
+    valid_until = _date(_("Valid until"))
+    why = WhyField(_("Why (audited)"))
+
+
+class DocumentAlertForm(forms.Form):
+    """One document alert, by hand."""
+
+    entry_id = _text(_("Entry id"), required=True, max_length=100)
+    issuing_state = _text(_("Issuing state (code or country)"), required=True, max_length=100)
+    document_type = forms.ChoiceField(
+        label=_("Document type"), required=False, choices=[("", "—"), *DocumentType.choices]
+    )
+    number = _text(_("Document number"), required=True, max_length=40)
+    reason = forms.ChoiceField(label=_("Reported"), choices=DocumentReason.choices)
+    date = _date(_("Date reported"))
+    note = forms.CharField(
+        label=_("Note for officers"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    why = WhyField(_("Why (audited)"))
+
+
+class EndAlertForm(forms.Form):
+    why = WhyField(_("Why is the alert ended? (audited)"))
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the list deactivated? (audited)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that no traveller will be screened against this list's alerts, at any post."),
+        required=True,
     )

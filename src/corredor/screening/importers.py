@@ -953,3 +953,25 @@ def _document(
         ),
         [],
     )
+
+
+def check_one(
+    values: Mapping[str, str], *, kind: Kind, today: datetime.date | None = None
+) -> tuple[Any, list[RowError], list[RowError]]:
+    """One alert typed by hand, checked by exactly the rules a file's row is: (record or None, errors,
+    flags). `values` are our column names to text; errors name the field (``column``), not a line."""
+    ours = COLUMNS_OF[kind]
+    row = {column: str(values.get(column, "") or "").strip() for column in ours}
+    if len(row["entry_id"]) > MAX_CELL_CHARS:
+        return None, [RowError(None, "entry_id", "too_long", "entry_id is too long")], []
+
+    def locate(column: str | None, code: str, message: str, value: str = "", line: int = 0) -> RowError:
+        return RowError(None, column, code, message, value)
+
+    flags: list[RowError] = []
+    check = _person if kind == "persons" else _document
+    record, errors = check(row, 0, locate, today or datetime.date.today(), flags)
+    if not row["entry_id"] and not any(e.column == "entry_id" for e in errors):
+        errors.insert(0, RowError(None, "entry_id", "missing_entry_id", "entry_id is empty"))
+        record = None
+    return record, errors, flags

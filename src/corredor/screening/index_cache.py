@@ -34,7 +34,14 @@ from corredor.matching.index import ScreeningIndex
 from corredor.matching.records import DocumentAlert as DocumentEntry
 from corredor.matching.records import Name, PartialDate, ScreeningResult, Traveller, WatchlistEntry
 from corredor.matching.score import DEFAULT_THRESHOLD
-from corredor.screening.models import DocumentAlert, PersonAlert, ScreeningChange, ScreeningState
+from corredor.screening.models import (
+    DocumentAlert,
+    ImportJob,
+    PersonAlert,
+    ScreeningChange,
+    ScreeningState,
+    live_alerts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +168,7 @@ def _continues(loaded: _Loaded) -> bool:
 
 
 def _in_force() -> Q:
-    return Q(removed_at__isnull=True, watchlist__active=True)
+    return Q(removed_at__isnull=True, watchlist__active=True) & live_alerts()
 
 
 def _persons_in_force(today: date) -> QuerySet[PersonAlert]:
@@ -227,6 +234,8 @@ def _apply_changes(loaded: _Loaded, sequence: int, today: date) -> bool:
     """Bring the index from its sequence to `sequence`; False when a rebuild is better."""
     changed_persons = PersonAlert.objects.filter(change_seq__gt=loaded.sequence)
     changed_documents = DocumentAlert.objects.filter(change_seq__gt=loaded.sequence)
+    if ImportJob.objects.filter(activated_seq__gt=loaded.sequence).exists():
+        return False  # a big import was made live at once: its alerts carry no change stamp yet
     if changed_persons.count() + changed_documents.count() > REBUILD_AFTER_CHANGES:
         return False
     live = set(_persons_in_force(today).filter(change_seq__gt=loaded.sequence).values_list("pk", flat=True))

@@ -126,10 +126,11 @@ class AlertBase(models.Model):
     change_seq = models.BigIntegerField(default=0, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
-    # An import writes its rows here first, invisible (``staged_for`` its job, ``removed_at`` set so that no
-    # reader of live alerts sees them), in short batches that never hold the write lock for long; one short
-    # transaction then makes them live (see services.watchlist_import). ``replaces`` is the live alert a
-    # staged row changes; a staged row without it is a new alert.
+    # An import writes its rows here first, invisible (``staged_for`` its job: see ``live_alerts``), in short
+    # batches that never hold the write lock for long; one short transaction then makes them live (see
+    # services.watchlist_import): a big file's new alerts by marking the job activated (one row), then
+    # ``staged_for`` is cleared in short batches. ``replaces`` is the live alert a staged row changes (such
+    # rows also carry ``removed_at`` and are deleted when applied); a staged row without it is a new alert.
     staged_for = models.ForeignKey(
         "ImportJob", on_delete=models.CASCADE, null=True, blank=True, editable=False, related_name="+"
     )
@@ -208,6 +209,11 @@ class PersonAlert(AlertBase):
             and (self.valid_from is None or self.valid_from <= on)
             and (self.valid_until is None or self.valid_until >= on)
         )
+
+
+def live_alerts() -> models.Q:
+    """The alert rows every reader sees: not staged, or staged by an import that was made live."""
+    return models.Q(staged_for__isnull=True) | models.Q(staged_for__activated=True, replaces__isnull=True)
 
 
 class DocumentAlert(AlertBase):
@@ -422,6 +428,10 @@ class ImportJob(models.Model):
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     worker = models.CharField(_("worker"), max_length=100, blank=True)
     removals = models.JSONField(default=list, blank=True, editable=False)
+    # Made live: its staged new alerts are visible from this moment (``live_alerts``); ``activated_seq`` is
+    # the change sequence of a big activation, which tells every screening index to rebuild.
+    activated = models.BooleanField(default=False, editable=False)
+    activated_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -440,6 +450,12 @@ class ImportJob(models.Model):
             ImportStatus.FAILED,
             ImportStatus.EXPIRED,
         )
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute: no worker seems to be running."""
+        since = self.queued_at or self.created_at
+        return self.status == ImportStatus.QUEUED and (timezone.now() - since).total_seconds() > 60
 
     @property
     def saving(self) -> bool:

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from corredor.core.audit import audit_write
 from corredor.core.errors import NotFound
 from corredor.core.models import Role
-from corredor.core.permissions import permit_supervise
 from corredor.matching.documents import normalise_document_number
 from corredor.matching.records import DocumentHit, PersonHit, ScreeningResult, Traveller
 from corredor.screening import index_cache
@@ -35,8 +34,9 @@ from corredor.screening.models import (
     PersonAlert,
     VerdictScope,
     Watchlist,
+    live_alerts,
 )
-from corredor.screening.permissions import permit_watchlists
+from corredor.screening.permissions import permit_hits, permit_watchlists
 
 # --- screening one traveller ------------------------------------------------------------------------------
 
@@ -252,7 +252,9 @@ def watchlists_list(*, user: Any) -> QuerySet[Watchlist]:
 
     def listed(model: type[PersonAlert] | type[DocumentAlert]) -> Subquery:
         # A subquery per kind: joining both would multiply the rows (persons x documents).
-        rows = model.objects.filter(watchlist=OuterRef("pk"), removed_at__isnull=True).order_by()
+        rows = model.objects.filter(
+            live_alerts(), watchlist=OuterRef("pk"), removed_at__isnull=True
+        ).order_by()
         return Subquery(rows.values("watchlist").annotate(n=Count("pk")).values("n")[:1])
 
     return Watchlist.objects.annotate(
@@ -273,9 +275,7 @@ def person_alerts_search(
 ) -> QuerySet[PersonAlert]:
     """A list's person alerts, searched by id, name or alias (every search is audited)."""
     permit_watchlists(user)
-    alerts = PersonAlert.objects.filter(
-        watchlist=watchlist, removed_at__isnull=not removed, staged_for__isnull=True
-    )
+    alerts = PersonAlert.objects.filter(live_alerts(), watchlist=watchlist, removed_at__isnull=not removed)
     query = query.strip()
     if query:
         words = query.split()
@@ -301,9 +301,7 @@ def document_alerts_search(
 ) -> QuerySet[DocumentAlert]:
     """A list's document alerts, searched by id or number."""
     permit_watchlists(user)
-    alerts = DocumentAlert.objects.filter(
-        watchlist=watchlist, removed_at__isnull=not removed, staged_for__isnull=True
-    )
+    alerts = DocumentAlert.objects.filter(live_alerts(), watchlist=watchlist, removed_at__isnull=not removed)
     query = query.strip()
     if query:
         alerts = alerts.filter(
@@ -316,6 +314,22 @@ def document_alerts_search(
         summary=f"search: {query[:80]}" if query else "list",
     )
     return alerts.order_by("issuing_state", "number", "pk")
+
+
+def alert_get(*, user: Any, watchlist: Watchlist, kind: str, alert_id: int) -> PersonAlert | DocumentAlert:
+    """One alert of a list, for its manager (audited)."""
+    permit_watchlists(user)
+    model: type[PersonAlert] | type[DocumentAlert] = DocumentAlert if kind == "documents" else PersonAlert
+    alert = model.objects.filter(live_alerts(), pk=alert_id, watchlist=watchlist).first()
+    if alert is None:
+        raise NotFound(_("There is no such alert on this list."))
+    audit_write(
+        action="read",
+        object_type=f"screening.{model._meta.model_name}",
+        object_id=f"{watchlist.code}/{alert.external_id}",
+        summary="view",
+    )
+    return alert
 
 
 def import_jobs_list(*, user: Any, watchlist: Watchlist) -> QuerySet[ImportJob]:
@@ -342,7 +356,7 @@ def hits_list(*, user: Any, post: str | None = None, status: str = "open") -> Qu
     """
     if getattr(user, "role", None) == Role.SUPERVISOR:
         post = post or user.border_post_id
-    permit_supervise(user, post)
+    permit_hits(user, post)
     hits = Hit.objects.select_related(
         "person_alert__watchlist",
         "document_alert__watchlist",
@@ -424,6 +438,6 @@ def hit_get(*, user: Any, hit_id: uuid.UUID | str) -> Hit:
     )
     if hit is None:
         raise NotFound(_("There is no such hit."))
-    permit_supervise(user, hit.post_id)
+    permit_hits(user, hit.post_id)
     audit_write(action="read", object_type="screening.hit", object_id=hit.pk, summary="view")
     return hit

@@ -37,6 +37,7 @@ from corredor.screening.models import (
     Source,
     VerdictScope,
     Watchlist,
+    live_alerts,
 )
 from corredor.screening.wording import reasons_as_data
 
@@ -89,10 +90,28 @@ def watchlist_create(
         return watchlist
 
 
-def watchlist_set_active(*, user: Any, watchlist: Watchlist, active: bool) -> Watchlist:
-    """Switch a list on or off; an inactive list's alerts leave the screening index."""
+def watchlist_set_active(
+    *, user: Any, watchlist: Watchlist, active: bool, reason: str = "", confirmed: bool = False
+) -> Watchlist:
+    """Switch a list on or off; an inactive list's alerts leave the screening index.
+
+    Deactivating stops every alert of the list at every desk: it needs a reason and an explicit
+    confirmation (`confirmed`), both audited. `user` None is the command line (trusted).
+    """
     if user is not None:
         permissions.permit_watchlists(user)
+    reason = reason.strip()
+    if not active and watchlist.active:
+        if not reason:
+            raise ApplicationError(
+                _("Say why the list is deactivated: its alerts stop screening at every post."),
+                detail={"field": "reason"},
+            )
+        if not confirmed:
+            raise ApplicationError(
+                _("Confirm the deactivation: no traveller will be screened against this list's alerts."),
+                detail={"field": "confirm"},
+            )
     with transaction.atomic():
         if watchlist.active == active:
             return watchlist
@@ -104,10 +123,124 @@ def watchlist_set_active(*, user: Any, watchlist: Watchlist, active: bool) -> Wa
             action="update",
             object_type="screening.watchlist",
             object_id=watchlist.code,
-            summary="activated" if active else "deactivated",
+            summary=("activated" if active else "deactivated") + (f": {reason[:300]}" if reason else ""),
         )
         watchlist.refresh_from_db()
         return watchlist
+
+
+# --- alerts by hand ---------------------------------------------------------------------------------------
+
+AlertKind = Literal["persons", "documents"]
+
+
+def alert_save(
+    *,
+    user: Any,
+    watchlist: Watchlist,
+    kind: AlertKind,
+    values: Mapping[str, str],
+    why: str,
+    alert_id: int | None = None,
+) -> tuple[PersonAlert | DocumentAlert, list[importers.RowError]]:
+    """Add an alert to `watchlist` by hand, or change one (`alert_id`), with a reason (audited).
+
+    `values` are the import's columns as text (``entry_id``, ``surname``, ``category``, ...): a hand-made
+    alert is checked by exactly the rules a file's row is. An error raises ApplicationError with every
+    problem (``detail``: a list of {field, message}); values that could not be used (an unknown country)
+    are kept as written and returned as flags. A change bumps the alert's version and the screening index
+    picks it up at once; so does a new alert.
+    """
+    permissions.permit_watchlists(user)
+    if kind not in ("persons", "documents"):
+        raise ApplicationError(_("Alerts must be persons or documents."), detail={"field": "kind"})
+    why = why.strip()
+    if not why:
+        raise ApplicationError(_("Say why the alert is added or changed (audited)."), detail={"field": "why"})
+    model: type[PersonAlert] | type[DocumentAlert] = PersonAlert if kind == "persons" else DocumentAlert
+    record, errors, flags = importers.check_one(values, kind=kind, today=timezone.localdate())
+    existing = None
+    if alert_id is not None:
+        existing = model.objects.filter(live_alerts(), pk=alert_id, watchlist=watchlist).first()
+        if existing is None:
+            raise NotFound(_("There is no such alert on this list."))
+    if record is not None and record.remove:
+        errors.append(importers.RowError(None, "remove", "bad_remove", "end an alert with its own button"))
+    if errors or record is None:
+        raise ApplicationError(
+            _("The alert was not saved: %(problems)s")
+            % {"problems": "; ".join(wording.row_error_text(e.as_dict()) for e in errors)},
+            detail=[{"field": e.column, "message": wording.row_error_text(e.as_dict())} for e in errors],
+        )
+    with transaction.atomic():
+        clash = model.objects.filter(live_alerts(), watchlist=watchlist, external_id=record.external_id)
+        if existing is not None:
+            clash = clash.exclude(pk=existing.pk)
+        if clash.exists():
+            raise ApplicationError(
+                _("The list already has an alert %(id)s.") % {"id": record.external_id},
+                detail=[{"field": "entry_id", "message": _("already on the list")}],
+                status=409,
+            )
+        sequence = _next_sequence()
+        now = timezone.now()
+        if existing is None:
+            alert = model.objects.create(
+                watchlist=watchlist,
+                external_id=record.external_id,
+                change_seq=sequence,
+                created_at=now,
+                updated_at=now,
+                **record.values(),
+            )
+            action, summary = "create", f"by hand: {why[:300]}"
+        else:
+            alert = model.objects.select_for_update().get(pk=existing.pk)
+            changed = [name for name, value in record.values().items() if getattr(alert, name) != value]
+            if alert.external_id != record.external_id:
+                changed.insert(0, "external_id")
+            alert.external_id = record.external_id
+            for name, value in record.values().items():
+                setattr(alert, name, value)
+            alert.version += 1
+            alert.change_seq = sequence
+            alert.updated_at = now
+            alert.save()
+            action, summary = "update", f"by hand ({', '.join(changed) or 'nothing'} changed): {why[:300]}"
+        audit_write(
+            action=action,
+            object_type=f"screening.{model._meta.model_name}",
+            object_id=f"{watchlist.code}/{alert.external_id}",
+            summary=summary,
+        )
+    return alert, flags
+
+
+def alert_end(*, user: Any, alert: PersonAlert | DocumentAlert, why: str) -> PersonAlert | DocumentAlert:
+    """End (withdraw) one alert by hand, with a reason (audited). Its row stays, so its hits stay
+    explained; it leaves the screening index at once."""
+    permissions.permit_watchlists(user)
+    why = why.strip()
+    if not why:
+        raise ApplicationError(_("Say why the alert is ended (audited)."), detail={"field": "why"})
+    model = type(alert)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=alert.pk)
+        if current.removed_at is not None:
+            raise ApplicationError(_("This alert was already ended."), status=409)
+        sequence = _next_sequence()
+        now = timezone.now()
+        model.objects.filter(pk=alert.pk).update(
+            removed_at=now, version=F("version") + 1, change_seq=sequence, updated_at=now
+        )
+        audit_write(
+            action="update",
+            object_type=f"screening.{model._meta.model_name}",
+            object_id=f"{current.watchlist.code}/{current.external_id}",
+            summary=f"ended by hand: {why[:300]}",
+        )
+    current.refresh_from_db()
+    return current
 
 
 # --- imports ----------------------------------------------------------------------------------------------
@@ -362,7 +495,7 @@ def _plan(watchlist: Watchlist, parsed: importers.ParsedFile, mode: str, report:
     plan = _Plan(model=model, value_fields=list(empty.values()))
     existing: dict[str, dict[str, Any]] = {
         row["external_id"]: row
-        for row in model.objects.filter(watchlist=watchlist, staged_for__isnull=True).values(
+        for row in model.objects.filter(live_alerts(), watchlist=watchlist).values(
             "pk", "external_id", "removed_at", *plan.value_fields
         )
     }
@@ -411,7 +544,8 @@ def _stage(job: ImportJob, watchlist: Watchlist, plan: _Plan, beat: _Beat, *, do
                 external_id=record.external_id,
                 staged_for=job,
                 replaces=replaces,
-                removed_at=now,  # invisible to every reader of live alerts until made live
+                # Invisible until made live (live_alerts); a change also carries removed_at, in case.
+                removed_at=now if replaces is not None else None,
                 created_at=now,
                 updated_at=now,
                 **record.values(),
@@ -429,11 +563,21 @@ def _stage(job: ImportJob, watchlist: Watchlist, plan: _Plan, beat: _Beat, *, do
         ImportJob.objects.filter(pk=job.pk).update(removals=plan.removals)
 
 
+#: Up to this many new alerts, activation stamps each row (and every index applies them as changes);
+#: above it, it marks the job activated (one row: the rows are visible at once through ``live_alerts``),
+#: every index rebuilds, and ``staged_for`` is cleared afterwards in short batches (``_settle``). A flip of
+#: 560,000 rows in one statement holds SQLite's write lock for 17 s on a loaded machine.
+FLIP_AT_ACTIVATION = 5000
+
+
 def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
     """Make the staged alerts live and the removals take effect, in one short transaction: set-based
-    statements, whatever the file's size."""
+    statements, and for a big file's new alerts one row (the job), whatever the file's size."""
     model = plan.model
     now = timezone.now()
+    big = len(plan.creates) > FLIP_AT_ACTIVATION
+    if big and _clashes(job, plan):
+        raise _clash_error()
     try:
         with transaction.atomic():
             _job_alive(job)
@@ -442,7 +586,7 @@ def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
             if plan.updates:
                 new = staged.filter(replaces=OuterRef("pk"))
                 model.objects.filter(
-                    pk__in=staged.filter(replaces__isnull=False).values("replaces"), staged_for__isnull=True
+                    live_alerts(), pk__in=staged.filter(replaces__isnull=False).values("replaces")
                 ).update(
                     **{name: Subquery(new.values(name)[:1]) for name in plan.value_fields},
                     version=F("version") + 1,
@@ -456,12 +600,15 @@ def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
                         "WHERE staged_for_id = %s AND replaces IS NOT NULL",
                         [_job_key(job)],
                     )
-            if plan.creates:
-                staged.update(staged_for=None, removed_at=None, change_seq=sequence, updated_at=now)
+            if plan.creates and not big:
+                staged.update(staged_for=None, change_seq=sequence, updated_at=now)
             for start in range(0, len(plan.removals), 5000):
                 model.objects.filter(
                     pk__in=plan.removals[start : start + 5000], removed_at__isnull=True
                 ).update(removed_at=now, version=F("version") + 1, change_seq=sequence, updated_at=now)
+            ImportJob.objects.filter(pk=job.pk).update(
+                activated=True, activated_seq=sequence if big else None
+            )
             audit_write(
                 action="bulk",
                 object_type="screening.watchlist",
@@ -469,17 +616,61 @@ def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
                 summary=f"import {report.summary()}",
             )
     except IntegrityError:
-        raise ApplicationError(
-            _(
-                "An entry of the file was added to the list by someone else while the file was being "
-                "imported; nothing was imported. Import the file again."
-            ),
-            status=409,
-        ) from None
+        raise _clash_error() from None
+    if big:
+        try:
+            _settle(job)
+        except Exception:  # the alerts are live already; the worker's reaper finishes the settling
+            log.exception("settling import %s left for later", job.pk)
+
+
+def _clashes(job: ImportJob, plan: _Plan) -> bool:
+    """Whether an entry of the file was added to the list (by hand) while the file was being staged."""
+    staged_ids = plan.model.objects.filter(staged_for=job, replaces__isnull=True).values("external_id")
+    return (
+        plan.model.objects.filter(live_alerts(), watchlist_id=job.watchlist_id)
+        .exclude(staged_for=job)
+        .filter(external_id__in=Subquery(staged_ids))
+        .exists()
+    )
+
+
+def _clash_error() -> ApplicationError:
+    return ApplicationError(
+        _(
+            "An entry of the file was added to the list by someone else while the file was being "
+            "imported; nothing was imported. Import the file again."
+        ),
+        status=409,
+    )
+
+
+def _settle(job: ImportJob) -> int:
+    """Clear ``staged_for`` on an activated job's rows, a short transaction per batch (they are live
+    already: this changes what they are, not what anyone sees)."""
+    settled = 0
+    key = _job_key(job)
+    for model in (PersonAlert, DocumentAlert):
+        table = model._meta.db_table
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET staged_for_id = NULL WHERE id IN "
+                    f"(SELECT id FROM {table} WHERE staged_for_id = %s LIMIT {STAGE_BATCH})",
+                    [key],
+                )
+                count = cursor.rowcount
+            settled += max(count, 0)
+            if count < STAGE_BATCH:
+                break
+    return settled
 
 
 def _staged_discard(job: ImportJob) -> int:
-    """Delete a job's staged rows, a batch per transaction (a big import's rows are many)."""
+    """Delete a job's staged rows, a batch per transaction (a big import's rows are many). Never those of a
+    job that was made live (they are live alerts): those are settled instead."""
+    if ImportJob.objects.filter(pk=job.pk, activated=True).exists():
+        return _settle(job)
     deleted = 0
     for model in (PersonAlert, DocumentAlert):
         table = model._meta.db_table
@@ -650,9 +841,10 @@ def import_jobs_reap(*, now: datetime | None = None) -> int:
     ended += expired
     # Staged rows of a job that ended while its discard did not finish (a crash in the middle of it).
     for model in (PersonAlert, DocumentAlert):
+        # (Activated jobs' rows are settled, never deleted: _staged_discard looks.)
         leftover = (
             model.objects.filter(staged_for__isnull=False)
-            .exclude(staged_for__status=ImportStatus.RUNNING)
+            .exclude(staged_for__status=ImportStatus.RUNNING, staged_for__activated=False)
             .values_list("staged_for", flat=True)
             .distinct()
         )
@@ -769,6 +961,7 @@ def screen_subjects(
     return results
 
 
+@transaction.atomic
 def hit_adjudicate(
     *, user: Any, hit_id: uuid.UUID | str, verdict: str, reason: str, scope: str = VerdictScope.POST
 ) -> Hit:
@@ -779,54 +972,50 @@ def hit_adjudicate(
     or, from an administrator only, at every post (``national``: it closes those hits everywhere and
     clears the identity at every post). One post's verdict never closes another post's hit.
     """
-    hit = Hit.objects.filter(pk=hit_id).first()
+    hit = Hit.objects.select_for_update().filter(pk=hit_id).first()
     if hit is None:
         raise NotFound(_("There is no such hit."))
     if scope not in VerdictScope.values:
         raise ApplicationError(_("The scope must be post or national."), detail={"field": "scope"})
-    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
+    # Inside the transaction: the error boundary writes a refusal's audit row after the rollback.
     permissions.permit_adjudicate(user, post_code=hit.post_id, scope=scope)
-    with transaction.atomic():
-        if verdict not in (HitStatus.TRUE_MATCH, HitStatus.FALSE_MATCH):
-            raise ApplicationError(
-                _("The verdict must be true_match or false_match."), detail={"field": "verdict"}
-            )
-        if not reason.strip():
-            raise ApplicationError(_("An adjudication needs a reason."), detail={"field": "reason"})
-        hit = Hit.objects.select_for_update().get(pk=hit.pk)
-        if hit.status != HitStatus.OPEN:
-            raise ApplicationError(
-                _("This hit was already adjudicated (%(status)s).") % {"status": hit.get_status_display()},
-                status=409,
-            )
-        now = timezone.now()
-        same = Hit.objects.filter(
-            status=HitStatus.OPEN,
-            kind=hit.kind,
-            person_alert_id=hit.person_alert_id,
-            document_alert_id=hit.document_alert_id,
-            alert_version=hit.alert_version,
-            subject_fingerprint=hit.subject_fingerprint,
+    if verdict not in (HitStatus.TRUE_MATCH, HitStatus.FALSE_MATCH):
+        raise ApplicationError(
+            _("The verdict must be true_match or false_match."), detail={"field": "verdict"}
         )
-        if scope == VerdictScope.POST:
-            same = same.filter(post_id=hit.post_id) if hit.post_id else same.filter(pk=hit.pk)
-        others = list(same.exclude(pk=hit.pk).values_list("post_id", flat=True))
-        same.update(
-            status=verdict,
-            adjudicated_by=user,
-            adjudicated_at=now,
-            adjudication_reason=reason.strip(),
-            verdict_scope=scope,
+    if not reason.strip():
+        raise ApplicationError(_("An adjudication needs a reason."), detail={"field": "reason"})
+    if hit.status != HitStatus.OPEN:
+        raise ApplicationError(
+            _("This hit was already adjudicated (%(status)s).") % {"status": hit.get_status_display()},
+            status=409,
         )
-        where = "every post" if scope == VerdictScope.NATIONAL else f"post {hit.post_id or '-'}"
-        closed = (
-            f" (also closes {len(others)} other open hits of the same identity at {where})" if others else ""
-        )
-        audit_write(
-            action="update",
-            object_type="screening.hit",
-            object_id=hit.pk,
-            summary=f"adjudicated {verdict}, holds at {where}: {reason.strip()[:200]}{closed}",
-        )
-        hit.refresh_from_db()
-        return hit
+    now = timezone.now()
+    same = Hit.objects.filter(
+        status=HitStatus.OPEN,
+        kind=hit.kind,
+        person_alert_id=hit.person_alert_id,
+        document_alert_id=hit.document_alert_id,
+        alert_version=hit.alert_version,
+        subject_fingerprint=hit.subject_fingerprint,
+    )
+    if scope == VerdictScope.POST:
+        same = same.filter(post_id=hit.post_id) if hit.post_id else same.filter(pk=hit.pk)
+    others = list(same.exclude(pk=hit.pk).values_list("post_id", flat=True))
+    same.update(
+        status=verdict,
+        adjudicated_by=user,
+        adjudicated_at=now,
+        adjudication_reason=reason.strip(),
+        verdict_scope=scope,
+    )
+    where = "every post" if scope == VerdictScope.NATIONAL else f"post {hit.post_id or '-'}"
+    closed = f" (also closes {len(others)} other open hits of the same identity at {where})" if others else ""
+    audit_write(
+        action="update",
+        object_type="screening.hit",
+        object_id=hit.pk,
+        summary=f"adjudicated {verdict}, holds at {where}: {reason.strip()[:200]}{closed}",
+    )
+    hit.refresh_from_db()
+    return hit

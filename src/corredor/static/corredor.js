@@ -87,3 +87,13 @@
     }
   });
 })();
+
+// A select marked data-autosubmit sends its form when changed (the post and language switches). Here, not
+// in an onchange attribute: the Content-Security-Policy allows no inline script.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("select[data-autosubmit]") && target.form) target.form.submit();
+  });
+})();

@@ -14,7 +14,7 @@ from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
 from corredor.statistics import exports, permissions, selectors, services
 from corredor.statistics.engine import DIMENSIONS, MEASURES, TOTAL, period_label
-from corredor.statistics.forms import StatisticsQueryForm
+from corredor.statistics.forms import StatisticsQueryForm, clean_country
 
 router = Router(tags=["statistics"])
 
@@ -188,7 +188,10 @@ def export(request: HttpRequest, params: Query[ExportIn]) -> HttpResponse:
 def external(request: HttpRequest, params: Query[ExternalIn]) -> list[dict[str, Any]]:
     permissions.permit_statistics(request.user)
     return selectors.external_figures(
-        dataset=params.dataset, origin=params.origin, destination=params.destination, year=params.year
+        dataset=params.dataset,
+        origin=clean_country(params.origin, field="origin"),
+        destination=clean_country(params.destination, field="destination"),
+        year=params.year,
     )
 
 

@@ -15,13 +15,13 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import dateformat, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from corredor.icao import country_to_alpha3
-from corredor.statistics import charts, exports, geo, permissions, selectors
+from corredor.statistics import charts, figures, geo, permissions, selectors
 from corredor.statistics.charts import number_text, percent_text
 from corredor.statistics.countrynames import country_label
 from corredor.statistics.engine import (
@@ -87,6 +87,15 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
     trend_first = year_first
     has_prev = engine.first_day is not None and prev_first >= engine.first_day
     has_year = engine.first_day is not None and year_first >= engine.first_day
+    # A month that has not ended (by the calendar, or in the records) is partial: its figures run to the
+    # last day recorded, and a comparison with a whole month before would read as a fall that is only
+    # the month not being over.
+    today = timezone.localdate()
+    recorded_to = min(d for d in (today - timedelta(days=1), engine.last_day) if d is not None)
+    partial = last > recorded_to
+    if partial:
+        last = max(first, recorded_to)
+        has_prev = has_year = False
 
     def run(measures: list[str], by: list[str], start: date, end: date) -> dict[str, Result]:
         query = Query.make(measures=measures, by=by, date_from=start, date_to=end, filters=filters)
@@ -137,10 +146,6 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
         label=lambda m: dateformat.format(m, "M y"),
         name=_month_label,
     )
-    labels = drawn.labels
-
-    def series(result: Result) -> list[Any]:
-        return drawn.pick([v for _c, v in result.series(axis=0)])
 
     nationality_now = run(flows, ["nationality"], first, last)["entries"]
     nationality_prev = run(flows, ["nationality"], prev_first, prev_last)["entries"] if has_prev else None
@@ -198,75 +203,23 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
     grid = selectors.incident_grid(context_data.incidents)
     incident_points = [(lon, lat, people, "") for lon, lat, people, _n_incidents in grid]
     last_incident_year = max((y for y, _v in context_data.incident_trend), default=None)
+    periods = figures.Periods(drawn.labels, drawn.pick, drawn.partial, drawn.note, "month")
+    layout = figures.BULLETIN
+    # The same figures as the dashboard's, at the bulletin's sizes (figures.py).
+    figure_set = {
+        "trend": figures.entries_exits_figure(trend, periods, layout=layout),
+        "net": figures.net_migration_figure(trend, periods, layout=layout),
+        "nationalities": figures.nationalities_figure(nationality_now, layout=layout, top=10),
+        "pyramid": figures.sex_age_figure(sex_age, layout=layout),
+        "posts": figures.posts_figure(posts["entries"], posts["exits"], names=names, layout=layout, limit=8),
+        "regions": figures.regions_figure(regions, layout=layout),
+        "stock": figures.in_country_figure(
+            stock_trend["in_country"], stock_trend["overstays"], periods, layout=layout
+        ),
+        "rate": figures.overstay_rate_figure(rate_trend, periods, layout=layout),
+    }
     svg = {
-        "trend": charts.line_chart(
-            labels,
-            [(_("Entries"), series(trend["entries"])), (_("Exits"), series(trend["exits"]))],
-            title=_("Entries and exits, month by month"),
-            width=700,
-            height=160,
-            fmt=number_text,
-        ),
-        "net": charts.column_chart(
-            labels,
-            series(trend["net_flow"]),
-            title=_("Net migration"),
-            width=700,
-            height=140,
-            fmt=number_text,
-        ),
-        "nationalities": charts.bar_chart(
-            [(country_label(c, lang), v) for c, v in top[:10]],
-            title=_("Top nationalities"),
-            width=340,
-            fmt=number_text,
-            label_width=120,
-        ),
-        "pyramid": charts.pyramid(
-            list(AGE_BANDS),
-            women,
-            men,
-            title=_("Entries by sex and age"),
-            names=(_("Women"), _("Men")),
-            width=340,
-            fmt=number_text,
-        ),
-        "posts": charts.paired_bars(
-            [(c, post_entries.get(c), post_exits.get(c)) for c in post_codes[:8]],
-            (_("Entries"), _("Exits")),
-            title=_("Border posts"),
-            width=340,
-            fmt=number_text,
-        ),
-        "regions": charts.bar_chart(
-            [(exports.label("region", c), v) for c, v in regions.series() if v is not None],
-            title=_("Region of nationality"),
-            width=340,
-            fmt=number_text,
-            colour=charts.PALETTE[2],
-            label_width=120,
-        ),
-        "stock": charts.line_chart(
-            labels,
-            [
-                (_("In the country"), series(stock_trend["in_country"])),
-                (_("Overstaying"), series(stock_trend["overstays"])),
-            ],
-            title=_("Foreigners in the country and overstays"),
-            width=340,
-            height=220,
-            fmt=number_text,
-        ),
-        "rate": charts.line_chart(
-            labels,
-            [(_("Overstay rate"), series(rate_trend))],
-            title=_("Overstay rate"),
-            width=340,
-            height=220,
-            fmt=percent_text,
-            percent=True,
-            colours=(charts.PALETTE[1],),
-        ),
+        **{key: figure.svg for key, figure in figure_set.items()},
         "map": charts.map_chart(
             geo.americas(),
             incident_points,
@@ -303,9 +256,11 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
         "post": filters.get("post", [None])[0],
         "rows": rows,
         "has_prev": has_prev,
+        "partial": partial,
         "has_year": has_year,
         "commentary": commentary,
         "svg": {key: _as_image(value) for key, value in svg.items()},
+        "titles": {key: figure.title for key, figure in figure_set.items()},
         "nationality_rows": nationality_rows,
         "trend_note": drawn.note,
         "post_rows": post_rows,

@@ -35,6 +35,7 @@ from corredor.statistics.extract import Manifest, stats_dir
 
 TOTAL = "_T"
 UNKNOWN = "_U"
+NOT_REFUSED = "_Z"  # the refusal ground of a crossing that is no refusal (SDMX's "not applicable")
 
 # --- dimensions -------------------------------------------------------------------------------------------
 
@@ -107,6 +108,16 @@ DIMENSIONS: dict[str, Dimension] = {
             _age_band_sql("s.age"),
             "#affected+age",
             "AGE",
+        ),
+        Dimension(
+            "refusal_ground",
+            gettext_lazy("Refusal ground"),
+            # Crossings that are no refusal have none; a refusal recorded without one is "not stated".
+            f"CASE WHEN e.decision <> 'refused' THEN '{NOT_REFUSED}' "
+            f"ELSE coalesce(nullif(e.refusal_ground, ''), '{UNKNOWN}') END",
+            None,
+            "#indicator+refusal_ground",
+            "REFUSAL_GROUND",
         ),
         Dimension(
             "stay_category",
@@ -280,9 +291,12 @@ class Result:
     date_from: date | None = None
     date_to: date | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)  # categories merged for publication
 
     def protect(self, k: int = disclosure.DEFAULT_MIN_CELL) -> Result:
-        """Apply primary and secondary suppression (in place); answer self."""
+        """Apply primary and secondary suppression (in place); answer self. Sex X is published where
+        every X cell is safe, else merged into "other or not stated" first (see `merge_sex_x`)."""
+        self.merge_sex_x(k)
         status = disclosure.protect(self.support, margin_axes=self.margin_axes, k=k).status
         if self.denominator is not None:
             other = disclosure.protect(self.denominator, margin_axes=self.margin_axes, k=k).status
@@ -290,6 +304,47 @@ class Result:
         self.status = status
         self.k = k
         return self
+
+    def merge_sex_x(self, k: int) -> bool:
+        """Sex X ("unspecified" on the document) counts few people. Where any X cell would be withheld,
+        X is published merged with the records whose sex was not stated (one category, "other or not
+        stated"), instead of suppressing a women's or men's cell beside every small X cell to protect it
+        (what secondary suppression would otherwise have to do, row after row). Totals are unchanged.
+        Answers whether X was merged."""
+        axis = next((a for a, d in enumerate(self.dims) if d.code == "sex"), None)
+        if axis is None or "X" not in self.categories[axis]:
+            return False
+        x = self.categories[axis].index("X")
+        counts = [np.take(self.support, x, axis=axis)]
+        if self.denominator is not None:
+            counts.append(np.take(self.denominator, x, axis=axis))
+        if not any(((c > 0) & (c < k)).any() for c in counts):
+            return False
+        categories = list(self.categories[axis])
+        if UNKNOWN in categories:
+            into = categories.index(UNKNOWN)
+            arrays = ["support"] + (["denominator"] if self.denominator is not None else [])
+            if self.measure.kind != "rate":
+                arrays.append("values")
+            for name in arrays:
+                array = getattr(self, name)
+                index_into: list[Any] = [slice(None)] * array.ndim
+                index_x: list[Any] = [slice(None)] * array.ndim
+                index_into[axis], index_x[axis] = into, x
+                array[tuple(index_into)] += array[tuple(index_x)]
+                setattr(self, name, np.delete(array, x, axis=axis))
+            if self.measure.kind == "rate" and self.denominator is not None:
+                self.values = np.delete(self.values, x, axis=axis)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    self.values = np.where(
+                        self.denominator > 0, self.support / np.maximum(self.denominator, 1), np.nan
+                    )
+            del categories[x]
+        else:
+            categories[x] = UNKNOWN  # nobody without a stated sex: the merged category is X alone
+        self.categories = [categories if a == axis else list(c) for a, c in enumerate(self.categories)]
+        self.merged = {**self.merged, "sex": "X"}
+        return True
 
     def cells(self, *, totals: bool = True) -> Iterator[tuple[tuple[Any, ...], Any, int]]:
         """(categories, value or None when suppressed, status) for every cell."""
@@ -435,9 +490,27 @@ class Query:
         return cls(tuple(measures), tuple(by), date_from, date_to, clean_filters, margins, period_total)
 
 
-_CACHE: OrderedDict[tuple[Any, ...], dict[str, Result]] = OrderedDict()
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 256
+
+
+def cache_clear() -> None:
+    """Forget every cached answer (and category count): the one way to reset the engine's process-wide
+    cache, for tests and after an extract is replaced in place."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def max_cells() -> int:
+    """The largest table made (CORREDOR_STATS_MAX_CELLS, default 250,000 cells): a bigger one is refused
+    with its cell count rather than built (nationality x post x day x sex x age is tens of millions)."""
+    import os
+
+    configured = getattr(settings, "CORREDOR_STATS_MAX_CELLS", None) or os.environ.get(
+        "CORREDOR_STATS_MAX_CELLS"
+    )
+    return int(configured) if configured else 250_000
 
 
 class Engine:
@@ -545,6 +618,55 @@ class Engine:
             )
         return measures, period, dims
 
+    # -- size --
+
+    def category_counts(self, base: str) -> dict[str, int]:
+        """How many categories each dimension has in the whole extract (cached per extract): an upper
+        bound on a table's size, known before the table is made."""
+        key = ("counts", str(self.root), self.manifest.refreshed_at, self.manifest.sequence, base)
+        with _CACHE_LOCK:
+            cached = _CACHE.get(key)
+        if cached is not None:
+            return dict(cached)
+        alias, table = ("e", "e") if base == "events" else ("s", "s")
+        codes = [
+            code
+            for code, dim in DIMENSIONS.items()
+            if not dim.period and (dim.events if base == "events" else dim.spells) is not None
+        ]
+        expressions = [
+            f"count(DISTINCT {DIMENSIONS[c].events if base == 'events' else DIMENSIONS[c].spells}) AS n{i}"
+            for i, c in enumerate(codes)
+        ]
+        row = self._fetch(f"WITH {self._sources()} SELECT {', '.join(expressions)} FROM {table} {alias}", {})
+        counts = {code: int(row[0][f"n{i}"] or 0) + 1 for i, code in enumerate(codes)}  # + not stated
+        with _CACHE_LOCK:
+            _CACHE[key] = counts
+        return dict(counts)
+
+    def _check_size(self, query: Query, period: str | None, dims: list[Dimension], base: str) -> None:
+        if len(dims) < 2 and not (period and dims):
+            return  # a single breakdown is small (the day limit bounds periods)
+        counts = self.category_counts(base)
+        factors: list[tuple[str, int]] = []
+        if period:
+            factors.append((period, len(self.record_periods(query.date_from, query.date_to, period)) + 1))
+        factors += [(dim.code, counts.get(dim.code, 1) + (1 if query.margins else 0)) for dim in dims]
+        cells = 1
+        for _code, n in factors:
+            cells *= n
+        limit = max_cells()
+        if cells > limit:
+            shape = " x ".join(f"{code} {n:,}" for code, n in factors)
+            raise ApplicationError(
+                _(
+                    "This table would have about %(cells)s cells (%(shape)s, totals included); the largest "
+                    "made is %(limit)s. Choose fewer dimensions, a coarser period or a shorter range."
+                )
+                % {"cells": f"{cells:,}", "shape": shape, "limit": f"{limit:,}"},
+                detail={"cells": cells, "limit": limit, "shape": dict(factors)},
+            )
+
     # -- the query --
 
     def run(self, query: Query) -> dict[str, Result]:
@@ -558,6 +680,7 @@ class Engine:
                 return {code: _copy(result) for code, result in cached.items()}
         started = time.perf_counter()
         measures, period, dims = self._validate(query)
+        self._check_size(query, period, dims, measures[0].base)
         base = measures[0].base
         if base == "events":
             results = self._events(query, measures, period, dims)

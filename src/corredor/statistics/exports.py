@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from corredor.core.exports import SafeCsvWriter, safe_row
 from corredor.statistics import disclosure
 from corredor.statistics.countrynames import country_label
-from corredor.statistics.engine import AGE_BANDS, CHILD_BANDS, TOTAL, UNKNOWN, Result, period_label
+from corredor.statistics.engine import (
+    AGE_BANDS,
+    CHILD_BANDS,
+    NOT_REFUSED,
+    TOTAL,
+    UNKNOWN,
+    Result,
+    period_label,
+)
 from corredor.statistics.regions import region_label
 
 FORMATS = {
@@ -34,7 +42,9 @@ def _flag(value: Any, status: int) -> str:
     return NOT_APPLICABLE if value is None and status == disclosure.PUBLISHED else FLAGS[status]
 
 
-SDMX_CONF_STATUS = {disclosure.PUBLISHED: "F", disclosure.PRIMARY: "C", disclosure.SECONDARY: "D"}
+# Primary and secondary cells are flagged alike ("C", confidential): flagging the primary ones apart would
+# tell a reader which cells count fewer than K people, the very thing withheld.
+SDMX_CONF_STATUS = {disclosure.PUBLISHED: "F", disclosure.PRIMARY: "C", disclosure.SECONDARY: "C"}
 DATAFLOW = "CORREDOR:MIGRATION_MOVEMENTS(1.0)"
 
 
@@ -60,9 +70,12 @@ def label(dim_code: str, value: Any, lang: str = "en") -> str:
     if value == TOTAL:
         return _("Total")
     if value == UNKNOWN:
-        return _("Unknown")
+        # Sex X is published merged with "not stated" where it counts too few (Result.merge_sex_x).
+        return _("Other or not stated") if dim_code == "sex" else _("Unknown")
     if dim_code == "nationality":
         return country_label(str(value), lang)
+    if dim_code == "refusal_ground":
+        return refusal_ground_label(str(value))
     if dim_code == "region":
         return region_label(str(value))
     if dim_code == "sex":
@@ -81,6 +94,16 @@ def label(dim_code: str, value: Any, lang: str = "en") -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def refusal_ground_label(code: str) -> str:
+    """A refusal ground as the refusal form names it ("C No valid visa"), in the active language."""
+    if code == NOT_REFUSED:
+        return _("Not a refusal")
+    from corredor.border.models import RefusalGround
+
+    ground = RefusalGround.objects.filter(code=code).order_by("country_id").first()
+    return f"{code} {ground.name}" if ground is not None else code
 
 
 def _require_protected(result: Result) -> None:
@@ -158,7 +181,16 @@ def method_lines(result: Result) -> list[str]:
         )
         % {"k": result.k, **counts},
         _("Source: Corredor, records of the border posts; figures by the local day of the crossing."),
-    ]
+    ] + (
+        [
+            _(
+                "Sex X (unspecified) counts too few people here: it is published with sex not stated, "
+                "as one category."
+            )
+        ]
+        if result.merged.get("sex")
+        else []
+    )
 
 
 # --- HXL ----------------------------------------------------------------------------------------------------
@@ -262,7 +294,7 @@ def _sdmx_age(band: str) -> str:
 
 def write_sdmx_csv(result: Result) -> bytes:
     """SDMX-CSV (version 1): DATAFLOW, MEASURE, one column per dimension (SDMX concept ids, _T for totals),
-    TIME_PERIOD, OBS_VALUE, CONF_STATUS (F free, C primary confidential, D secondary)."""
+    TIME_PERIOD, OBS_VALUE, CONF_STATUS (F free, C confidential: primary and secondary alike)."""
     _require_protected(result)
     out = io.StringIO()
     writer = SafeCsvWriter(out, lineterminator="\n")

@@ -20,7 +20,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -260,6 +260,7 @@ class Parsed:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+    noted: dict[str, int] = field(default_factory=dict)  # kept, but worth saying (no single country)
     unknown: list[Problem] = field(default_factory=list)
     unknown_count: int = 0
     lines: int = 0  # data lines (or JSON records) read
@@ -267,6 +268,9 @@ class Parsed:
 
     def skip(self, why: str, n: int = 1) -> None:
         self.skipped[why] = self.skipped.get(why, 0) + n
+
+    def note(self, why: str, n: int = 1) -> None:
+        self.noted[why] = self.noted.get(why, 0) + n
 
     def flag(self, line: int, column: int | None, message: str, field_name: str = "", *, n: int = 1) -> None:
         """A value not understood: reported with its line, not fatal."""
@@ -401,7 +405,7 @@ _META = (
 HEADER_SEARCH = 40  # title lines the published tables put above their header
 
 
-def _header_map(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+def _header_map(header: list[str], wanted: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
     found: dict[str, int] = {}
     names = [normalise(h) for h in header]
     for key, aliases in wanted.items():
@@ -741,7 +745,7 @@ def read_unhcr_bilateral(data: bytes) -> Parsed:
             raw = cells[columns[key]].strip()
             if raw.upper() in UNHCR_NO_COUNTRY or is_aggregate(raw):
                 row[key] = ""  # UNHCR gives no country for some figures: kept as "various or unknown"
-                parsed.skip(f"{key} various or unknown (kept)")
+                parsed.note(f"{key} various or unknown")
                 continue
             if f"{key}_by_name" in columns:
                 code = resolve_country(raw)
@@ -755,7 +759,7 @@ def read_unhcr_bilateral(data: bytes) -> Parsed:
             row[key] = code
         if not ok:
             continue
-        missing = 0
+        not_given = 0
         for key in ("refugees", "asylum_seekers"):
             raw = cells[columns[key]]
             try:
@@ -764,11 +768,11 @@ def read_unhcr_bilateral(data: bytes) -> Parsed:
                 problems.add(line, columns[key] + 1, f"not a number: {raw!r}", header[columns[key]])
                 ok = False
                 break
-            missing += value is None
+            not_given += value is None
             row[key] = value or 0
         if not ok:
             continue
-        if missing == 2:
+        if not_given == 2:
             parsed.skip("not available")
             continue
         parsed.keep(row, line=line, column=None, problems=problems)
@@ -965,7 +969,7 @@ def _mmp_records(records: Iterator[tuple[int, int | None, dict[str, Any], dict[s
         country = ""
         if normalise(clean_name(country_raw)) in NO_COUNTRY:
             if country_raw.strip():
-                parsed.skip("incidents without a country: " + clean_name(country_raw))
+                parsed.note("incidents without a country: " + clean_name(country_raw))
         else:
             code = resolve_country(country_raw)
             if code is None:

@@ -61,8 +61,12 @@ CROSSING_SCHEMA = pa.schema(
         ("stay_category", pa.string()),
         ("authorised_until", pa.date32()),
         ("created_at", pa.timestamp("us", tz="UTC")),
+        # The legal ground of a refusal of entry (border's RefusalGround code), empty otherwise.
+        ("refusal_ground", pa.string()),
     ]
 )
+# Raised when the crossings' columns change: an extract written under another version is rebuilt whole.
+SCHEMA_VERSION = 2
 
 STAY_CHANGE_SCHEMA = pa.schema(
     [
@@ -106,6 +110,7 @@ class Manifest:
     last_day: str | None = None
     refreshed_at: str | None = None
     sequence: int = 0
+    schema_version: int = 1  # manifests written before the version was kept: 1
 
     @classmethod
     def load(cls, root: Path) -> Manifest | None:
@@ -172,6 +177,7 @@ def _crossing_rows(since: datetime | None) -> Iterator[tuple[Any, ...]]:
         "stay__category_id",
         "stay__authorised_until",
         "created_at",
+        "refusal_ground",
     )
     default_zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     for (
@@ -188,6 +194,7 @@ def _crossing_rows(since: datetime | None) -> Iterator[tuple[Any, ...]]:
         category,
         until,
         created_at,
+        refusal_ground,
     ) in qs.values_list(*columns).iterator(chunk_size=10_000):
         kind, zone = posts.get(post, ("", default_zone))
         day = occurred_at.astimezone(zone).date()
@@ -210,6 +217,7 @@ def _crossing_rows(since: datetime | None) -> Iterator[tuple[Any, ...]]:
             category,
             until,
             created_at,
+            refusal_ground or None,
         )
 
 
@@ -308,8 +316,8 @@ def _refresh(root: Path, *, full: bool) -> RefreshResult:
     started = time.perf_counter()
     manifest = Manifest.load(root)
     states = {state.table: state for state in ExtractState.objects.all()}
-    if manifest is None:
-        full = True
+    if manifest is None or manifest.schema_version != SCHEMA_VERSION:
+        full = True  # no extract yet, or one whose files have other columns
     elif not full:
         # The database and the files must tell the same story, or the extract is rebuilt.
         for table in SCHEMAS:
@@ -318,7 +326,7 @@ def _refresh(root: Path, *, full: bool) -> RefreshResult:
             if db_mark != manifest.watermarks.get(table):
                 full = True
     if full or manifest is None:
-        manifest = Manifest(sequence=(manifest.sequence if manifest else 0))
+        manifest = Manifest(sequence=(manifest.sequence if manifest else 0), schema_version=SCHEMA_VERSION)
     added: dict[str, int] = {}
     for table, schema in SCHEMAS.items():
         state = states.get(table)
@@ -424,7 +432,7 @@ EVENTS_SQL = """
 WITH raw AS (SELECT * FROM read_parquet({crossings})),
 corrected AS (SELECT DISTINCT corrects_id AS id FROM raw WHERE corrects_id IS NOT NULL)
 SELECT r.day, r.traveller_id, r.direction, r.decision, r.post, r.post_kind, r.nationality, {region} AS region,
-       r.sex, r.age, r.stay_category
+       r.sex, r.age, r.stay_category, r.refusal_ground
 FROM raw r ANTI JOIN corrected c ON r.id = c.id
 ORDER BY r.day
 """

@@ -18,14 +18,31 @@ from django.utils.translation import gettext_lazy
 
 from corredor.core.errors import ApplicationError
 from corredor.icao.countries import is_known_country
-from corredor.statistics.engine import AGE_BANDS, DIMENSIONS, MEASURES, PERIODS, UNKNOWN, period_next
+from corredor.statistics.engine import (
+    AGE_BANDS,
+    DIMENSIONS,
+    MEASURES,
+    NOT_REFUSED,
+    PERIODS,
+    UNKNOWN,
+    period_next,
+)
 from corredor.statistics.regions import REGION_LABELS
 
 # Dates a statistics query can name: well inside what the calendar arithmetic (and a reader) can take.
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2100, 12, 31)
 
-FILTER_DIMS = ("post", "nationality", "region", "sex", "age_band", "stay_category", "post_kind")
+FILTER_DIMS = (
+    "post",
+    "nationality",
+    "region",
+    "sex",
+    "age_band",
+    "stay_category",
+    "post_kind",
+    "refusal_ground",
+)
 SEXES = ("F", "M", "X", UNKNOWN)
 
 
@@ -50,6 +67,10 @@ def _known_values(code: str) -> Sequence[str] | None:
         from corredor.core.models import BorderPost
 
         return tuple(BorderPost.objects.values_list("code", flat=True))
+    if code == "refusal_ground":
+        from corredor.border.models import RefusalGround
+
+        return (*RefusalGround.objects.values_list("code", flat=True).distinct(), UNKNOWN, NOT_REFUSED)
     if code == "stay_category":
         from corredor.core.models import StayCategory
 
@@ -67,6 +88,18 @@ def _value_problem(code: str, value: str) -> str | None:
         shown = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
         return _("%(v)s is not one of %(all)s.") % {"v": value[:20], "all": shown}
     return None
+
+
+def clean_country(raw: str | None, *, field: str) -> str | None:
+    """A country code asked for (the context page's country, the external figures' origin and
+    destination): upper-cased, or ApplicationError (400) when no country has it."""
+    if raw is None or not raw.strip():
+        return None
+    code = raw.strip().upper()
+    problem = _value_problem("nationality", code)
+    if problem or code == UNKNOWN:
+        raise invalid({field: [problem or _("%(v)s is not a country code.") % {"v": code}]})
+    return code
 
 
 def clean_filters(filters: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -173,7 +206,7 @@ class StatisticsQueryForm(forms.Form):
         return codes
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The period ends before it starts."))

@@ -75,6 +75,60 @@ def validate_request(*, measure: str, by: Sequence[str], filters: Mapping[str, S
             )
 
 
+def is_fine(*, by: Sequence[str], filters: Mapping[str, Sequence[str]] | None) -> bool:
+    """A table broken down or filtered by anything but time (nationality, post, sex...): its cells can
+    count a few people, so it is published for fixed periods only (`fixed_range`)."""
+    return any(not DIMENSIONS[code].period for code in by if code in DIMENSIONS) or any(
+        values for values in (filters or {}).values()
+    )
+
+
+def whole_months(engine: Engine, date_from: date, date_to: date) -> tuple[date, date] | None:
+    """The whole months within the range that have ended in the records (their last day is on or before
+    the records' last day), or None when there is none."""
+    start = date_from if date_from.day == 1 else period_next(period_start(date_from, "month"), "month")
+    end = period_start(date_to, "month") - timedelta(days=1)
+    if period_next(period_start(date_to, "month"), "month") - timedelta(days=1) == date_to:
+        end = date_to
+    if engine.last_day is not None and end > engine.last_day:
+        end = period_start(engine.last_day + timedelta(days=1), "month") - timedelta(days=1)
+    return (start, end) if start <= end else None
+
+
+def fixed_range(
+    *, engine: Engine, date_from: date | None, date_to: date | None, fine: bool
+) -> tuple[date | None, date | None]:
+    """The range a table is published for. Differencing: two tables over ranges one day apart would give
+    that day's figures by subtraction, small cells included. So a fine table covers whole months that
+    have ended: asked without dates, the twelve latest; asked over any other range, refused (400) with
+    the whole months to ask for instead. Tables by period alone keep any range (each period is a cell)."""
+    if not fine:
+        return date_from, date_to
+    default_from, default_to = engine.default_range()
+    months = whole_months(engine, date_from or default_from, date_to or default_to)
+    if date_from is None and date_to is None:
+        if months is None:
+            raise ApplicationError(_("No whole month has ended in the records yet: there is no such table."))
+        return months
+    start, end = date_from or default_from, date_to or default_to
+    if months is not None and months == (start, end):
+        return months
+    suggestion = (
+        _("ask for %(start)s to %(end)s") % {"start": months[0], "end": months[1]}
+        if months
+        else _("no whole month of that range has ended yet")
+    )
+    raise ApplicationError(
+        _(
+            "Tables broken down or filtered by anything but time are published for whole months that have "
+            "ended, from the first day of a month to the last, so that two tables cannot be subtracted to "
+            "reveal a few people: %(suggestion)s."
+        )
+        % {"suggestion": suggestion},
+        detail=[{"field": "from", "message": str(suggestion)}],
+    )
+
+
 def statistics_table(
     *,
     user: Any,
@@ -89,9 +143,14 @@ def statistics_table(
     """A protected table for a person: their scope applied, primary and secondary suppression done."""
     scoped = statistics_scope(user=user, filters=filters)
     validate_request(measure=measure, by=by, filters=scoped)
+    k = check_k(k)
     engine = engine or Engine()
+    # The supervisor's own post is their scope, not a filter they chose: it does not make a table fine.
+    date_from, date_to = fixed_range(
+        engine=engine, date_from=date_from, date_to=date_to, fine=is_fine(by=by, filters=filters)
+    )
     result = engine.table(measure, by=by, date_from=date_from, date_to=date_to, filters=scoped)
-    return result.protect(check_k(k))
+    return result.protect(k)
 
 
 # --- the dashboard ----------------------------------------------------------------------------------------
@@ -123,6 +182,10 @@ class Dashboard:
     first_day: date | None
     last_day: date | None
     k: int
+    # The whole months that have ended within the range: what the breakdowns by nationality, region,
+    # post, sex and age cover (None: no whole month yet, the breakdowns are not shown).
+    fine_from: date | None = None
+    fine_to: date | None = None
     kpis: list[Kpi] = field(default_factory=list)
     flows: dict[str, Result] = field(default_factory=dict)  # entries, exits, net_flow, refusals, referrals
     nationalities: Result | None = None
@@ -169,7 +232,18 @@ def dashboard_data(
     engine = engine or Engine()
     default_from, default_to = engine.default_range()
     date_from, date_to = date_from or default_from, date_to or default_to
+    if date_to < date_from:
+        raise ApplicationError(_("The period ends before it starts."))
     k = min_cell()
+    months = whole_months(engine, date_from, date_to)
+    if is_fine(by=(), filters=filters):
+        # Filtered by the reader (not the supervisor's own scope): every figure is a fine one, so the
+        # whole page covers the whole months that have ended (see fixed_range).
+        if months is None:
+            raise ApplicationError(
+                _("Filtered figures are published for whole months that have ended; this range holds none.")
+            )
+        date_from, date_to = months
     board = Dashboard(
         date_from=date_from,
         date_to=date_to,
@@ -178,6 +252,8 @@ def dashboard_data(
         first_day=engine.first_day,
         last_day=engine.last_day,
         k=k,
+        fine_from=months[0] if months else None,
+        fine_to=months[1] if months else None,
     )
 
     def run(
@@ -194,20 +270,23 @@ def dashboard_data(
         return {code: result.protect(k) for code, result in engine.run(query).items()}
 
     flows = ["entries", "exits", "net_flow", "refusals", "referrals"]
-    # One scan of the crossings answers every breakdown of the page (GROUPING SETS).
-    breakdowns = [[period], ["nationality"], ["region"], ["post"], ["sex", "age_band"]]
-    answers = engine.run_many(
-        [
-            Query.make(measures=flows, by=by, date_from=date_from, date_to=date_to, filters=scoped)
-            for by in breakdowns
+    # One scan of the crossings answers the breakdowns over one range (GROUPING SETS): the series over
+    # the range, the fine breakdowns over its whole months.
+    fine = [["nationality"], ["region"], ["post"], ["sex", "age_band"]]
+    queries = [Query.make(measures=flows, by=[period], date_from=date_from, date_to=date_to, filters=scoped)]
+    if months is not None:
+        queries += [
+            Query.make(measures=flows, by=by, date_from=months[0], date_to=months[1], filters=scoped)
+            for by in fine
         ]
-    )
+    answers = engine.run_many(queries)
     protected = [{code: result.protect(k) for code, result in answer.items()} for answer in answers]
     board.flows = protected[0]
-    board.nationalities = protected[1]["entries"]
-    board.regions = protected[2]["entries"]
-    board.posts = {code: protected[3][code] for code in ("entries", "exits")}
-    board.sex_age = protected[4]["entries"]
+    if months is not None:
+        board.nationalities = protected[1]["entries"]
+        board.regions = protected[2]["entries"]
+        board.posts = {code: protected[3][code] for code in ("entries", "exits")}
+        board.sex_age = protected[4]["entries"]
     previous_from, previous_to = previous_range(date_from, date_to)
     # A comparison with a range the records do not cover would show growth from nothing.
     comparable = engine.first_day is not None and previous_from >= engine.first_day

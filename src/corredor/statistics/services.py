@@ -25,7 +25,7 @@ from corredor.statistics.models import (
     RefugeeFigure,
 )
 from corredor.statistics.permissions import statistics_scope
-from corredor.statistics.selectors import check_k, validate_request
+from corredor.statistics.selectors import check_k, fixed_range, is_fine, validate_request
 
 BATCH = 2000
 
@@ -45,6 +45,7 @@ class ImportResult:
     unchanged: int
     removed: int
     skipped: dict[str, int]
+    noted: dict[str, int]
     unknown: list[str]
     unknown_count: int
     import_id: int
@@ -74,6 +75,8 @@ class ImportResult:
         )
         if others:
             text += f"; also skipped: {others}"
+        if self.noted:
+            text += "; imported, " + ", ".join(f"{n:,} {why}" for why, n in self.noted.items())
         if self.unknown_count:
             shown = "; ".join(self.unknown[:5])
             more = self.unknown_count - min(5, len(self.unknown))
@@ -144,6 +147,7 @@ def dataset_import(*, dataset: str, data: bytes, file_name: str) -> ImportResult
     record.report = {
         "lines": parsed.lines,
         "skipped": parsed.skipped,
+        "noted": parsed.noted,
         "unknown": unknown,
         "unknown_count": parsed.unknown_count,
     }
@@ -157,6 +161,7 @@ def dataset_import(*, dataset: str, data: bytes, file_name: str) -> ImportResult
         unchanged,
         removed,
         dict(parsed.skipped),
+        dict(parsed.noted),
         unknown,
         parsed.unknown_count,
         record.pk,
@@ -287,6 +292,10 @@ def statistics_export(
     validate_request(measure=measure, by=by, filters=scoped)
     k = check_k(k, floor=k_floor)
     engine = engine or Engine()
+    if user is not None:
+        date_from, date_to = fixed_range(
+            engine=engine, date_from=date_from, date_to=date_to, fine=is_fine(by=by, filters=filters)
+        )
     result = engine.table(measure, by=by, date_from=date_from, date_to=date_to, filters=scoped).protect(k)
     file = exports.render(result, fmt, lang=lang)
     counts = {

@@ -5,10 +5,8 @@ tables beside them."""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -24,21 +22,19 @@ from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
 from corredor.core.models import BorderPost
 from corredor.icao import country_to_alpha3
-from corredor.statistics import charts, exports, geo, permissions, selectors, services
+from corredor.statistics import charts, figures, geo, permissions, selectors, services
 from corredor.statistics.bulletin import bulletin_html, bulletin_pdf, bulletin_stem
 from corredor.statistics.countrynames import country_label
 from corredor.statistics.engine import (
     AGE_BANDS,
     DIMENSIONS,
     MEASURES,
-    OVERSTAY_RATE_CAVEAT,
     TOTAL,
     UNKNOWN,
-    Result,
     period_label,
     period_next,
 )
-from corredor.statistics.forms import FILTER_DIMS, query_from_request
+from corredor.statistics.forms import FILTER_DIMS, clean_country, query_from_request
 from corredor.statistics.models import Dataset
 from corredor.statistics.regions import REGION_LABELS
 
@@ -65,85 +61,8 @@ def _parse(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _query_string(base: dict[str, Any], **changes: Any) -> str:
-    params: list[tuple[str, str]] = []
-    merged = {**base, **changes}
-    for key, value in merged.items():
-        if value in (None, "", []):
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            params.append((key, str(item)))
-    return "?" + urlencode(params)
-
-
 def _label(dim: str, value: Any) -> str:
-    lang = (get_language() or "es")[:2]
-    if dim == "post":
-        return str(value)
-    return exports.label(dim, value, lang)
-
-
-def _sort_name(name: str) -> str:
-    """A name as it sorts for a reader: accents and case aside (Ecuador, El Salvador, Émirats...)."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def _table(
-    result: Result, *, percent: bool = False, partial: frozenset[date] = frozenset()
-) -> dict[str, Any]:
-    """A protected result as rows for a template: labels, values (— when withheld), flags. Periods the
-    records cover only in part (`partial`) are marked *. Nationalities are shown by name, so they are
-    not listed in the order of their codes: a table of nationalities alone lists the largest first
-    (withheld ones last), a table that crosses them with other dimensions lists them by name."""
-    fmt = charts.percent_text if percent else charts.number_text
-    header = [str(d.label) for d in result.dims] + [str(result.measure.label)]
-    rank: list[dict[Any, int]] = []
-    for axis, dim in enumerate(result.dims):
-        categories = result.categories[axis]
-        if dim.code == "nationality":
-            categories = sorted(
-                categories,
-                key=lambda c: (c == TOTAL, c == UNKNOWN, _sort_name(_label("nationality", c)), str(c)),
-            )
-        rank.append({c: n for n, c in enumerate(categories)})
-    rows = []
-    for labels, value, status in result.cells():
-        names = []
-        for axis, v in enumerate(labels):
-            dim = result.dims[axis]
-            if v == TOTAL:
-                names.append(_("Total"))
-            elif dim.period:
-                names.append(period_label(v, dim.period) + ("*" if v in partial else ""))
-            else:
-                names.append(_label(dim.code, v))
-        order: tuple[Any, ...] = tuple(rank[axis][v] for axis, v in enumerate(labels))
-        if [d.code for d in result.dims] == ["nationality"]:
-            order = (labels[0] == TOTAL, value is None, -(value or 0), order)
-        rows.append(
-            {
-                "labels": names,
-                # A value that is neither there nor withheld: a rate with nothing to divide by.
-                "value": _("n/a") if value is None and not status else fmt(value),
-                "withheld": bool(status),
-                "total": TOTAL in labels,
-                "order": order,
-            }
-        )
-    rows.sort(key=lambda row: row["order"])
-    return {"header": header, "rows": rows}
-
-
-def _download(measure: str, by: list[str], state: dict[str, Any]) -> dict[str, str]:
-    base = {
-        "measure": measure,
-        "by": ",".join(by),
-        "from": state["date_from"].isoformat(),
-        "to": state["date_to"].isoformat(),
-        **state["filters"],
-    }
-    return {fmt.replace("-", "_"): _query_string(base, format=fmt) for fmt in exports.FORMATS}
+    return figures.label(dim, value)
 
 
 @login_required
@@ -154,7 +73,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     parsed.pop("query")
     board = selectors.dashboard_data(user=request.user, **parsed)
     period = board.period
-    state = {"date_from": board.date_from, "date_to": board.date_to, "filters": board.filters}
     base = {
         "from": board.date_from.isoformat(),
         "to": board.date_to.isoformat(),
@@ -173,169 +91,66 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             dateformat.format(start, "F Y") if period == "month" else axis_label(start, period)
         ),
     )
-    x_labels = drawn.labels
-
-    def values(result: Result) -> list[Any]:
-        return drawn.pick([v for _c, v in result.series(axis=0)])
-
-    def table(result: Result, *, percent: bool = False) -> dict[str, Any]:
-        return _table(result, percent=percent, partial=drawn.partial)
-
-    def note(*parts: str) -> str:
-        return " ".join(part for part in (*parts, drawn.note) if part)
+    chart_periods = figures.Periods(drawn.labels, drawn.pick, drawn.partial, drawn.note, period)
 
     def drill_period(start: date) -> str:
         end = period_next(start, period) - timedelta(days=1)
         finer = {"year": "month", "quarter": "month", "month": "day", "day": "day"}[period]
-        return _query_string(base, **{"from": start.isoformat(), "to": end.isoformat(), "period": finer})
-
-    period_links = drawn.pick([drill_period(p) for p in periods])
-    cards: list[dict[str, Any]] = []
-    cards.append(
-        {
-            "id": "trend",
-            "title": _("Entries and exits"),
-            "svg": charts.line_chart(
-                x_labels,
-                [(_("Entries"), values(flows["entries"])), (_("Exits"), values(flows["exits"]))],
-                title=_("Entries and exits"),
-                fmt=charts.number_text,
-                width=1100,
-            ),
-            "tables": [table(flows["entries"]), table(flows["exits"])],
-            "download": _download("entries", [period], state),
-            "note": note(),
-            "wide": True,
-        }
-    )
-    cards.append(
-        {
-            "id": "net",
-            "title": _("Net migration (entries minus exits)"),
-            "svg": charts.column_chart(
-                x_labels,
-                values(flows["net_flow"]),
-                title=_("Net migration"),
-                fmt=charts.number_text,
-                links=period_links,
-                width=1100,
-            ),
-            "tables": [table(flows["net_flow"])],
-            "download": _download("net_flow", [period], state),
-            "note": note(_("Click a column to see its days.")),
-            "wide": True,
-        }
-    )
-    top = selectors.top_categories(board.nationalities, 12)
-    cards.append(
-        {
-            "id": "nationalities",
-            "title": _("Top nationalities (entries)"),
-            "svg": charts.bar_chart(
-                [(_label("nationality", c), v) for c, v in top],
-                title=_("Top nationalities (entries)"),
-                fmt=charts.number_text,
-                links=[_query_string(base, nationality=c) for c, _v in top],
-            ),
-            "tables": [_table(board.nationalities)],
-            "download": _download("entries", ["nationality", "sex", "age_band"], state),
-            "note": _("Click a nationality to see its figures."),
-        }
-    )
-    region_items = [(c, v) for c, v in board.regions.series() if v is not None]
-    cards.append(
-        {
-            "id": "regions",
-            "title": _("Entries by region of nationality"),
-            "svg": charts.bar_chart(
-                [(_label("region", c), v) for c, v in region_items],
-                title=_("Entries by region of nationality"),
-                fmt=charts.number_text,
-                colour=charts.PALETTE[2],
-                links=[_query_string(base, region=c) for c, _v in region_items],
-            ),
-            "tables": [_table(board.regions)],
-            "download": _download("entries", ["region", "sex"], state),
-        }
-    )
-    post_names = dict(
-        BorderPost.objects.values_list(
-            "code", "name_es" if (get_language() or "es")[:2] == "es" else "name_en"
+        return figures.query_string(
+            base, **{"from": start.isoformat(), "to": end.isoformat(), "period": finer}
         )
+
+    downloads = figures.Downloads(board.date_from, board.date_to, board.filters)
+    # The breakdowns cover the whole months of the range that have ended (selectors.fixed_range).
+    fine_downloads = (
+        figures.Downloads(board.fine_from, board.fine_to, board.filters) if board.fine_from else None
     )
-    entries_by_post = dict(board.posts["entries"].series())
-    exits_by_post = dict(board.posts["exits"].series())
-    post_codes = sorted(entries_by_post, key=lambda c: -(entries_by_post.get(c) or 0))
-    cards.append(
-        {
-            "id": "posts",
-            "title": _("Border posts"),
-            "svg": charts.paired_bars(
-                [(c, entries_by_post.get(c), exits_by_post.get(c)) for c in post_codes],
-                (_("Entries"), _("Exits")),
-                title=_("Entries and exits by border post"),
-                fmt=charts.number_text,
-                links=[_query_string(base, post=c) for c in post_codes],
+    cards: list[figures.Figure] = [
+        figures.entries_exits_figure(board.flows, chart_periods, downloads=downloads),
+        figures.net_migration_figure(
+            board.flows,
+            chart_periods,
+            downloads=downloads,
+            links=drawn.pick([drill_period(p) for p in periods]),
+        ),
+    ]
+    if board.nationalities is not None and board.regions is not None and board.sex_age is not None:
+        post_names = dict(
+            BorderPost.objects.values_list(
+                "code", "name_es" if (get_language() or "es")[:2] == "es" else "name_en"
+            )
+        )
+        cards += [
+            figures.nationalities_figure(
+                board.nationalities,
+                downloads=fine_downloads,
+                link=lambda c: figures.query_string(base, nationality=c),
             ),
-            "tables": [_table(board.posts["entries"]), _table(board.posts["exits"])],
-            "download": _download("crossings", ["post", "direction"], state),
-            "legend": [(c, post_names.get(c, c)) for c in post_codes],
-        }
-    )
-    sex_age = board.sex_age
-    women = [sex_age.value_at("F", band) for band in AGE_BANDS]
-    men = [sex_age.value_at("M", band) for band in AGE_BANDS]
-    cards.append(
-        {
-            "id": "sex-age",
-            "title": _("Entries by sex and age"),
-            "svg": charts.pyramid(
-                list(AGE_BANDS),
-                women,
-                men,
-                title=_("Entries by sex and age"),
-                names=(_("Women"), _("Men")),
-                fmt=charts.number_text,
+            figures.regions_figure(
+                board.regions, downloads=fine_downloads, link=lambda c: figures.query_string(base, region=c)
             ),
-            "tables": [_table(sex_age)],
-            "download": _download("entries", ["sex", "age_band"], state),
-        }
-    )
-    cards.append(
-        {
-            "id": "in-country",
-            "title": _("Foreigners in the country and overstays"),
-            "svg": charts.line_chart(
-                x_labels,
-                [
-                    (_("In the country"), values(board.in_country)),
-                    (_("Overstaying"), values(board.overstays)),
-                ],
-                title=_("Foreigners in the country and overstays (at the end of each period)"),
-                fmt=charts.number_text,
+            figures.posts_figure(
+                board.posts["entries"],
+                board.posts["exits"],
+                names=post_names,
+                downloads=fine_downloads,
+                link=lambda c: figures.query_string(base, post=c),
             ),
-            "tables": [table(board.in_country), table(board.overstays)],
-            "download": _download("overstays", [period, "nationality"], state),
-            "note": note(),
+            figures.sex_age_figure(board.sex_age, downloads=fine_downloads),
+        ]
+        months_note = _(
+            "Breakdowns by nationality, region, post, sex and age: %(start)s to %(end)s (whole months)."
+        ) % {
+            "start": board.fine_from,
+            "end": board.fine_to,
         }
-    )
-    cards.append(
-        {
-            "id": "overstay-rate",
-            "title": _("Overstay rate"),
-            "svg": charts.line_chart(
-                x_labels,
-                [(_("Overstay rate"), values(board.overstay_rate))],
-                title=_("Overstay rate: stays ending in the period not followed by an exit"),
-                fmt=charts.percent_text,
-                percent=True,
-                colours=(charts.PALETTE[1],),
-            ),
-            "tables": [table(board.overstay_rate, percent=True)],
-            "download": _download("overstay_rate", [period], state),
-            "note": note(f"{MEASURES['overstay_rate'].description} {OVERSTAY_RATE_CAVEAT}"),
-        }
-    )
+        for card in cards[2:]:
+            card.note = " ".join(part for part in (card.note, months_note) if part)
+    assert board.in_country is not None and board.overstays is not None and board.overstay_rate is not None
+    cards += [
+        figures.in_country_figure(board.in_country, board.overstays, chart_periods, downloads=downloads),
+        figures.overstay_rate_figure(board.overstay_rate, chart_periods, downloads=downloads),
+    ]
     kpis = [
         {
             "label": k.label,
@@ -352,19 +167,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "dim": str(DIMENSIONS[d].label),
             "value": ", ".join(_label(d, v) for v in vs),
-            "clear": _query_string({**base, d: None}),
+            "clear": figures.query_string({**base, d: None}),
         }
         for d, vs in board.filters.items()
         if not (d == "post" and request.user.role == "supervisor")
     ]
     # The picker lists the nationalities in the records by name (codes only as values).
-    nationality_codes = {c for c in board.nationalities.categories[0] if c not in (TOTAL, UNKNOWN)}
+    shown = board.nationalities.categories[0] if board.nationalities is not None else []
+    nationality_codes = {c for c in shown if c not in (TOTAL, UNKNOWN)}
     nationality_codes |= set(board.filters.get("nationality", []))
     nationality_choices = sorted(
         ((code, _label("nationality", code)) for code in nationality_codes),
-        key=lambda pair: (_sort_name(pair[1]), pair[0]),
+        key=lambda pair: (figures.sort_name(pair[1]), pair[0]),
     )
     context = {
+        # No whole month has ended in the range: the breakdowns are not published (selectors.fixed_range).
+        "fine_missing": board.fine_from is None,
         "nationality_choices": nationality_choices,
         "board": board,
         "kpis": kpis,
@@ -471,8 +289,10 @@ def explore(request: HttpRequest) -> HttpResponse:
             "date_from": parsed["date_from"] or (result.date_from if result else None),
             "date_to": parsed["date_to"] or (result.date_to if result else None),
             "result": result,
-            "table": _table(result, percent=result.measure.kind == "rate") if result is not None else None,
-            "downloads": _download(measure, by, state) if state else None,
+            "table": figures.table(result, percent=result.measure.kind == "rate")
+            if result is not None
+            else None,
+            "downloads": figures.Downloads(**state).links(measure, by) if state else None,
             "counts": counts,
             "k": selectors.min_cell(),
             "error": error,
@@ -487,7 +307,8 @@ def context_page(request: HttpRequest) -> HttpResponse:
     """The international picture beside the country's own records: UN DESA stock, UNHCR, Missing
     Migrants on the corridor (map and trend)."""
     own = country_to_alpha3(settings.CORREDOR_COUNTRY) or settings.CORREDOR_COUNTRY
-    country = (request.GET.get("country") or own).upper()[:3]
+    permissions.permit_statistics(request.user)
+    country = clean_country(request.GET.get("country"), field="country") or own
     lang = (get_language() or "es")[:2]
     context = selectors.country_context(user=request.user, country=country)
     own_figures = None

@@ -4,7 +4,9 @@ import secrets
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from corredor.core.audit import audit_write
 from corredor.core.models import ApiToken, User
 
 
@@ -27,13 +29,30 @@ class Command(BaseCommand):
             key = token_create(user=user, name=options["name"])
             self.stdout.write(key)
         else:
-            count = ApiToken.objects.filter(prefix=options["prefix"], revoked=False).update(revoked=True)
-            if not count:
+            tokens = list(
+                ApiToken.objects.filter(prefix=options["prefix"], revoked=False).select_related("user")
+            )
+            if not tokens:
                 raise CommandError(f"No active token starting with {options['prefix']!r}.")
-            self.stdout.write(f"revoked {count}")
+            for token in tokens:
+                ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+                audit_write(
+                    action="update",
+                    object_type="core.apitoken",
+                    object_id=token.pk,
+                    summary=f"API token {token.prefix}… of {token.user.get_username()} revoked",
+                )
+            self.stdout.write(f"revoked {len(tokens)}")
 
 
+@transaction.atomic
 def token_create(*, user: User, name: str = "api", key: str | None = None) -> str:
     key = key or secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8])
+    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8])
+    audit_write(
+        action="create",
+        object_type="core.apitoken",
+        object_id=token.pk,
+        summary=f"API token {token.prefix}… ({name}) made for {user.get_username()}",
+    )
     return key

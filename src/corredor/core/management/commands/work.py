@@ -10,12 +10,13 @@ import signal
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from corredor.core import jobs
+from corredor.core.management.base import ApplicationCommand
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = "Run background jobs (watchlist imports) until stopped; --once runs what waits, then exits."
 
     def add_arguments(self, parser: CommandParser) -> None:

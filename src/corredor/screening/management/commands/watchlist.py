@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from corredor.core.audit import Actor, acting_as
-from corredor.core.errors import ApplicationError
+from corredor.core.management.base import ApplicationCommand
 from corredor.screening import services
-from corredor.screening.models import Source, Watchlist
+from corredor.screening.models import Source, Watchlist, live_alerts
 
 
 class Bar:
@@ -51,7 +51,7 @@ class Bar:
         self.stream.flush()
 
 
-class Command(BaseCommand):
+class Command(ApplicationCommand):
     help = "Watchlists: import a CSV/XLSX file of alerts (all or nothing), create a list, list them."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -75,22 +75,19 @@ class Command(BaseCommand):
             getattr(self, f"_{options['verb']}")(options)
 
     def _create(self, options: dict[str, Any]) -> None:
-        try:
-            watchlist = services.watchlist_create(
-                user=None,
-                code=options["code"],
-                name=options["name"],
-                owner=options["owner"],
-                source=options["source"],
-            )
-        except ApplicationError as error:
-            raise CommandError(error.message) from None
+        watchlist = services.watchlist_create(
+            user=None,
+            code=options["code"],
+            name=options["name"],
+            owner=options["owner"],
+            source=options["source"],
+        )
         self.stdout.write(f"Watchlist {watchlist.code} created.")
 
     def _list(self, options: dict[str, Any]) -> None:
         for w in Watchlist.objects.order_by("code"):
-            persons = w.personalert_set.filter(removed_at__isnull=True).count()
-            documents = w.documentalert_set.filter(removed_at__isnull=True).count()
+            persons = w.personalert_set.filter(live_alerts(), removed_at__isnull=True).count()
+            documents = w.documentalert_set.filter(live_alerts(), removed_at__isnull=True).count()
             state = "" if w.active else " (inactive)"
             self.stdout.write(
                 f"{w.code:<20} {w.source:<9} {persons:>9,} persons {documents:>11,} documents  "
@@ -131,8 +128,6 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 progress=bar,
             )
-        except ApplicationError as error:
-            raise CommandError(error.message) from None
         finally:
             bar.finish()
         for warning in report.warnings:

@@ -10,7 +10,6 @@ corredor stats query external --dataset DATASET [--origin ISO3] [--destination I
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +20,8 @@ from corredor.core.audit import Actor, acting_as
 from corredor.core.management.base import ApplicationCommand
 from corredor.statistics import exports, services
 from corredor.statistics.external import READERS
+from corredor.statistics.forms import StatisticsQueryForm
 from corredor.statistics.selectors import external_figures
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} must be a date YYYY-MM-DD, not {text!r}.") from None
 
 
 class Command(ApplicationCommand):
@@ -88,18 +79,26 @@ class Command(ApplicationCommand):
                 raise CommandError(f"--filter is DIM=VALUE[,VALUE], not {item!r}.")
             dim, values = item.split("=", 1)
             filters.setdefault(dim.strip(), []).extend(v.strip() for v in values.split(",") if v.strip())
-        by = [d.strip() for d in options["by"].split(",") if d.strip()]
-        if options["min_cell"] is not None and options["min_cell"] < 1:
-            raise CommandError("--min-cell must be at least 1.")
+        # The same checks as the pages and the API: a bad date, breakdown or filter is a 400-style error
+        # naming it (exit status 65), not an empty table or a traceback.
+        query = StatisticsQueryForm(
+            {
+                "from": options["date_from"] or "",
+                "to": options["date_to"] or "",
+                "by": options["by"],
+                "min_cell": "" if options["min_cell"] is None else str(options["min_cell"]),
+            },
+            filters=filters,
+        ).parsed()
         with translation.override(options["lang"]):
             file = services.statistics_export(
                 user=None,
                 measure=options["measure"],
-                by=by,
-                date_from=_date(options["date_from"], "--from"),
-                date_to=_date(options["date_to"], "--to"),
+                by=query["by"],
+                date_from=query["date_from"],
+                date_to=query["date_to"],
                 fmt=options["fmt"],
-                filters=filters,
+                filters=query["filters"],
                 k=options["min_cell"],
                 k_floor=1 if options["min_cell"] is not None else None,
                 lang=options["lang"],
