@@ -24,7 +24,7 @@ from django.utils import formats, translation
 import corredor
 from corredor.border.mrz_display import _COMPILED, problems_for_display, translate_detail
 from corredor.icao import build_mrz, parse_mrz
-from corredor.statistics.countrynames import SPECIAL_NAMES, country_label
+from corredor.l10n.countries import SPECIAL_NAMES, country_label
 from tests.statistics import StatisticsTestCase
 
 SOURCE = Path(corredor.__file__).parent

@@ -157,7 +157,7 @@ LANG_INFO.setdefault(
 TIME_ZONE = env_str("TIME_ZONE", "America/Costa_Rica")
 USE_I18N = True
 # Formats Django does not ship (Haitian Creole); Django's own for every other language.
-FORMAT_MODULE_PATH = ["corredor.formats"]
+FORMAT_MODULE_PATH = ["corredor.l10n.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

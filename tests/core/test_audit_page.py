@@ -31,7 +31,7 @@ class AuditPageTests(PersonaTestCase):
 
     def test_a_bad_date_says_so_and_is_not_a_500(self) -> None:
         self.client.force_login(self.aud)
-        response = self.client.get("/audit/", {"from": "2024-02-31"})
+        response = self.client.get("/audit/", {"from": "2024-02-31"}, headers={"Accept-Language": "en"})
         assert response.status_code == 200
         assert "is not a date" in response.content.decode()
 

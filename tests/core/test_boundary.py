@@ -90,6 +90,7 @@ class PageBoundaryTests(PersonaTestCase):
         response = self.client.get("/boundary/conflict", headers=headers)
         assert response["HX-Retarget"] == "#error-slot"
 
+    @override_settings(LANGUAGE_CODE="en")  # the message asserted is the English one
     def test_a_locked_database_is_503_try_again_and_nothing_recorded(self) -> None:
         response = self.client.get("/boundary/locked")
         assert response.status_code == 503
@@ -127,6 +128,7 @@ class ApiBoundaryTests(PersonaTestCase):
         assert not User.objects.filter(username="ghost").exists()
         assert denied_rows().count() == 1
 
+    @override_settings(LANGUAGE_CODE="en")  # the message asserted is the English one
     def test_a_locked_database_is_a_json_503(self) -> None:
         response = self.client.post("/api/boundary/locked")
         assert response.status_code == 503
@@ -150,6 +152,7 @@ class RealLockTests(TransactionTestCase):
     # The reference data the migrations load must be there for the tests that run after this one.
     serialized_rollback = True
 
+    @override_settings(LANGUAGE_CODE="en")  # the message asserted is the English one
     def test_a_write_while_another_connection_holds_the_lock(self) -> None:
         database = connection.get_connection_params()["database"]
         holder = sqlite3.connect(database, uri=True, timeout=0.1)

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import translation
 
 from corredor.core.errors import ApplicationError
 from corredor.statistics import external
@@ -177,7 +178,7 @@ class ImportTest(TestCase):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bad.csv"
             path.write_bytes(b"Year,Dest,Mexico\n2019,Narnia,1\n")
-            with self.assertRaises(ApplicationError) as raised:
+            with self.assertRaises(ApplicationError) as raised, translation.override("en"):
                 call_command("stats", "import", "undesa-stock", str(path))
             # Nothing importable at all: refused, saying what was not understood and where.
         assert "line 2, column 2 (Dest): unknown country of destination 'Narnia'" in str(raised.exception)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from corredor.l10n.countries import country_label
+
 
 class TranslatedNameMixin(models.Model):
     """Names kept in Spanish, English and French; `name` picks the active language."""
@@ -55,9 +57,7 @@ class Country(TranslatedNameMixin):
 
     @property
     def name(self) -> str:
-        # CLDR's name in the active language (i18n's countrynames), not the three stored columns.
-        from corredor.statistics.countrynames import country_label
-
+        # CLDR's name in the active language, not the three stored columns.
         return country_label(self.code, short=False)
 
     class Meta:
