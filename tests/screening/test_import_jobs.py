@@ -183,9 +183,6 @@ class BigActivationTests(ScreeningTestCase):
 class DeskDuringImportTests(TransactionTestCase):
     """A real second connection (a thread) records a crossing while an import is between two batches."""
 
-    # The reference data the migrations load must be there again for the tests that run after this one.
-    serialized_rollback = True
-
     def test_a_crossing_is_recorded_while_a_big_import_runs(self) -> None:
         load_reference("CRI")
         officer = OfficerFactory(username="olga", border_post_id="SJO")
