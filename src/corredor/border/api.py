@@ -274,7 +274,7 @@ class CrossingFiltersIn(StrictSchema):
     flight: str | None = Field(None, max_length=40, description="Flight, vehicle or vessel")
     hits: bool = Field(False, description="Only crossings whose screening found a hit")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 @router.get("/crossings", response=CrossingPageOut, summary="List crossings (filters, pagination)")

@@ -437,9 +437,10 @@ def _crossings(user: Any, filters: CrossingFilters) -> tuple[QuerySet[Crossing],
         qs = qs.filter(post_id__in=allowed)
     if post:
         qs = qs.filter(post_id=post)
-    if filters.date_from:
+    # Dates at the ends of the calendar (0001-01-01, 9999-12-31) bound nothing and would overflow.
+    if filters.date_from and filters.date_from.year > 1:
         qs = qs.filter(occurred_at__gte=_end_of_day(filters.date_from - timedelta(days=1)))
-    if filters.date_to:
+    if filters.date_to and filters.date_to.year < 9999:
         qs = qs.filter(occurred_at__lt=_end_of_day(filters.date_to))
     if filters.direction:
         qs = qs.filter(direction=filters.direction)

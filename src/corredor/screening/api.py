@@ -221,7 +221,7 @@ class HitFilters(Schema):
     status: Literal["open", "adjudicated", "all"] = "open"
     post: str | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class HitPageOut(Schema):
