@@ -181,5 +181,9 @@ def test_zero_cells_are_published_and_large_tables_untouched() -> None:
 def test_bad_tables_are_refused() -> None:
     with pytest.raises(ValueError):
         protect(np.array([[-1, 2], [3, 4]]), margin_axes=[0, 1])
-    with pytest.raises(ValueError):
-        protect(np.array([[1, 2]]), margin_axes=[0, 1])
+
+
+def test_a_breakdown_with_only_its_total_is_protected_along_the_other_axes() -> None:
+    # No category in the period (no refusals at all): only the total row, nothing along it to difference.
+    protection = protect(np.array([[1, 2, 3]]), margin_axes=[0, 1])
+    assert protection.status.shape == (1, 3)

@@ -90,9 +90,9 @@ def protect(
     if values.size and values.min() < 0:
         raise ValueError("Disclosure control works on counts; this table has negative cells.")
     margin_axes = sorted({a % values.ndim for a in margin_axes}) if values.ndim else []
-    for axis in margin_axes:
-        if values.shape[axis] < 2:
-            raise ValueError(f"Margin axis {axis} needs at least one category and its total.")
+    # An axis holding only its total (a breakdown with no category in the period, e.g. no refusals) has
+    # no complementary cell to hide: nothing along it can be differenced.
+    margin_axes = [axis for axis in margin_axes if values.shape[axis] >= 2]
     primary = primary_cells(values, k) if sensitive is None else np.asarray(sensitive, dtype=bool)
     status = np.where(primary, PRIMARY, PUBLISHED).astype(np.int8)
     protection = Protection(status=status, k=k)
