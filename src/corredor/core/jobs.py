@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,10 @@ def work(
     ran = 0
     last_reap = float("-inf")
     while not should_stop():
-        close_old_connections()
+        # Between jobs a long-running worker drops a dead connection; inside an atomic block (a caller's
+        # transaction, a test case) closing it would throw that transaction away.
+        if not connection.in_atomic_block:
+            close_old_connections()
         if time.monotonic() - last_reap >= reap_every_seconds:
             reap_all()
             last_reap = time.monotonic()
