@@ -15,7 +15,9 @@ folder of the run's own, and the Hypothesis profiles.
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import time_machine
@@ -93,3 +95,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
         elif PROFILE == "fast" and own.max_examples > FAST_CAP:
             test._hypothesis_internal_use_settings = hypothesis_settings(own, max_examples=FAST_CAP)
+
+
+@pytest.fixture(autouse=True)
+def _commands_keep_the_test_connection() -> Iterator[None]:
+    """Django's `run_from_argv` closes every connection when a command ends, as a process should; inside a
+    test's transaction on PostgreSQL that throws the test's data away, so tests hold the closing back."""
+    with mock.patch("django.core.management.base.connections.close_all"):
+        yield
