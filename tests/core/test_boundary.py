@@ -4,7 +4,6 @@ command's exit status, and a refusal's audit row is written after the rollback."
 import contextlib
 import io
 import sqlite3
-from unittest import mock
 
 import pytest
 from django.db import OperationalError, connection, transaction
@@ -198,13 +197,7 @@ def run_command(outcome: str) -> tuple[int, str]:
     command = WriteThenFail()
     command.outcome = outcome
     err = io.StringIO()
-    # Django's run_from_argv closes every connection when it ends, as a process would; inside the test's
-    # transaction on PostgreSQL that would throw the test's data away, so the closing is held back here.
-    with (
-        contextlib.redirect_stderr(err),
-        pytest.raises(SystemExit) as exited,
-        mock.patch("django.core.management.base.connections.close_all"),
-    ):
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exited:
         command.run_from_argv(["corredor", "writethenfail"])
     return int(exited.value.code), err.getvalue()
 
