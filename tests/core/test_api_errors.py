@@ -114,3 +114,35 @@ class ApiDocsTests(PersonaTestCase):
         assert response.status_code == 200
         assert b'href="/" rel="home"' in response.content
         assert b"swagger-ui-bundle.js" in response.content  # still the interactive documentation
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    """The OpenAPI document names each schema by its class name: two classes of one name (one per app)
+    would leave one description for both, and clients would read one app's answers with the other's."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import corredor
+
+    for module in pkgutil.walk_packages(corredor.__path__, "corredor."):
+        if module.name.endswith(".api") or ".api." in module.name:
+            importlib.import_module(module.name)
+
+    def subclasses(cls: type) -> list[type]:
+        found = []
+        for sub in cls.__subclasses__():
+            found.append(sub)
+            found.extend(subclasses(sub))
+        return found
+
+    ours = [c for c in subclasses(Schema) if c.__module__.startswith("corredor.")]
+    seen: dict[str, str] = {}
+    clashes = []
+    for cls in ours:
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__name__ in seen and seen[cls.__name__] != where:
+            clashes.append(f"{cls.__name__}: {seen[cls.__name__]} and {where}")
+        seen.setdefault(cls.__name__, where)
+    assert not clashes, clashes

@@ -8,19 +8,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AliasChoices, ConfigDict, model_validator
+from pydantic import AliasChoices, model_validator
 
 from corredor.border import selectors, services
 from corredor.border.documents import document_input
 from corredor.border.models import Crossing, Stay
 from corredor.core.errors import ApplicationError
 from corredor.core.permissions import permit_personal_data
+from corredor.core.schemas import StrictSchema
 
 router = Router(tags=["border"])
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class DocumentFieldsIn(StrictSchema):

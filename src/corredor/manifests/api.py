@@ -197,7 +197,7 @@ def flight_list(request: HttpRequest, filters: Query[FlightFilters]) -> list[Fli
     ]
 
 
-class DocumentOut(Schema):
+class ManifestDocumentOut(Schema):
     type: str
     number: str
     issuing_state: str
@@ -212,7 +212,7 @@ class PersonOut(Schema):
     sex: str
     birth_date: date | None
     nationality: str
-    documents: list[DocumentOut]
+    documents: list[ManifestDocumentOut]
     booking_references: list[str]
     seat: str
     screening_status: str
@@ -271,7 +271,7 @@ def _person_out(person: Any) -> PersonOut:
         birth_date=person.birth_date,
         nationality=person.nationality,
         documents=[
-            DocumentOut(
+            ManifestDocumentOut(
                 type=d.document_type,
                 number=d.number,
                 issuing_state=d.issuing_state,

@@ -10,11 +10,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
 
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
 from corredor.core.permissions import permit_personal_data
+from corredor.core.schemas import StrictSchema
 from corredor.icao.resolve import country_code
 from corredor.matching.attributes import read_birth_date, read_nationality, read_sex
 from corredor.matching.records import Name, Traveller
@@ -23,10 +23,6 @@ from corredor.screening.models import Hit, Source
 from corredor.screening.wording import match_kind_text, reasons_as_text
 
 router = Router(tags=["screening"])
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CheckIn(StrictSchema):
