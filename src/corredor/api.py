@@ -8,6 +8,7 @@ audit row; a database that stayed locked answers 503 ("busy, try again; nothing 
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -171,13 +172,24 @@ def install_error_handlers(target: NinjaAPI) -> None:
 install_error_handlers(api)
 
 
-def _mount() -> None:
-    from corredor.border.api import router as border_router
+# Each app's router and where it is mounted; an app that this mode does not install (see CORREDOR_MODE)
+# has no API.
+ROUTERS = [
+    ("corredor.border", "/"),
+    ("corredor.screening", "/screening/"),
+    ("corredor.statistics", "/statistics/"),
+    ("corredor.manifests", "/manifests/"),
+    ("corredor.sync", "/sync/"),
+    ("corredor.protection", "/protection/"),
+    ("corredor.displacement", "/displacement/"),
+    ("corredor.infohub", "/hub/"),
+]
 
-    api.add_router("/", border_router)
-    api.add_router("/screening/", "corredor.screening.api.router")
-    api.add_router("/statistics/", "corredor.statistics.api.router")
-    api.add_router("/manifests/", "corredor.manifests.api.router")
+
+def _mount() -> None:
+    for app, prefix in ROUTERS:
+        if apps.is_installed(app):
+            api.add_router(prefix, f"{app}.api.router")
 
 
 _mount()

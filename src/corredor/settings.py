@@ -56,6 +56,25 @@ CORREDOR_COUNTRY = env_str("CORREDOR_COUNTRY", "CRI")
 CORREDOR_SHARED_DATA = env_str("CORREDOR_SHARED_DATA", str(REPO_DIR.parent / "shared" / "data"))
 CORREDOR_DEVICE_ID = env_str("CORREDOR_DEVICE_ID", "central")
 
+# What this installation is: `central` (headquarters, and what `make run` serves), `post` (a border post that
+# records offline and syncs with central: see the sync app) or `hub` (the public information hub for
+# migrants, alone, with its own database: none of the apps that hold personal data is installed).
+CORREDOR_MODES = ("central", "post", "hub")
+CORREDOR_MODE = env_str("CORREDOR_MODE", "central").strip().lower()
+if CORREDOR_MODE not in CORREDOR_MODES:
+    raise SystemExit(f"CORREDOR_MODE={CORREDOR_MODE!r} is not one of: {', '.join(CORREDOR_MODES)}")
+
+# The apps that hold or read personal data of travellers, migrants and displaced people.
+PERSONAL_DATA_APPS = [
+    "corredor.border",
+    "corredor.screening",
+    "corredor.manifests",
+    "corredor.statistics",
+    "corredor.sync",
+    "corredor.protection",
+    "corredor.displacement",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -69,10 +88,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "ninja",
     "corredor.core",
-    "corredor.border",
-    "corredor.screening",
-    "corredor.manifests",
-    "corredor.statistics",
+    *([] if CORREDOR_MODE == "hub" else PERSONAL_DATA_APPS),
+    "corredor.infohub",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Emergencies: events, admin areas, sites, mobility tracking rounds, flow monitoring, registration."""

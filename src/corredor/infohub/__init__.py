@@ -1,0 +1,1 @@
+"""The public information hub for migrants (runs alone in CORREDOR_MODE=hub)."""

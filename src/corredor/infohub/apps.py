@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InfohubConfig(AppConfig):
+    name = "corredor.infohub"
+    label = "infohub"
+    verbose_name = _("Information hub")

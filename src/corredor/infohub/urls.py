@@ -1,0 +1,5 @@
+"""Information hub: URLs."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

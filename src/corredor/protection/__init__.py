@@ -1,0 +1,1 @@
+"""Protection and assistance: referrals with consent, cases, assisted voluntary return and reintegration."""

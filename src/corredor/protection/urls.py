@@ -1,0 +1,5 @@
+"""Protection: URLs."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

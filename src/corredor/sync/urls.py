@@ -1,0 +1,5 @@
+"""Sync: URLs."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
