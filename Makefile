@@ -62,9 +62,9 @@ bench: $(STAMP)
 # The catalogs: each app with a locale/ folder keeps its own strings; the project catalog has the rest.
 APP_CATALOGS := screening manifests statistics
 messages: $(STAMP)
-	cd src/corredor && ../../$(BIN)/corredor makemessages -l es -l fr -l ht --ignore 'icao/*' \
+	cd src/corredor && ../../$(BIN)/corredor makemessages --no-location -l es -l fr -l ht --ignore 'icao/*' \
 		--ignore '*/migrations/*' $(foreach app,$(APP_CATALOGS),--ignore '$(app)/*')
-	for app in $(APP_CATALOGS); do (cd src/corredor/$$app && ../../../$(BIN)/corredor makemessages \
+	for app in $(APP_CATALOGS); do (cd src/corredor/$$app && ../../../$(BIN)/corredor makemessages --no-location \
 		-l es -l fr -l ht --ignore '*/migrations/*'); done
 	cd src/corredor && ../../$(BIN)/corredor compilemessages
 

@@ -209,6 +209,15 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     AUDITOR = "auditor", _("Auditor")
     CARRIER = "carrier", _("Carrier (airline) account")
+    # Protection and assistance (the protection app): caseworkers see the cases assigned to them or their
+    # agency; case managers also assign, transfer and revoke; provider users act for a service provider.
+    CASEWORKER = "caseworker", _("Caseworker")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    PROVIDER_USER = "provider_user", _("Service provider user")
+    # Emergencies (the displacement app).
+    EMERGENCY_COORDINATOR = "emergency_coordinator", _("Emergency coordinator")
+    ENUMERATOR = "enumerator", _("Enumerator")
+    SITE_MANAGER = "site_manager", _("Site manager")
 
 
 class User(AbstractUser):
