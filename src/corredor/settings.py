@@ -280,3 +280,11 @@ CORREDOR_RETENTION_DAYS = {
     "entry_without_exit": env_int("CORREDOR_RETENTION_ENTRY_WITHOUT_EXIT_DAYS", 5 * 365),
     "traveller": env_int("CORREDOR_RETENTION_TRAVELLER_DAYS", 3 * 365),
 }
+
+# Information hub (the infohub app). Central signs the content bundle it publishes for the public hub, and the
+# hub checks it, with this key (HMAC-SHA256; the same value on both, kept apart from SECRET_KEY). A
+# deployment (its own SECRET_KEY) refuses to sign or load with the development key. CORREDOR_HUB_URL is
+# where central's staff pages link to the public site (`make run` serves the hub on port 8001).
+DEVELOPMENT_HUB_BUNDLE_KEY = "dev-only-hub-bundle-key-set-CORREDOR_HUB_BUNDLE_KEY-in-deployment"
+CORREDOR_HUB_BUNDLE_KEY = env_str("CORREDOR_HUB_BUNDLE_KEY", DEVELOPMENT_HUB_BUNDLE_KEY)
+CORREDOR_HUB_BUNDLE_MAX_BYTES = env_int("CORREDOR_HUB_BUNDLE_MAX_BYTES", 20 * 1024 * 1024)

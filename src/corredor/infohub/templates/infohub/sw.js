@@ -1,0 +1,83 @@
+{% load static %}/* The hub's service worker, written by hand (no library): network first, the saved copy when the
+   network fails, and the offline page of the reader's language for a page never saved. It keeps only what
+   this site serves (pages under /hub/, its static files, the map's data); never anything from elsewhere. */
+"use strict";
+const CACHE = "corredor-hub-v1";
+const LANGS = ["es", "en", "fr", "ht", "pt"];
+const STATIC = "{% static '' %}";
+const CORE = [
+  "{% static 'infohub/hub.css' %}",
+  "{% static 'infohub/hub.js' %}",
+  "{% static 'infohub/map.js' %}",
+  "{% static 'infohub/icon.svg' %}",
+  "{% static 'vendor/leaflet/leaflet.js' %}",
+  "{% static 'vendor/leaflet/leaflet.css' %}",
+  "{% url 'hub-map-data' %}",
+];
+const PAGES = ["", "entry/", "services/", "alerts/", "guide/", "remittances/", "saved/", "offline/"];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(CORE)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names.filter((n) => n.startsWith("corredor-hub-") && n !== CACHE).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim())
+  );
+});
+
+// A page asks for its language's pages to be saved (after the first visit they all work offline).
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "save-language" && LANGS.includes(data.lang)) {
+    const urls = PAGES.map((p) => "/hub/" + data.lang + "/" + p);
+    event.waitUntil(
+      caches.open(CACHE).then((cache) =>
+        Promise.all(CORE.concat(urls).map((url) =>
+          fetch(url, { credentials: "omit" }).then((r) => (r.ok ? cache.put(url, r) : null)).catch(() => null)
+        ))
+      ).then(() => event.source && event.source.postMessage({ type: "saved", lang: data.lang }))
+    );
+  }
+});
+
+function saveable(url) {
+  return url.origin === self.location.origin &&
+    (url.pathname.startsWith("/hub/") || url.pathname.startsWith(STATIC)) &&
+    !url.pathname.startsWith("/hub/edit/") && !url.pathname.startsWith("/hub/lang/") &&
+    url.pathname !== "/hub/sw.js" && url.pathname !== "/hub/bundle.json";
+}
+
+function offlinePage(url) {
+  const lang = url.pathname.split("/")[2];
+  return "/hub/" + (LANGS.includes(lang) ? lang : "es") + "/offline/";
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (!saveable(url)) return;
+  event.respondWith(
+    fetch(request)
+      .then((response) => {
+        if (response.ok && response.type === "basic") {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      })
+      .catch(async () => {
+        const cache = await caches.open(CACHE);
+        const saved = (await cache.match(request)) || (request.mode === "navigate" ? await cache.match(request, { ignoreSearch: true }) : undefined);
+        if (saved) return saved;
+        if (request.mode === "navigate") {
+          const offline = await cache.match(offlinePage(url));
+          if (offline) return offline;
+        }
+        return Response.error();
+      })
+  );
+});
