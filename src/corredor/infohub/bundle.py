@@ -42,8 +42,8 @@ def bundle_key() -> bytes:
     if key == settings.DEVELOPMENT_HUB_BUNDLE_KEY and in_deployment:
         raise BundleError(
             _(
-                "CORREDOR_HUB_BUNDLE_KEY is the development key: anyone could forge a bundle with it. Set the "
-                "same secret value on central and on the hub (see docs/infohub.md)."
+                "CORREDOR_HUB_BUNDLE_KEY is the development key: anyone could forge a bundle with it. Set "
+                "the same secret value on central and on the hub (see docs/infohub.md)."
             )
         )
     return str(key).encode()

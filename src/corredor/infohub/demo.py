@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the demo's texts in five languages read better as whole sentences)
 """The hub's demo: two information editors, the entry guide's texts, about 60 services around Costa Rica's
 real border posts and cities (places and kinds are real; names are generic and no phone number is
 invented), two alerts, visa requirements and remittance prices (illustrative figures in the shape of the

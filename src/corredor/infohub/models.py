@@ -75,7 +75,7 @@ class VisaRequirement(models.Model):
 
 
 class Service(models.Model):
-    """A place that helps migrants: shelter, consulate, health, legal aid, migration office, information point.
+    """A place that helps migrants: shelter, consulate, health, legal aid, migration office, information.
 
     Editors change the working fields; a second editor's approval copies them into `published` (what the
     public site and the bundle show), so every change is reviewed before anyone sees it.

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corredor.core.audit import audit_write
+from corredor.core.audit import actor_for, current_actor
+from corredor.core.audit import audit_write as _audit_write
 from corredor.core.errors import ApplicationError, Conflict
 from corredor.core.models import Role
 from corredor.core.permissions import has_role, refuse
@@ -44,6 +45,12 @@ def permit_editor(user: Any) -> None:
         raise refuse(user, _("Only information editors can change the hub's content."), "infohub:edit")
 
 
+def _audit(user: Any, **entry: Any) -> None:
+    """An audit row in the editor's name (the request's actor is the same person; a command's is not)."""
+    actor = actor_for(user, current_actor().origin) if user is not None else None
+    _audit_write(actor=actor, **entry)
+
+
 def _texts(value: dict[str, str] | None) -> dict[str, str]:
     return {lang: text.strip() for lang, text in (value or {}).items() if lang in HUB_LANGUAGE_CODES and text}
 
@@ -64,7 +71,8 @@ def topic_save(
     if sort_order is not None:
         topic.sort_order = sort_order
     topic.save()
-    audit_write(
+    _audit(
+        user=user,
         action="create" if created else "update",
         object_type="infohub.topic",
         object_id=slug,
@@ -116,7 +124,8 @@ def service_save(*, user: Any, service: Service | None = None, **fields: Any) ->
     service.reviewed_by = None
     service.updated_at = timezone.now()
     service.save()
-    audit_write(
+    _audit(
+        user=user,
         action="create" if created else "update",
         object_type="infohub.service",
         object_id=service.pk,
@@ -134,8 +143,12 @@ def service_submit(*, user: Any, service: Service) -> Service:
     service.status = Status.REVIEW
     service.edited_by = user
     service.save(update_fields=["status", "edited_by"])
-    audit_write(
-        action="update", object_type="infohub.service", object_id=service.pk, summary="sent to review"
+    _audit(
+        user=user,
+        action="update",
+        object_type="infohub.service",
+        object_id=service.pk,
+        summary="sent to review",
     )
     return service
 
@@ -159,7 +172,8 @@ def service_review(*, user: Any, service: Service, approve: bool) -> Service:
     else:
         service.status = Status.DRAFT
     service.save(update_fields=["status", "published", "reviewed_by"])
-    audit_write(
+    _audit(
+        user=user,
         action="update",
         object_type="infohub.service",
         object_id=service.pk,
@@ -197,7 +211,8 @@ def alert_save(
     alert.starts_at, alert.expires_at, alert.updated_at = starts_at, expires_at, timezone.now()
     alert.full_clean(exclude=["created_by"])
     alert.save()
-    audit_write(
+    _audit(
+        user=user,
         action="create" if created else "update",
         object_type="infohub.alert",
         object_id=alert.pk,
@@ -215,7 +230,8 @@ def visa_set(*, user: Any, nationality: str, visa_required: bool, note: dict[str
     VisaRequirement.objects.update_or_create(
         nationality=nationality.upper(), defaults={"visa_required": visa_required, "note": _texts(note)}
     )
-    audit_write(
+    _audit(
+        user=user,
         action="update",
         object_type="infohub.visarequirement",
         object_id=nationality.upper(),
@@ -240,7 +256,8 @@ def remittances_import(*, user: Any, data: bytes, source_name: str = "") -> impo
         )
     RemittancePrice.objects.all().delete()
     RemittancePrice.objects.bulk_create([RemittancePrice(**row) for row in result.rows])
-    audit_write(
+    _audit(
+        user=user,
         action="bulk",
         object_type="infohub.remittanceprice",
         summary=f"{len(result.rows)} prices imported from {source_name or 'a file'}, "
@@ -319,7 +336,8 @@ def bundle_publish(*, user: Any) -> tuple[Bundle, bytes]:
         sha256=hashlib.sha256(payload).hexdigest(),
         published_by=getattr(user, "username", "") or "cli",
     )
-    audit_write(
+    _audit(
+        user=user,
         action="export",
         object_type="infohub.bundle",
         object_id=record.sequence,
@@ -410,7 +428,8 @@ def bundle_load(*, raw: bytes, allow_older: bool = False) -> Bundle:
         rules=rules,
         data=raw.decode(),
     )
-    audit_write(
+    _audit(
+        user=None,
         action="bulk",
         object_type="infohub.bundle",
         object_id=payload.sequence,
