@@ -70,9 +70,9 @@ class BundleTests(HubTestCase):
     def test_another_key_is_refused(self) -> None:
         raw = self.publish()
         as_hub_database()
-        with HUB, override_settings(CORREDOR_HUB_BUNDLE_KEY="another key"):
-            with pytest.raises(BundleError, match="signature"):
-                services.bundle_load(raw=raw)
+        other_key = override_settings(CORREDOR_HUB_BUNDLE_KEY="another key")
+        with HUB, other_key, pytest.raises(BundleError, match="signature"):
+            services.bundle_load(raw=raw)
         assert not Service.objects.exists()
 
     def test_invalid_content_is_refused_with_its_place_and_no_partial_load(self) -> None:
@@ -115,9 +115,9 @@ class BundleTests(HubTestCase):
             services.bundle_publish(user=self.elena)
 
     def test_a_deployment_refuses_the_development_key(self) -> None:
-        with override_settings(SECRET_KEY="a deployment's own secret key"):
-            with pytest.raises(BundleError, match="development key"):
-                services.bundle_publish(user=self.elena)
+        deployment = override_settings(SECRET_KEY="a deployment's own secret key")
+        with deployment, pytest.raises(BundleError, match="development key"):
+            services.bundle_publish(user=self.elena)
 
     def test_only_editors_publish(self) -> None:
         before = Bundle.objects.count()

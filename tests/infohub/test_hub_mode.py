@@ -12,7 +12,8 @@ from django.conf import settings
 def test_hub_mode_installs_no_personal_data_app() -> None:
     env = {**os.environ, "CORREDOR_MODE": "hub", "DJANGO_SETTINGS_MODULE": "corredor.settings"}
     code = (
-        "import django, json; django.setup(); from django.conf import settings; from django.apps import apps; "
+        "import django, json; django.setup(); from django.conf import settings; "
+        "from django.apps import apps; "
         "print(json.dumps({'installed': [a.name for a in apps.get_app_configs()], "
         "'personal': settings.PERSONAL_DATA_APPS}))"
     )

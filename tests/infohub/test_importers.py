@@ -20,7 +20,8 @@ HEADER = (
 def test_reads_both_amounts_and_flags_unsurveyed_rows() -> None:
     data = (
         HEADER
-        + "2023_3Q,USA,United States,HND,Honduras,Bank,Banco X,Account,3-5 days,200,10,1.5,6.5,500,12,1.5,3.9\n"
+        + "2023_3Q,USA,United States,HND,Honduras,Bank,Banco X,Account,3-5 days,"
+        + "200,10,1.5,6.5,500,12,1.5,3.9\n"
         + "2023_3Q,USA,United States,HND,Honduras,MTO,Remesas Y,Cash,Same day,200,,,,500,8,0.5,2.1\n"
         + "2023_3Q,USA,United States,HND,Honduras,MTO,Z,Cash,Same day,200,5,-1,-1,,,,\n"
         + "2023_3Q,USA,United States,ZZZ,Nowhere,MTO,Q,Cash,Same day,200,5,1,3,500,5,1,2\n"
