@@ -60,12 +60,14 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # The catalogs: each app with a locale/ folder keeps its own strings; the project catalog has the rest.
-APP_CATALOGS := screening manifests statistics
+APP_CATALOGS := screening manifests statistics infohub
 messages: $(STAMP)
 	cd src/corredor && ../../$(BIN)/corredor makemessages --no-location -l es -l fr -l ht --ignore 'icao/*' \
 		--ignore '*/migrations/*' $(foreach app,$(APP_CATALOGS),--ignore '$(app)/*')
 	for app in $(APP_CATALOGS); do (cd src/corredor/$$app && ../../../$(BIN)/corredor makemessages --no-location \
 		-l es -l fr -l ht --ignore '*/migrations/*'); done
+	# The public hub also speaks Portuguese (its catalog only).
+	cd src/corredor/infohub && ../../../$(BIN)/corredor makemessages --no-location -l pt --ignore '*/migrations/*'
 	cd src/corredor && ../../$(BIN)/corredor compilemessages
 
 clean:

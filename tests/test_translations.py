@@ -29,9 +29,13 @@ from tests.statistics import StatisticsTestCase
 
 SOURCE = Path(corredor.__file__).parent
 LANGUAGES = ("es", "fr", "ht")
-APP_CATALOGS = ("screening", "manifests", "statistics")  # as the Makefile's APP_CATALOGS
+APP_CATALOGS = ("screening", "manifests", "statistics", "infohub")  # as the Makefile's APP_CATALOGS
 CATALOG_DIRS = [SOURCE / "locale"] + [SOURCE / app / "locale" for app in APP_CATALOGS]
-CATALOGS = [(d, lang) for d in CATALOG_DIRS for lang in LANGUAGES]
+# The public hub also speaks Portuguese (its own catalog only: see corredor.infohub.languages).
+EXTRA_LANGUAGES = {"infohub": ("pt",)}
+CATALOGS = [(d, lang) for d in CATALOG_DIRS for lang in LANGUAGES] + [
+    (SOURCE / app / "locale", lang) for app, langs in EXTRA_LANGUAGES.items() for lang in langs
+]
 
 
 def _name(locale_dir: Path, lang: str) -> str:
