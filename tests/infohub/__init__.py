@@ -4,6 +4,7 @@
 import random
 
 from django.test import TestCase
+from django.utils import translation
 
 from corredor.core.audit import SYSTEM, acting_as
 from corredor.core.models import Role, User
@@ -13,6 +14,11 @@ from tests.personas import load_reference
 
 class HubTestCase(TestCase):
     seeded = False
+
+    def setUp(self) -> None:
+        # Messages are asserted in English (the services' errors are translated in the active language).
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
 
     @classmethod
     def setUpTestData(cls) -> None:
