@@ -41,7 +41,7 @@
     return found;
   }
 
-  async function draw() {
+  async function draw(message) {
     const found = await entries();
     list.textContent = "";
     for (const item of found) {
@@ -54,24 +54,23 @@
       button.setAttribute("aria-label", saved.dataset.delete + " " + label(item.request.url));
       button.addEventListener("click", async () => {
         await (await caches.open(item.name)).delete(item.request);
-        status.textContent = saved.dataset.deleted;
-        draw();
+        draw(saved.dataset.deleted);
       });
       li.append(text, button);
       list.append(li);
     }
     all.hidden = found.length === 0;
-    if (found.length === 0) status.textContent = saved.dataset.empty;
+    let text = found.length === 0 ? saved.dataset.empty : "";
     if (navigator.storage && navigator.storage.estimate && found.length) {
       const estimate = await navigator.storage.estimate();
-      status.textContent = saved.dataset.size + ": " + Math.round((estimate.usage || 0) / 1024) + " KB";
+      text = saved.dataset.size + ": " + Math.round((estimate.usage || 0) / 1024) + " KB";
     }
+    status.textContent = message ? message + " " + text : text;
   }
 
   all.addEventListener("click", async () => {
     for (const name of await caches.keys()) if (name.startsWith("corredor-hub-")) await caches.delete(name);
-    status.textContent = saved.dataset.deleted;
-    draw();
+    draw(saved.dataset.deleted);
   });
   draw();
 })();

@@ -32,14 +32,29 @@
   }
 
   fetch(el.dataset.url).then((r) => r.json()).then((data) => {
-    const kind = el.dataset.kind, spoken = el.dataset.spoken, post = el.dataset.post;
+    // The filters come from the address, not the page: offline, the saved page of the directory answers
+    // every filtered address, and the map and the list below still follow the filters asked for.
+    const query = new URLSearchParams(window.location.search);
+    const kind = query.get("kind") || "", spoken = query.get("language") || "", post = query.get("post") || "";
+    for (const [id, value] of [["kind", kind], ["spoken", spoken], ["post", post]]) {
+      const select = document.getElementById(id);
+      if (select && [...select.options].some((o) => o.value === value)) select.value = value;
+    }
+    const matches = (s) => (!kind || s.kind === kind) && (!spoken || s.languages.includes(spoken)) && (!post || s.post === post);
     const shown = data.services.filter((s) => (!kind || s.kind === kind) && (!spoken || s.languages.includes(spoken)));
+    const byId = new Map(data.services.map((s) => [s.id, s]));
+    for (const item of document.querySelectorAll("#service-list .service")) {
+      const s = byId.get(item.dataset.id);
+      if (s) item.hidden = !matches(s);
+    }
     const bounds = [];
     for (const p of data.posts) {
       const marker = L.marker([p.lat, p.lon], {
-        icon: L.divIcon({ className: "post-marker", html: "<span>" + esc(p.code) + "</span>", iconSize: [34, 18] }),
-        title: text(p.names), alt: text(p.names), keyboard: true,
-      }).bindPopup("<strong>" + esc(text(p.names)) + "</strong>");
+        icon: L.divIcon({ className: "post-marker", html: "<span>" + esc(p.code) + "</span>", iconSize: [40, 24] }),
+        // A label, not a control: posts close together (Limón's airport and port) would overlap as
+        // targets; the "Near" list gives each post.
+        title: text(p.names), alt: text(p.names), keyboard: false, interactive: false,
+      });
       marker.addTo(layer);
     }
     for (const s of shown) {

@@ -71,10 +71,13 @@ self.addEventListener("fetch", (event) => {
       })
       .catch(async () => {
         const cache = await caches.open(CACHE);
-        const saved = (await cache.match(request)) || (request.mode === "navigate" ? await cache.match(request, { ignoreSearch: true }) : undefined);
+        // The pages vary by language cookie and Accept-Language only at /hub/ itself; the language is in
+        // every other address, so the saved copy answers whatever headers the offline request carries.
+        const saved = (await cache.match(request, { ignoreVary: true })) ||
+          (request.mode === "navigate" ? await cache.match(request, { ignoreSearch: true, ignoreVary: true }) : undefined);
         if (saved) return saved;
         if (request.mode === "navigate") {
-          const offline = await cache.match(offlinePage(url));
+          const offline = await cache.match(offlinePage(url), { ignoreVary: true });
           if (offline) return offline;
         }
         return Response.error();
