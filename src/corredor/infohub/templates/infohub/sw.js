@@ -6,7 +6,6 @@ const CACHE = "corredor-hub-v1";
 const LANGS = ["es", "en", "fr", "ht", "pt"];
 const STATIC = "{% static '' %}";
 const CORE = [
-  "{% static 'infohub/hub.css' %}",
   "{% static 'infohub/hub.js' %}",
   "{% static 'infohub/map.js' %}",
   "{% static 'infohub/icon.svg' %}",
@@ -55,20 +54,32 @@ function offlinePage(url) {
   return "/hub/" + (LANGS.includes(lang) ? lang : "es") + "/offline/";
 }
 
+// How long a page waits for the network when a saved copy exists (a signal that comes and goes): then the
+// saved copy is shown, and the network's answer, when it comes, replaces it for next time.
+const PATIENCE_MS = 1500;
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (!saveable(url)) return;
+  const network = fetch(request);
+  // Keep the network's answer for offline use, even when the saved copy was shown first.
+  event.waitUntil(
+    network.then(async (response) => {
+      if (!response.ok || response.type !== "basic") return;
+      const copy = response.clone();
+      await (await caches.open(CACHE)).put(request, copy);
+    }).catch(() => {})
+  );
   event.respondWith(
-    fetch(request)
-      .then((response) => {
-        if (response.ok && response.type === "basic") {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(request, copy));
-        }
-        return response;
-      })
+    Promise.race([
+      network,
+      new Promise((resolve, reject) => setTimeout(async () => {
+        const saved = await caches.match(request, { ignoreVary: true });
+        if (saved) resolve(saved); else network.then(resolve, reject);
+      }, PATIENCE_MS)),
+    ])
       .catch(async () => {
         const cache = await caches.open(CACHE);
         // The pages vary by language cookie and Accept-Language only at /hub/ itself; the language is in
