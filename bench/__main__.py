@@ -16,6 +16,8 @@ The benchmarks, in the order they run (`--only` picks some of them):
 - `statistics`: the monthly table by nationality x post x sex for a year on 10,000,000 crossings (`--quick`:
   1,000,000; target < 1 s), the dashboard (< 2 s), the bulletin (< 30 s), and the same table through the
   Django ORM beside DuckDB;
+- `infohub`: the public hub's home page weight (compressed; target < 100 KB) and its first contentful paint
+  on Chromium's emulated "Slow 3G", first visit and from the saved copy (target < 2 s). See bench/infohub.py;
 - `load`: 50 officers recording crossings through the real HTTP server (runserver, loopback, its own SQLite
   database) while a 500,000-row watchlist imports and a 500-passenger list arrives: failed crossings
   (target 0) and the desk's p99 (`--quick` or env BENCH_LOAD_SCALE: a smaller run). See bench/load.py.
@@ -50,7 +52,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src" / "corredor"
-BENCHES = ("mrz", "paxlst", "screening", "desk", "manifests", "statistics", "load")
+BENCHES = ("mrz", "paxlst", "screening", "desk", "manifests", "statistics", "infohub", "load")
 ON_DATABASE = {"desk", "manifests", "statistics"}
 
 Figures = dict[str, dict[str, Any]]
@@ -363,6 +365,35 @@ def _bench_load(table: Table, *, quick: bool) -> None:
         raise RuntimeError(f"{result['failed']} crossings failed: {result['errors'][:3]}")
 
 
+def _bench_infohub(table: Table, *, quick: bool) -> None:
+    from bench.infohub import run
+
+    result = run(quick=quick)
+    table.add(
+        "infohub_home_compressed_kb",
+        result["home_compressed_bytes"] / 1000,
+        "KB",
+        f"the home page and the {result['resources'] - 1} files it loads, gzip; "
+        f"{result['home_bytes'] / 1000:.1f} KB uncompressed",
+        under=100,
+    )
+    table.add(
+        "infohub_fcp_slow3g_first_visit_ms",
+        result["fcp_slow3g_first_visit_ms"],
+        "ms",
+        f"median of {result['runs']}; DevTools' Slow 3G puts 2,000 ms of latency on the one request the page "
+        "needs to paint, so a first visit cannot paint sooner",
+        under=2000,
+    )
+    table.add(
+        "infohub_fcp_saved_copy_ms",
+        result["fcp_saved_copy_ms"],
+        "ms",
+        "a later visit without signal: the service worker's saved copy",
+        under=2000,
+    )
+
+
 def _bench_statistics(table: Table, *, quick: bool, crossings: int | None) -> None:
     from bench.statistics import run
 
@@ -475,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
             _checkpoint_and_close()
         for used in workdir.glob("bench-run.sqlite3*"):
             used.unlink()
+    attempt("infohub", lambda: _bench_infohub(table, quick=args.quick))
     # Last, on its own database and server: it uses every core for a few minutes.
     attempt("load", lambda: _bench_load(table, quick=args.quick))
 
