@@ -15,11 +15,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The public information hub runs beside central as it is deployed: its own process (CORREDOR_MODE=hub) and
+# database, loaded from the signed bundle that central publishes (docs/infohub.md): http://127.0.0.1:8001/hub/
+HUB_PORT ?= 8001
+HUB_DATA ?= var/hub
+HUB_ENV = CORREDOR_MODE=hub CORREDOR_DATA_DIR=$(HUB_DATA) DATABASE_URL=sqlite:///$(abspath $(HUB_DATA))/hub.sqlite3
+
 run: $(STAMP)
 	$(BIN)/corredor migrate --no-input -v 0
 	$(BIN)/corredor demo --if-empty
+	$(BIN)/corredor hub demo --if-empty
 	$(BIN)/corredor stats refresh
-	$(BIN)/corredor runserver 127.0.0.1:$(PORT)
+	$(BIN)/corredor hub publish --output var/hub-bundle.json
+	$(HUB_ENV) $(BIN)/corredor migrate --no-input -v 0
+	$(HUB_ENV) $(BIN)/corredor hub pull var/hub-bundle.json
+	$(HUB_ENV) $(BIN)/corredor runserver 127.0.0.1:$(HUB_PORT) & hub=$$!; trap "kill $$hub" EXIT INT TERM; \
+		$(BIN)/corredor runserver 127.0.0.1:$(PORT)
 
 # Style, types (strict on the pure cores), import contracts (pyproject's [tool.importlinter]) and no model
 # change without its migration.

@@ -36,7 +36,8 @@ FCP = (
     "new Promise((resolve) => { const seen = performance.getEntriesByName('first-contentful-paint');"
     " if (seen.length) return resolve(seen[0].startTime);"
     " new PerformanceObserver((list) => { for (const e of list.getEntries())"
-    " if (e.name === 'first-contentful-paint') resolve(e.startTime); }).observe({type: 'paint', buffered: true});"
+    " if (e.name === 'first-contentful-paint') resolve(e.startTime); })"
+    ".observe({type: 'paint', buffered: true});"
     " })"
 )
 

@@ -138,3 +138,11 @@ class BundleTests(HubTestCase):
                 with pytest.raises(BundleError, match="No such file"):
                     call_command("hub", "pull", str(path) + ".missing")
         assert Service.objects.count() == 60
+
+
+def test_the_deployment_check_reports_the_development_key() -> None:
+    from corredor.infohub.checks import check_bundle_key
+
+    assert [problem.id for problem in check_bundle_key(None)] == ["infohub.E001"]
+    with override_settings(CORREDOR_HUB_BUNDLE_KEY="a long random value"):
+        assert check_bundle_key(None) == []

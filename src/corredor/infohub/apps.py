@@ -6,3 +6,6 @@ class InfohubConfig(AppConfig):
     name = "corredor.infohub"
     label = "infohub"
     verbose_name = _("Information hub")
+
+    def ready(self) -> None:
+        from corredor.infohub import checks  # noqa: F401 (registers the deployment check)

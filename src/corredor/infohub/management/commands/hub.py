@@ -4,6 +4,7 @@ corredor hub publish [--output FILE]      (central) sign a bundle of everything 
                                           /hub/bundle.json for hubs that pull over HTTP
 corredor hub pull FILE|URL [--allow-older] (hub) check a bundle's signature and content, and load it whole
 corredor hub remittances FILE             (central) replace the remittance prices from an RPW-shaped CSV
+corredor hub demo [--if-empty]            (central) the demo content (as `corredor demo` seeds it)
 corredor hub status                       the bundle loaded or published last
 """
 
@@ -51,6 +52,8 @@ class Command(ApplicationCommand):
         pull.add_argument("--allow-older", action="store_true", help="load a bundle older than the current")
         remittances = verbs.add_parser("remittances", help="import remittance prices (RPW-shaped CSV)")
         remittances.add_argument("file")
+        demo = verbs.add_parser("demo", help="seed the demo content and publish bundle 1 (central)")
+        demo.add_argument("--if-empty", action="store_true", help="only when there is no service yet")
         verbs.add_parser("status", help="the newest bundle")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -83,6 +86,17 @@ class Command(ApplicationCommand):
         self.stdout.write(f"{len(result.rows)} prices imported, {len(result.skipped)} rows skipped.")
         for item in result.skipped[:20]:
             self.stdout.write(f"  line {item['line']}: {item['message']}")
+
+    def _demo(self, options: dict[str, Any]) -> None:
+        import random
+
+        from corredor.infohub import demo
+        from corredor.infohub.models import Service
+
+        if options["if_empty"] and Service.objects.exists():
+            self.stdout.write("The hub's content is there already: no demo content loaded.")
+            return
+        self.stdout.write(demo.seed(rng=random.Random(1)))
 
     def _status(self, options: dict[str, Any]) -> None:
         bundle = selectors.latest_bundle()
