@@ -147,3 +147,9 @@ class HubModePageTests(HubTestCase):
     def test_the_hub_is_not_edited(self) -> None:
         self.client.force_login(self.elena)
         assert self.client.get(reverse("hub-editor")).status_code == 403
+
+
+class EditorHomeTests(HubTestCase):
+    def test_an_information_editor_starts_at_the_editing_page(self) -> None:
+        self.client.force_login(self.elena)
+        assert self.client.get("/")["Location"] == reverse("hub-editor")

@@ -42,6 +42,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("statistics")
     if role == Role.ADMINISTRATOR:
         return redirect("post-day")
+    if role == Role.INFORMATION_EDITOR:
+        return redirect("hub-editor")
     return render(request, "core/home.html")
 
 

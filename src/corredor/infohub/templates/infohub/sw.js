@@ -33,10 +33,14 @@ self.addEventListener("message", (event) => {
   if (data.type === "save-language" && LANGS.includes(data.lang)) {
     const urls = PAGES.map((p) => "/hub/" + data.lang + "/" + p);
     event.waitUntil(
+      // Only what is not saved yet: on a slow network every page view must not fetch the whole set again
+      // (the pages the reader opens are refreshed as they are read).
       caches.open(CACHE).then((cache) =>
-        Promise.all(CORE.concat(urls).map((url) =>
-          fetch(url, { credentials: "omit" }).then((r) => (r.ok ? cache.put(url, r) : null)).catch(() => null)
-        ))
+        Promise.all(CORE.concat(urls).map(async (url) => {
+          if (await cache.match(url, { ignoreVary: true })) return;
+          const response = await fetch(url, { credentials: "omit" }).catch(() => null);
+          if (response && response.ok) await cache.put(url, response);
+        }))
       ).then(() => event.source && event.source.postMessage({ type: "saved", lang: data.lang }))
     );
   }
