@@ -143,6 +143,8 @@ class BundleTests(HubTestCase):
 def test_the_deployment_check_reports_the_development_key() -> None:
     from corredor.infohub.checks import check_bundle_key
 
-    assert [problem.id for problem in check_bundle_key(None)] == ["infohub.E001"]
-    with override_settings(CORREDOR_HUB_BUNDLE_KEY="a long random value"):
-        assert check_bundle_key(None) == []
+    with override_settings(CORREDOR_MODE="hub"):
+        assert [problem.id for problem in check_bundle_key(None)] == ["infohub.E001"]
+        with override_settings(CORREDOR_HUB_BUNDLE_KEY="a long random value"):
+            assert check_bundle_key(None) == []
+    assert check_bundle_key(None) == []  # central: `hub publish` refuses the key itself

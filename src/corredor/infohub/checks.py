@@ -1,4 +1,8 @@
-"""`corredor check --deploy`: the bundle key must be a deployment's own."""
+"""`corredor check --deploy` on the hub: the bundle key must be a deployment's own.
+
+The hub cannot work without it, so its deployment check fails on the development key. Central may run
+without publishing for the hub at all: there, `corredor hub publish` itself refuses the development key in
+a deployment (`corredor.infohub.bundle.bundle_key`)."""
 
 from typing import Any
 
@@ -8,6 +12,8 @@ from django.core.checks import Error, Tags, Warning, register
 
 @register(Tags.security, deploy=True)
 def check_bundle_key(app_configs: Any, **kwargs: Any) -> list[Any]:
+    if settings.CORREDOR_MODE != "hub":
+        return []
     key = settings.CORREDOR_HUB_BUNDLE_KEY
     if key == settings.DEVELOPMENT_HUB_BUNDLE_KEY:
         return [
