@@ -47,7 +47,7 @@ class BundleTests(HubTestCase):
         with HUB:
             record = services.bundle_load(raw=raw)
         assert Service.objects.filter(status="published").count() == 60
-        assert Alert.objects.count() == 2 and Topic.objects.count() == 6
+        assert Alert.objects.count() == 2 and Topic.objects.count() == 7
         assert RemittancePrice.objects.count() > 30
         assert record.rules["country"] == "CRI" and len(record.rules["rules"]) == 5
         assert AuditEntry.objects.filter(object_type="infohub.bundle", action="bulk").exists()
@@ -148,3 +148,37 @@ def test_the_deployment_check_reports_the_development_key() -> None:
         with override_settings(CORREDOR_HUB_BUNDLE_KEY="a long random value"):
             assert check_bundle_key(None) == []
     assert check_bundle_key(None) == []  # central: `hub publish` refuses the key itself
+
+
+class PullOverHttpTests(HubTestCase):
+    seeded = True
+
+    def test_the_hub_pulls_centrals_bundle_over_http(self) -> None:
+        import http.server
+        import threading
+
+        _record, raw = services.bundle_publish(user=self.elena)
+
+        class Central(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                found = self.path == "/hub/bundle.json"
+                self.send_response(200 if found else 404)
+                self.end_headers()
+                if found:
+                    self.wfile.write(raw)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Central)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_port}"
+        try:
+            as_hub_database()
+            with HUB:
+                call_command("hub", "pull", f"{url}/hub/bundle.json", stdout=io.StringIO())
+                with pytest.raises(BundleError, match="Could not fetch"):
+                    call_command("hub", "pull", f"{url}/nothing.json")
+        finally:
+            server.shutdown()
+        assert Service.objects.count() == 60

@@ -172,6 +172,21 @@ TOPICS: list[tuple[str, dict[str, str], dict[str, str]]] = [
         },
     ),
     (
+        "regularise",
+        {
+            "es": "Cómo regularizar su situación",
+            "en": "How to regularise your status",
+            "fr": "Régulariser sa situation",
+            "ht": "Kijan pou regilarize papye w",
+        },
+        {
+            "es": "Si su estancia terminó o entró sin registrarse, acuda a la DGME: hay categorías especiales para trabajadores, familias y personas que no pueden volver a su país.",
+            "en": "If your stay has ended or you entered without being recorded, go to the DGME: there are special categories for workers, families and people who cannot go back to their country.",
+            "fr": "Si votre séjour est terminé ou si vous êtes entré sans être enregistré, adressez-vous à la DGME : il existe des catégories spéciales pour les travailleurs, les familles et les personnes qui ne peuvent pas rentrer.",
+            "ht": "Si sejou w fini oswa si w te antre san yo pa t anrejistre w, ale nan DGME: gen kategori espesyal pou travayè, fanmi ak moun ki pa ka retounen nan peyi yo.",
+        },
+    ),
+    (
         "asylum",
         {
             "es": "Cómo pedir refugio",
