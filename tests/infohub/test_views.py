@@ -153,3 +153,17 @@ class EditorHomeTests(HubTestCase):
     def test_an_information_editor_starts_at_the_editing_page(self) -> None:
         self.client.force_login(self.elena)
         assert self.client.get("/")["Location"] == reverse("hub-editor")
+
+
+class VisaEditorTests(HubTestCase):
+    def test_an_editor_sets_a_visa_requirement_that_the_guide_then_shows(self) -> None:
+        self.client.force_login(self.elena)
+        assert self.client.get(reverse("hub-editor-visas")).status_code == 200
+        form = {"nationality": "ECU", "visa_required": "1", "note_es": "Visa consular."}
+        assert self.client.post(reverse("hub-editor-visas"), form).status_code == 302
+        assert AuditEntry.objects.filter(object_type="infohub.visarequirement", username="elena").exists()
+        self.client.logout()
+        html = self.client.get(reverse("hub-entry", args=["en"]) + "?nationality=ECU&mode=air").content
+        assert b"You need a visa before you travel." in html
+        self.client.force_login(self.ana)
+        assert self.client.post(reverse("hub-editor-visas"), form).status_code == 403

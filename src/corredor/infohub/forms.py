@@ -137,3 +137,27 @@ class TopicForm(TranslatedFieldsMixin):
 
     def topic_fields(self) -> dict[str, Any]:
         return {"title": self.texts("title"), "body": self.texts("body")}
+
+
+class VisaForm(TranslatedFieldsMixin):
+    translated = (("note", _("Note"), False),)
+
+    nationality = forms.ChoiceField(label=_("Nationality"))
+    visa_required = forms.TypedChoiceField(
+        label=_("Visa"),
+        choices=[("1", _("Visa required")), ("0", _("No visa needed"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, data: Any = None, *, countries: list[tuple[str, str]]) -> None:
+        super().__init__(data)
+        self.fields["nationality"].choices = countries
+        self.add_translated({})
+
+    def visa_fields(self) -> dict[str, Any]:
+        return {
+            "nationality": self.cleaned_data["nationality"],
+            "visa_required": self.cleaned_data["visa_required"],
+            "note": self.texts("note"),
+        }

@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("hub/edit/alerts/new/", views.editor_alert, name="hub-editor-alert-new"),
     path("hub/edit/alerts/<uuid:pk>/", views.editor_alert, name="hub-editor-alert"),
     path("hub/edit/topics/<slug:slug>/", views.editor_topic, name="hub-editor-topic"),
+    path("hub/edit/visas/", views.editor_visas, name="hub-editor-visas"),
     path("hub/edit/publish/", views.editor_publish, name="hub-editor-publish"),
     path("hub/<str:lang>/", views.home, name="hub-home"),
     path("hub/<str:lang>/entry/", views.entry, name="hub-entry"),

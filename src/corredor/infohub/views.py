@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from corredor.infohub import requirements, selectors, services
-from corredor.infohub.forms import AlertForm, ServiceForm, TopicForm
+from corredor.infohub.forms import AlertForm, ServiceForm, TopicForm, VisaForm
 from corredor.infohub.languages import (
     HUB_LANGUAGE_CODES,
     HUB_LANGUAGES,
@@ -29,7 +29,7 @@ from corredor.infohub.languages import (
     hub_language,
     pick,
 )
-from corredor.infohub.models import Alert, AlertKind, Service, ServiceKind, Status, Topic
+from corredor.infohub.models import Alert, AlertKind, Service, ServiceKind, Status, Topic, VisaRequirement
 from corredor.l10n.countries import country_label
 
 PUBLIC_CACHE = "public, max-age=300"
@@ -583,3 +583,22 @@ def editor_topic(request: HttpRequest, slug: str) -> HttpResponse:
 def editor_publish(request: HttpRequest) -> HttpResponse:
     services.bundle_publish(user=request.user)
     return redirect("hub-editor")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def editor_visas(request: HttpRequest) -> HttpResponse:
+    """Whether each nationality needs a visa (the entry guide says so beside the days from the rules)."""
+    services.permit_editor(request.user)
+    lang = translation.get_language() or "es"
+    countries = _countries(lang if lang in HUB_LANGUAGE_CODES else "es")
+    form = VisaForm(request.POST or None, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        services.visa_set(user=request.user, **form.visa_fields())
+        return redirect("hub-editor-visas")
+    names = dict(countries)
+    rows = [
+        {"code": v.nationality, "name": names.get(v.nationality, v.nationality), "required": v.visa_required}
+        for v in VisaRequirement.objects.order_by("nationality")
+    ]
+    return render(request, "infohub/editor/visas.html", _editor_context(request, form=form, rows=rows))
