@@ -152,7 +152,9 @@ class VisaForm(TranslatedFieldsMixin):
 
     def __init__(self, data: Any = None, *, countries: list[tuple[str, str]]) -> None:
         super().__init__(data)
-        self.fields["nationality"].choices = countries
+        nationality = self.fields["nationality"]
+        assert isinstance(nationality, forms.ChoiceField)
+        nationality.choices = countries
         self.add_translated({})
 
     def visa_fields(self) -> dict[str, Any]:
