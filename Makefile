@@ -19,7 +19,9 @@ run: $(STAMP)
 	$(BIN)/corredor migrate --no-input -v 0
 	$(BIN)/corredor demo --if-empty
 	$(BIN)/corredor stats refresh
-	$(BIN)/corredor runserver 127.0.0.1:$(PORT)
+	@# The job worker (watchlist imports and other long work) runs beside the web server and stops with it.
+	$(BIN)/corredor work & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(BIN)/corredor runserver 127.0.0.1:$(PORT)
 
 # Style, types (strict on the pure cores), import contracts (pyproject's [tool.importlinter]) and no model
 # change without its migration.

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
@@ -112,6 +113,12 @@ class Command(BaseCommand):
             with translation.override("en"):
                 role = str(Role(login.role).label)
             self.stdout.write(f"  {login.username:<12} {role}{where}")
+        if settings.CORREDOR_REQUIRE_2FA:
+            self.stdout.write(
+                "Supervisors, watchlist managers, auditors and administrators enrol an authenticator app at "
+                "their first login (or: corredor twofactor codes USERNAME prints recovery codes; "
+                "CORREDOR_REQUIRE_2FA=0 turns it off for a trial)."
+            )
         self.stdout.write("API token for the officer: corredor token create oficial")
 
     def _print_scripted(self) -> None:
