@@ -5,7 +5,7 @@ import inspect
 import random
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -80,7 +80,9 @@ class Command(BaseCommand):
                     self.stdout.write("The database already holds crossings: no demo data loaded.")
                     self._print_logins(demo_logins_existing())
                     return
-                progress = ProgressBar("demo", stream=self.stderr._out) if options["travellers"] else None
+                # The bar redraws its line in place: it writes to the raw stream under Django's wrapper.
+                raw_stderr = cast(TextIO, self.stderr._out)
+                progress = ProgressBar("demo", stream=raw_stderr) if options["travellers"] else None
                 load = demo_load(
                     travellers=options["travellers"],
                     seed=options["seed"],
