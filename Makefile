@@ -53,7 +53,8 @@ format: $(STAMP)
 # local server that scripts/postgres-start installs (Debian's postgresql) and starts.
 test-postgres: $(STAMP)
 	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url=$$(scripts/postgres-start | tail -n 1);; esac; \
-	echo "PostgreSQL: $${url%%:*}://...@$${url##*@}"; DATABASE_URL="$$url" $(BIN)/python -m pytest -p no:cacheprovider
+	echo "PostgreSQL: $${url%%:*}://...@$${url##*@}"; DATABASE_URL="$$url" $(BIN)/python -m pytest -p no:cacheprovider \
+		-n $(TEST_WORKERS) --dist loadscope
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser tests/browser
