@@ -29,7 +29,10 @@ run: $(STAMP)
 	$(BIN)/corredor hub publish --output var/hub-bundle.json
 	$(HUB_ENV) $(BIN)/corredor migrate --no-input -v 0
 	$(HUB_ENV) $(BIN)/corredor hub pull var/hub-bundle.json
-	$(HUB_ENV) $(BIN)/corredor runserver 127.0.0.1:$(HUB_PORT) & hub=$$!; trap "kill $$hub" EXIT INT TERM; \
+	@# The job worker (watchlist imports and other long work) and the public hub run beside the web server and
+	@# stop with it.
+	$(BIN)/corredor work & worker=$$!; $(HUB_ENV) $(BIN)/corredor runserver 127.0.0.1:$(HUB_PORT) & hub=$$!; \
+		trap 'kill $$worker $$hub 2>/dev/null; wait $$worker $$hub' EXIT INT TERM; \
 		$(BIN)/corredor runserver 127.0.0.1:$(PORT)
 
 # Style, types (strict on the pure cores), import contracts (pyproject's [tool.importlinter]) and no model
@@ -62,7 +65,8 @@ format: $(STAMP)
 # local server that scripts/postgres-start installs (Debian's postgresql) and starts.
 test-postgres: $(STAMP)
 	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url=$$(scripts/postgres-start | tail -n 1);; esac; \
-	echo "PostgreSQL: $${url%%:*}://...@$${url##*@}"; DATABASE_URL="$$url" $(BIN)/python -m pytest -p no:cacheprovider
+	echo "PostgreSQL: $${url%%:*}://...@$${url##*@}"; DATABASE_URL="$$url" $(BIN)/python -m pytest -p no:cacheprovider \
+		-n $(TEST_WORKERS) --dist loadscope
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser tests/browser
