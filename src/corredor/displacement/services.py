@@ -586,38 +586,68 @@ def _entry(entry_id: str, surname: str, given_names: str, birth_date: str, sex: 
     )
 
 
+def _blocks(person: tuple[str, str, str, str]) -> tuple[str, str]:
+    """Two keys under which possible duplicates meet: same sex and birth date (a name misspelt), and same
+    sex and sound of the first surname and first given name (a birth date mistyped or missing)."""
+    from corredor.matching.normalise import fold
+    from corredor.matching.phonetic import phonetic_keys
+
+    surname, given, born, sex = person
+    surnames, givens = fold(surname).split(), fold(given).split()
+    sound = "/".join(phonetic_keys(words[0])[0] if words else "" for words in (surnames, givens))
+    return (f"{sex}|{born}" if born else "", f"{sex}|{sound}")
+
+
+MAX_BLOCK = 200
+
+
 def duplicates_find(
     *, event: Event, people: Sequence[tuple[str, str, str, str]], threshold: float = DUPLICATE_THRESHOLD
 ) -> list[tuple[str, float] | None]:
     """For each (surname, given names, birth date, sex) in order: the best earlier registration of the
     event (an id of a stored individual, or `#n` for the n-th of `people` before it) that the screening
-    name matcher finds at or above `threshold`, with its score; None when there is none."""
-    from corredor.matching.index import ScreeningIndex
+    name matcher scores at or above `threshold`, with its score; None when there is none.
+
+    Registrations meet only within blocks (`_blocks`: same sex and birth date, or same sex and sounds of the
+    first names), and a quick string ratio drops the plainly different before the matcher scores the rest:
+    a 100,000-row import is compared pair by pair only where a duplicate is possible."""
+    from rapidfuzz import fuzz
+
+    from corredor.matching.score import score_entry
+
+    blocks: dict[str, list[tuple[str, tuple[str, str, str, str]]]] = defaultdict(list)
+
+    def add(entry_id: str, person: tuple[str, str, str, str]) -> None:
+        for key in _blocks(person):
+            if key:
+                members = blocks[key]
+                members.append((entry_id, person))
+                if len(members) > MAX_BLOCK:
+                    del members[0]
 
     stored = Individual.objects.filter(household__event=event).values_list(
         "id", "surname", "given_names", "birth_date", "sex"
     )
-    entries = [
-        _entry(str(pk), surname, given, born, sex)
-        for pk, surname, given, born, sex in stored.iterator(chunk_size=5000)
-    ]
-    entries += [_entry(f"#{n}", *person) for n, person in enumerate(people)]
-    if not entries:
-        return []
-    index = ScreeningIndex.build(entries)
+    for pk, surname, given, born, sex in stored.iterator(chunk_size=5000):
+        add(str(pk), (surname, given, born, sex))
     found: list[tuple[str, float] | None] = []
-    for n, (surname, given, born, sex) in enumerate(people):
-        query = _entry("", surname, given, born, sex)
-        traveller = Traveller(name=query.names[0], birth_date=query.birth_date, sex=query.sex)
-        best = None
-        for hit in index.screen_persons(traveller, threshold=threshold, limit=5):
-            entry_id = str(hit.entry_id)
-            # Only registrations before this one: stored ones, or earlier in the same batch.
-            if entry_id.startswith("#") and int(entry_id[1:]) >= n:
-                continue
-            best = (entry_id, hit.score)
-            break
+    for n, person in enumerate(people):
+        text = f"{person[0]} {person[1]}".lower()
+        candidates: dict[str, tuple[str, str, str, str]] = {}
+        for key in _blocks(person):
+            for entry_id, other in blocks.get(key, ()) if key else ():
+                if fuzz.token_sort_ratio(text, f"{other[0]} {other[1]}".lower()) >= 80:
+                    candidates[entry_id] = other
+        best: tuple[str, float] | None = None
+        if candidates:
+            query = _entry("", *person)
+            traveller = Traveller(name=query.names[0], birth_date=query.birth_date, sex=query.sex)
+            for entry_id, other in candidates.items():
+                hit = score_entry(traveller, _entry(entry_id, *other))
+                if hit is not None and hit.score >= threshold and (best is None or hit.score > best[1]):
+                    best = (entry_id, hit.score)
         found.append(best)
+        add(f"#{n}", person)
     return found
 
 
