@@ -219,7 +219,7 @@ def _check_row(
     age_group = cell("age_group").lower()
     if birth_date:
         age_group = age_group_of(birth_date, today)
-    elif age_group not in AGE_GROUPS:
+    elif birth_date is not None and age_group not in AGE_GROUPS:
         found.append(
             Problem(number, "age_group", "give a birth date or an age group (children, adults, elderly)")
         )
