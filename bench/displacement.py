@@ -23,13 +23,77 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-SURNAMES = ["Joseph", "Jean", "Pierre", "Louis", "Charles", "François", "Baptiste", "Étienne", "Michel", "Paul",
-            "Desir", "Augustin", "Alexis", "Dorval", "Mondesir", "Saint-Fleur", "Toussaint", "Vilsaint",
-            "Mora", "Vargas", "Jiménez", "Rojas", "Castro", "Solano", "Araya", "Chaves", "Quesada", "Salazar"]  # fmt: skip
-GIVEN = ["Marie", "Jean", "Rose", "Pierre", "Nadège", "Wilner", "Fabiola", "Jocelyne", "Frantz", "Guerline",
-         "Ana", "José", "Luis", "María", "Carlos", "Sofía", "Diego", "Laura", "Pablo", "Elena", "Kenson",
-         "Mirlande", "Esther", "Samuel", "Daniel", "Ruth", "Judith", "Wisline"]  # fmt: skip
-VULNERABILITIES = ["", "", "", "", "pregnant", "disability", "chronic_illness", "female_head", "disability elderly_alone"]
+SURNAMES = [
+    "Joseph",
+    "Jean",
+    "Pierre",
+    "Louis",
+    "Charles",
+    "François",
+    "Baptiste",
+    "Étienne",
+    "Michel",
+    "Paul",
+    "Desir",
+    "Augustin",
+    "Alexis",
+    "Dorval",
+    "Mondesir",
+    "Saint-Fleur",
+    "Toussaint",
+    "Vilsaint",
+    "Mora",
+    "Vargas",
+    "Jiménez",
+    "Rojas",
+    "Castro",
+    "Solano",
+    "Araya",
+    "Chaves",
+    "Quesada",
+    "Salazar",
+]
+GIVEN = [
+    "Marie",
+    "Jean",
+    "Rose",
+    "Pierre",
+    "Nadège",
+    "Wilner",
+    "Fabiola",
+    "Jocelyne",
+    "Frantz",
+    "Guerline",
+    "Ana",
+    "José",
+    "Luis",
+    "María",
+    "Carlos",
+    "Sofía",
+    "Diego",
+    "Laura",
+    "Pablo",
+    "Elena",
+    "Kenson",
+    "Mirlande",
+    "Esther",
+    "Samuel",
+    "Daniel",
+    "Ruth",
+    "Judith",
+    "Wisline",
+]
+VULNERABILITIES = [
+    "",
+    "",
+    "",
+    "",
+    "pregnant",
+    "disability",
+    "chronic_illness",
+    "female_head",
+    "disability elderly_alone",
+]
 
 
 def kobo_export(rows: int, sites: list[str], seed: int = 15) -> bytes:
@@ -38,10 +102,23 @@ def kobo_export(rows: int, sites: list[str], seed: int = 15) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(
-        ["start", "end", "group_hh/household_ref", "group_hh/site_code", "group_member/surname",
-         "group_member/given_names", "group_member/sex", "group_member/birth_date", "group_member/relationship",
-         "group_member/vulnerabilities", "group_hh/consent_referral", "_uuid", "_submission_time", "_index"]
-    )  # fmt: skip
+        [
+            "start",
+            "end",
+            "group_hh/household_ref",
+            "group_hh/site_code",
+            "group_member/surname",
+            "group_member/given_names",
+            "group_member/sex",
+            "group_member/birth_date",
+            "group_member/relationship",
+            "group_member/vulnerabilities",
+            "group_hh/consent_referral",
+            "_uuid",
+            "_submission_time",
+            "_index",
+        ]
+    )
     written = 0
     household = 0
     recent: list[list[str]] = []
@@ -60,12 +137,25 @@ def kobo_export(rows: int, sites: list[str], seed: int = 15) -> bytes:
             else:
                 born = date(rng.randint(1945, 2025), rng.randint(1, 12), rng.randint(1, 28))
                 person = [surname, rng.choice(GIVEN), rng.choice("FM"), born.isoformat()]
-                recent = (recent + [person])[-500:]
+                recent = ([*recent, person])[-500:]
             writer.writerow(
-                ["", "", f"HH-{household:07d}", site, person[0], person[1], person[2], person[3],
-                 "head" if member == 0 else "member", rng.choice(VULNERABILITIES), rng.choice(["yes", "no"]),
-                 str(uuid.UUID(int=rng.getrandbits(128))), "2026-10-06T10:00:00", str(written + 1)]
-            )  # fmt: skip
+                [
+                    "",
+                    "",
+                    f"HH-{household:07d}",
+                    site,
+                    person[0],
+                    person[1],
+                    person[2],
+                    person[3],
+                    "head" if member == 0 else "member",
+                    rng.choice(VULNERABILITIES),
+                    rng.choice(["yes", "no"]),
+                    str(uuid.UUID(int=rng.getrandbits(128))),
+                    "2026-10-06T10:00:00",
+                    str(written + 1),
+                ]
+            )
             written += 1
     return out.getvalue().encode("utf-8")
 
@@ -93,12 +183,19 @@ def run(rows: int) -> dict[str, Any]:
         with acting_as(Actor("bench", "", "bench")):
             services.admin_areas_import(user=None, data=HURRICANE_AREAS.encode(), file_name="areas.csv")
             event = services.event_create(
-                user=None, code="bench", name="Bench", kind="hurricane", country_code="CRI", started_on=date(2026, 10, 1)
+                user=None,
+                code="bench",
+                name="Bench",
+                kind="hurricane",
+                country_code="CRI",
+                started_on=date(2026, 10, 1),
             )
             codes = []
             for n, pcode in enumerate(("CR501", "CR701", "CR601")):
                 code = f"S{n + 1}"
-                services.site_create(user=None, event=event, code=code, name=code, kind="camp", area_pcode=pcode)
+                services.site_create(
+                    user=None, event=event, code=code, name=code, kind="camp", area_pcode=pcode
+                )
                 codes.append(code)
             data = kobo_export(rows, codes)
             started = time.perf_counter()
@@ -119,7 +216,7 @@ def run(rows: int) -> dict[str, Any]:
         "displacement_registration_counts_ms": {
             "value": round(dashboard * 1000, 1),
             "unit": "ms",
-            "note": f"registered individuals by site and sex over {sum(c[2] + c[3] + c[4] for c in counts):,} (ORM)",
+            "note": f"individuals by site and sex over {sum(c[2] + c[3] + c[4] for c in counts):,} (ORM)",
         },
     }
 

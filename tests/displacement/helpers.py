@@ -46,20 +46,47 @@ class EmergencyTestCase(PersonaTestCase):
             affected_pcodes=["CR5", "CR7"],
         )
         cls.site_a = services.site_create(
-            user=cls.cora, event=cls.event, code="ALB-1", name="Albergue Liberia", kind="collective_centre",
-            area_pcode="CR501", latitude=10.63, longitude=-85.44, capacity=400, services=["water", "latrines"],
+            user=cls.cora,
+            event=cls.event,
+            code="ALB-1",
+            name="Albergue Liberia",
+            kind="collective_centre",
+            area_pcode="CR501",
+            latitude=10.63,
+            longitude=-85.44,
+            capacity=400,
+            services=["water", "latrines"],
             managers=[cls.sam],
-        )  # fmt: skip
+        )
         cls.site_b = services.site_create(
-            user=cls.cora, event=cls.event, code="ALB-2", name="Campamento Limón", kind="camp",
-            area_pcode="CR701", latitude=9.99, longitude=-83.03, capacity=800,
-        )  # fmt: skip
-        cls.round1 = services.round_open(user=cls.cora, event=cls.event, reporting_date=datetime.date(2026, 10, 5))
+            user=cls.cora,
+            event=cls.event,
+            code="ALB-2",
+            name="Campamento Limón",
+            kind="camp",
+            area_pcode="CR701",
+            latitude=9.99,
+            longitude=-83.03,
+            capacity=800,
+        )
+        cls.round1 = services.round_open(
+            user=cls.cora, event=cls.event, reporting_date=datetime.date(2026, 10, 5)
+        )
 
 
 def counts(**values: int) -> dict[str, int]:
-    base = {name: 0 for name in ("households", "females_children", "females_adults", "females_elderly",
-                                 "males_children", "males_adults", "males_elderly")}  # fmt: skip
+    base = {
+        name: 0
+        for name in (
+            "households",
+            "females_children",
+            "females_adults",
+            "females_elderly",
+            "males_children",
+            "males_adults",
+            "males_elderly",
+        )
+    }
     base.update(values)
     return base
 

@@ -27,11 +27,13 @@ HEADER = (
     "#cause+type,#affected+idps+m,#affected+idps+f,#adm1+name+origin,#adm1+code+origin,#assessment+type,"
     "#operation+status\n"
 )
+TAIL = "2020-01-31T00:00:00,2020,1,1,Natural disaster"
+NA = "Not available,Not available,SA,Active"
 GOOD = HEADER + (
-    ",Storm,Haiti,HTI,,,,,0,100,2020-01-31T00:00:00,2020,1,1,Natural disaster,40,60,Not available,Not available,SA,Active\n"
-    "7,Storm,Haiti,HTI,Ouest,HT01,,,1,100,2020-01-31T00:00:00,2020,1,1,Natural disaster,,,Not available,Not available,SA,Active\n"
-    "8,Storm,Haiti,HTI,Ouest,HT01,Port-Au-Prince,HT0111,2,70,2020-01-31T00:00:00,2020,1,1,Natural disaster,30,40,Not available,Not available,SA,Active\n"
-    "9,Storm,Haiti,HTI,Ouest,HT01,Delmas,HT0112,2,30,2020-01-31T00:00:00,2020,1,1,Natural disaster,10,20,Not available,Not available,SA,Active\n"
+    f",Storm,Haiti,HTI,,,,,0,100,{TAIL},40,60,{NA}\n"
+    f"7,Storm,Haiti,HTI,Ouest,HT01,,,1,100,{TAIL},,,{NA}\n"
+    f"8,Storm,Haiti,HTI,Ouest,HT01,Port-Au-Prince,HT0111,2,70,{TAIL},30,40,{NA}\n"
+    f"9,Storm,Haiti,HTI,Ouest,HT01,Delmas,HT0112,2,30,{TAIL},10,20,{NA}\n"
 )
 
 
@@ -64,11 +66,17 @@ class RealImport(TestCase):
         assert figures[2].change == 806_377 - 1_068_882
         assert figures[33].individuals == 34_508
         monitoring = Event.objects.get(code="dtm-hti-countrywide-monitoring")
-        assert {f.number: f.individuals for f in selectors.rounds_figures(user=None, event=monitoring)}[10] == 1_287_593
+        assert {f.number: f.individuals for f in selectors.rounds_figures(user=None, event=monitoring)}[
+            10
+        ] == 1_287_593
         # Every round: what is stored at admin 2 adds up to what DTM published at admin 0.
         for round in Round.objects.filter(event__source="dtm"):
             by_level = {
-                level: sum(PublishedFigure.objects.filter(round=round, admin_level=level).values_list("individuals", flat=True))
+                level: sum(
+                    PublishedFigure.objects.filter(round=round, admin_level=level).values_list(
+                        "individuals", flat=True
+                    )
+                )
                 for level in (0, 1, 2)
             }
             assert by_level[0] == by_level[1] == by_level[2] > 0, round
@@ -99,13 +107,19 @@ class BadInput(TestCase):
         assert result.totals[0].consistent and result.totals[0].published == 100
 
     def test_bad_rows_are_located_and_nothing_is_written(self) -> None:
-        bad = GOOD.replace(",70,2020", ",seventy,2020").replace("HTI,Ouest,HT01,Delmas,HT0112,2", "HTI,Ouest,HT01,Delmas,,2")
+        bad = GOOD.replace(",70,2020", ",seventy,2020").replace(
+            "HTI,Ouest,HT01,Delmas,HT0112,2", "HTI,Ouest,HT01,Delmas,,2"
+        )
         with pytest.raises(ApplicationError) as caught:
             services.dtm_import(user=None, data=bad.encode())
         detail = caught.value.detail
         assert {(d["line"], d["field"]) for d in detail} == {(5, "numPresentIdpInd"), (6, "admin2Pcode")}
         assert "nothing was imported" in caught.value.message
-        assert not Event.objects.exists() and not AdminArea.objects.exists() and not PublishedFigure.objects.exists()
+        assert (
+            not Event.objects.exists()
+            and not AdminArea.objects.exists()
+            and not PublishedFigure.objects.exists()
+        )
 
     def test_missing_columns(self) -> None:
         with pytest.raises(ApplicationError) as caught:
@@ -137,10 +151,62 @@ def test_round_totals_count_each_person_once(values: list[int]) -> None:
     """However the admin 2 figures split, the round's total is the admin 0 figure, not three times it."""
     from datetime import date
 
-    rows = [dtm.Figure(1, "Op", 1, date(2020, 1, 1), 0, ("HTI", "Haiti"), ("", ""), ("", ""), sum(values), None, None, "conflict", "", "BA", "")]
-    rows.append(dtm.Figure(2, "Op", 1, date(2020, 1, 1), 1, ("HTI", "Haiti"), ("HT01", "Ouest"), ("", ""), sum(values), None, None, "conflict", "", "BA", ""))
+    rows = [
+        dtm.Figure(
+            1,
+            "Op",
+            1,
+            date(2020, 1, 1),
+            0,
+            ("HTI", "Haiti"),
+            ("", ""),
+            ("", ""),
+            sum(values),
+            None,
+            None,
+            "conflict",
+            "",
+            "BA",
+            "",
+        )
+    ]
+    rows.append(
+        dtm.Figure(
+            2,
+            "Op",
+            1,
+            date(2020, 1, 1),
+            1,
+            ("HTI", "Haiti"),
+            ("HT01", "Ouest"),
+            ("", ""),
+            sum(values),
+            None,
+            None,
+            "conflict",
+            "",
+            "BA",
+            "",
+        )
+    )
     rows += [
-        dtm.Figure(3 + n, "Op", 1, date(2020, 1, 1), 2, ("HTI", "Haiti"), ("HT01", "Ouest"), (f"HT01{n:02d}", "x"), v, None, None, "conflict", "", "BA", "")
+        dtm.Figure(
+            3 + n,
+            "Op",
+            1,
+            date(2020, 1, 1),
+            2,
+            ("HTI", "Haiti"),
+            ("HT01", "Ouest"),
+            (f"HT01{n:02d}", "x"),
+            v,
+            None,
+            None,
+            "conflict",
+            "",
+            "BA",
+            "",
+        )
         for n, v in enumerate(values)
     ]
     (total,) = dtm.round_totals(rows)

@@ -44,19 +44,25 @@ def test_age_group_from_birth_date() -> None:
 
 class Import(EmergencyTestCase):
     def test_kobo_csv_imports_and_reimport_adds_nothing(self) -> None:
-        result = services.registration_import(user=self.cora, event=self.event, data=KOBO.encode(), file_name="kobo.csv")
+        result = services.registration_import(
+            user=self.cora, event=self.event, data=KOBO.encode(), file_name="kobo.csv"
+        )
         assert (result.households, result.individuals, result.skipped) == (2, 3, 0)
         marie = Individual.objects.get(given_names="Marie Rose")
         assert marie.vulnerabilities == ["pregnant", "female_head"] and marie.sex == "F"
         assert marie.household.consent_referral and marie.client_uuid == uuid.UUID(U1)
         assert Individual.objects.get(given_names="Wilner").age_group == "children"
-        again = services.registration_import(user=self.cora, event=self.event, data=KOBO.encode(), file_name="kobo.csv")
+        again = services.registration_import(
+            user=self.cora, event=self.event, data=KOBO.encode(), file_name="kobo.csv"
+        )
         assert (again.individuals, again.skipped) == (0, 3)
         assert Individual.objects.count() == 3
         assert AuditEntry.objects.filter(action="bulk", object_type="displacement.individual").count() == 2
 
     def test_odk_csv(self) -> None:
-        result = services.registration_import(user=self.cora, event=self.event, data=ODK.encode(), file_name="odk.csv")
+        result = services.registration_import(
+            user=self.cora, event=self.event, data=ODK.encode(), file_name="odk.csv"
+        )
         assert result.individuals == 1
         assert Individual.objects.get().client_uuid == uuid.UUID(int=9)
 
@@ -70,7 +76,9 @@ class Import(EmergencyTestCase):
         sheet["H2"] = datetime.datetime(1984, 3, 2)  # a date cell, as Excel keeps it
         out = io.BytesIO()
         book.save(out)
-        result = services.registration_import(user=self.cora, event=self.event, data=out.getvalue(), file_name="kobo.xlsx")
+        result = services.registration_import(
+            user=self.cora, event=self.event, data=out.getvalue(), file_name="kobo.xlsx"
+        )
         assert result.individuals == 3
         assert Individual.objects.get(given_names="Marie Rose").birth_date == "1984-03-02"
 
@@ -83,7 +91,9 @@ class Import(EmergencyTestCase):
         )
         bad += f";;HH-3;ALB-1;Doe;;female;1990;;maybe;{U1};4\n"
         with pytest.raises(ApplicationError) as caught:
-            services.registration_import(user=self.cora, event=self.event, data=bad.encode(), file_name="kobo.csv")
+            services.registration_import(
+                user=self.cora, event=self.event, data=bad.encode(), file_name="kobo.csv"
+            )
         located = {(d["line"], d["field"]) for d in caught.value.detail}
         assert located == {
             (2, "birth_date"),
@@ -99,21 +109,31 @@ class Import(EmergencyTestCase):
     def test_the_same_submission_twice_in_a_file(self) -> None:
         twice = KOBO + f";;HH-3;ALB-1;Doe;Jane;female;1990;;no;{U2};4\n"
         with pytest.raises(ApplicationError) as caught:
-            services.registration_import(user=self.cora, event=self.event, data=twice.encode(), file_name="k.csv")
+            services.registration_import(
+                user=self.cora, event=self.event, data=twice.encode(), file_name="k.csv"
+            )
         assert caught.value.detail[0]["line"] == 5 and "row 3" in caught.value.detail[0]["message"]
 
     def test_missing_columns_and_unreadable_files(self) -> None:
         with pytest.raises(ApplicationError) as caught:
-            services.registration_import(user=self.cora, event=self.event, data=b"surname,sex\nA,F\n", file_name="k.csv")
+            services.registration_import(
+                user=self.cora, event=self.event, data=b"surname,sex\nA,F\n", file_name="k.csv"
+            )
         assert "household_ref" in caught.value.detail[0]["field"]
         with pytest.raises(ApplicationError):
-            services.registration_import(user=self.cora, event=self.event, data=b"PK\x03\x04broken", file_name="k.xlsx")
+            services.registration_import(
+                user=self.cora, event=self.event, data=b"PK\x03\x04broken", file_name="k.xlsx"
+            )
         with pytest.raises(ApplicationError):
-            services.registration_import(user=self.cora, event=self.event, data=b"\xff\xfe\x00", file_name="k.csv")
+            services.registration_import(
+                user=self.cora, event=self.event, data=b"\xff\xfe\x00", file_name="k.csv"
+            )
 
     def test_analyst_is_refused(self) -> None:
         with pytest.raises(PermissionDenied):
-            services.registration_import(user=self.ana, event=self.event, data=KOBO.encode(), file_name="kobo.csv")
+            services.registration_import(
+                user=self.ana, event=self.event, data=KOBO.encode(), file_name="kobo.csv"
+            )
         assert not Individual.objects.exists()
 
     def test_command(self) -> None:
@@ -124,5 +144,7 @@ class Import(EmergencyTestCase):
             path = Path(folder) / "kobo.csv"
             path.write_text(KOBO, encoding="utf-8")
             out = io.StringIO()
-            call_command("displacement", "import-registrations", str(path), "--event", self.event.code, stdout=out)
+            call_command(
+                "displacement", "import-registrations", str(path), "--event", self.event.code, stdout=out
+            )
         assert "2 households and 3 individuals registered" in out.getvalue()

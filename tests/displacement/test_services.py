@@ -1,7 +1,6 @@
 """Rounds, assessments, flows, registration and their permissions, through the services and selectors."""
 
 import datetime
-import uuid
 
 import pytest
 
@@ -28,10 +27,19 @@ class Areas(EmergencyTestCase):
 
     def test_shapes_attach_by_pcode_all_or_nothing(self) -> None:
         square = {"type": "Polygon", "coordinates": [[[-85, 10], [-84, 10], [-84, 11], [-85, 10]]]}
-        good = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"ADM1_PCODE": "CR5"}, "geometry": square}]}
+        good = {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {"ADM1_PCODE": "CR5"}, "geometry": square}],
+        }
         import json
 
-        bad = {"type": "FeatureCollection", "features": [*good["features"], {"type": "Feature", "properties": {"pcode": "ZZ9"}, "geometry": square}]}
+        bad = {
+            "type": "FeatureCollection",
+            "features": [
+                *good["features"],
+                {"type": "Feature", "properties": {"pcode": "ZZ9"}, "geometry": square},
+            ],
+        }
         with pytest.raises(ApplicationError):
             services.admin_shapes_import(user=self.cora, data=json.dumps(bad).encode())
         assert AdminArea.objects.get(pcode="CR5").shape is None
@@ -50,18 +58,35 @@ class Areas(EmergencyTestCase):
 class Rounds(EmergencyTestCase):
     def test_round_to_round_change(self) -> None:
         services.area_assessment_submit(
-            user=self.enzo, round=self.round1, area_pcode="CR501", reason="natural_disaster", shelter_type="site",
-            counts=counts(households=30, females_adults=50, males_adults=40, females_children=10), client_uuid=new_id(),
-        )  # fmt: skip
-        round2 = services.round_open(user=self.cora, event=self.event, reporting_date=datetime.date(2026, 10, 12))
+            user=self.enzo,
+            round=self.round1,
+            area_pcode="CR501",
+            reason="natural_disaster",
+            shelter_type="site",
+            counts=counts(households=30, females_adults=50, males_adults=40, females_children=10),
+            client_uuid=new_id(),
+        )
+        round2 = services.round_open(
+            user=self.cora, event=self.event, reporting_date=datetime.date(2026, 10, 12)
+        )
         services.area_assessment_submit(
-            user=self.eva, round=round2, area_pcode="CR501", reason="natural_disaster", shelter_type="site",
-            counts=counts(females_adults=30, males_adults=30), client_uuid=new_id(),
-        )  # fmt: skip
+            user=self.eva,
+            round=round2,
+            area_pcode="CR501",
+            reason="natural_disaster",
+            shelter_type="site",
+            counts=counts(females_adults=30, males_adults=30),
+            client_uuid=new_id(),
+        )
         services.area_assessment_submit(
-            user=self.eva, round=round2, area_pcode="CR701", reason="natural_disaster", shelter_type="host_family",
-            counts=counts(males_elderly=15), client_uuid=new_id(),
-        )  # fmt: skip
+            user=self.eva,
+            round=round2,
+            area_pcode="CR701",
+            reason="natural_disaster",
+            shelter_type="host_family",
+            counts=counts(males_elderly=15),
+            client_uuid=new_id(),
+        )
         figures = selectors.rounds_figures(user=self.ana, event=self.event)
         assert [(f.number, f.individuals, f.change) for f in figures] == [(1, 100, None), (2, 75, -25)]
         assert figures[1].change_percent == -25.0
@@ -74,22 +99,37 @@ class Rounds(EmergencyTestCase):
         sent = new_id()
         for _ in range(2):
             services.area_assessment_submit(
-                user=self.enzo, round=self.round1, area_pcode="CR701", reason="conflict", shelter_type="site",
-                counts=counts(males_adults=5), client_uuid=sent,
-            )  # fmt: skip
+                user=self.enzo,
+                round=self.round1,
+                area_pcode="CR701",
+                reason="conflict",
+                shelter_type="site",
+                counts=counts(males_adults=5),
+                client_uuid=sent,
+            )
         assert AreaAssessment.objects.count() == 1
         with pytest.raises(Conflict):
             services.area_assessment_submit(
-                user=self.eva, round=self.round1, area_pcode="CR701", reason="conflict", shelter_type="site",
-                counts=counts(), client_uuid=sent,
-            )  # fmt: skip
+                user=self.eva,
+                round=self.round1,
+                area_pcode="CR701",
+                reason="conflict",
+                shelter_type="site",
+                counts=counts(),
+                client_uuid=sent,
+            )
 
     def test_bad_counts_name_their_field(self) -> None:
         with pytest.raises(ApplicationError) as caught:
             services.area_assessment_submit(
-                user=self.enzo, round=self.round1, area_pcode="CR701", reason="conflict", shelter_type="site",
-                counts={"males_adults": "many", "females_adults": -3}, client_uuid=new_id(),
-            )  # fmt: skip
+                user=self.enzo,
+                round=self.round1,
+                area_pcode="CR701",
+                reason="conflict",
+                shelter_type="site",
+                counts={"males_adults": "many", "females_adults": -3},
+                client_uuid=new_id(),
+            )
         assert {d["field"] for d in caught.value.detail} == {"males_adults", "females_adults"}
         assert not AreaAssessment.objects.exists()
 
@@ -98,26 +138,54 @@ class Rounds(EmergencyTestCase):
         self.round1.save()
         with pytest.raises(Conflict):
             services.site_assessment_submit(
-                user=self.enzo, round=self.round1, site=self.site_a, counts=counts(), needs={}, client_uuid=new_id()
+                user=self.enzo,
+                round=self.round1,
+                site=self.site_a,
+                counts=counts(),
+                needs={},
+                client_uuid=new_id(),
             )
 
     def test_site_needs_and_site_manager_sees_own_sites(self) -> None:
         services.site_assessment_submit(
-            user=self.enzo, round=self.round1, site=self.site_a, counts=counts(females_adults=100, males_adults=100),
-            needs={"wash": 3, "food": 2}, client_uuid=new_id(),
-        )  # fmt: skip
+            user=self.enzo,
+            round=self.round1,
+            site=self.site_a,
+            counts=counts(females_adults=100, males_adults=100),
+            needs={"wash": 3, "food": 2},
+            client_uuid=new_id(),
+        )
         needs = {n.site.code: n for n in selectors.sites_needs(user=self.cora, event=self.event)}
         assert needs["ALB-1"].needs["wash"] == 3 and needs["ALB-1"].occupancy_percent == 50.0
         assert needs["ALB-2"].round_number is None
         assert [n.site.code for n in selectors.sites_needs(user=self.sam, event=self.event)] == ["ALB-1"]
         with pytest.raises(ApplicationError):
             services.site_assessment_submit(
-                user=self.enzo, round=self.round1, site=self.site_b, counts=counts(), needs={"wash": 7}, client_uuid=new_id()
+                user=self.enzo,
+                round=self.round1,
+                site=self.site_b,
+                counts=counts(),
+                needs={"wash": 7},
+                client_uuid=new_id(),
             )
 
     def test_enumerator_sees_only_what_they_collected(self) -> None:
-        services.site_assessment_submit(user=self.enzo, round=self.round1, site=self.site_a, counts=counts(), needs={}, client_uuid=new_id())
-        services.site_assessment_submit(user=self.eva, round=self.round1, site=self.site_b, counts=counts(), needs={}, client_uuid=new_id())
+        services.site_assessment_submit(
+            user=self.enzo,
+            round=self.round1,
+            site=self.site_a,
+            counts=counts(),
+            needs={},
+            client_uuid=new_id(),
+        )
+        services.site_assessment_submit(
+            user=self.eva,
+            round=self.round1,
+            site=self.site_b,
+            counts=counts(),
+            needs={},
+            client_uuid=new_id(),
+        )
         mine = selectors.collected_by_me(user=self.enzo, event=self.event)
         assert [a.site.code for a in mine["sites"]] == ["ALB-1"]
         with pytest.raises(PermissionDenied):
@@ -131,40 +199,88 @@ class Flows(EmergencyTestCase):
         from corredor.border.models import Crossing
 
         point = services.flow_point_create(
-            user=self.cora, event=self.event, code="FMP-PBL", name="Peñas Blancas", kind="border_crossing",
-            area_pcode="CR501", border_post_code="PBL",
-        )  # fmt: skip
+            user=self.cora,
+            event=self.event,
+            code="FMP-PBL",
+            name="Peñas Blancas",
+            kind="border_crossing",
+            area_pcode="CR501",
+            border_post_code="PBL",
+        )
         day = datetime.date(2026, 10, 6)
         cells = [
-            {"direction": "incoming", "sex": "F", "age_group": "adults", "nationality": "nic", "transport": "foot", "people": 12},
-            {"direction": "outgoing", "sex": "M", "age_group": "children", "nationality": "CRI", "transport": "bus", "people": 3},
+            {
+                "direction": "incoming",
+                "sex": "F",
+                "age_group": "adults",
+                "nationality": "nic",
+                "transport": "foot",
+                "people": 12,
+            },
+            {
+                "direction": "outgoing",
+                "sex": "M",
+                "age_group": "children",
+                "nationality": "CRI",
+                "transport": "bus",
+                "people": 3,
+            },
         ]
         sent = new_id()
-        services.flow_counts_submit(user=self.enzo, point=point, counted_on=day, cells=cells, client_uuid=sent)
-        services.flow_counts_submit(user=self.enzo, point=point, counted_on=day, cells=cells, client_uuid=sent)
+        services.flow_counts_submit(
+            user=self.enzo, point=point, counted_on=day, cells=cells, client_uuid=sent
+        )
+        services.flow_counts_submit(
+            user=self.enzo, point=point, counted_on=day, cells=cells, client_uuid=sent
+        )
         assert FlowCount.objects.count() == 2
         _record_crossings(self.bob, day)
         days = selectors.flows_by_day(user=self.cora, point=point, days=2, until=day)
         assert (days[-1].incoming, days[-1].outgoing) == (12, 3)
         assert (days[-1].crossings_entry, days[-1].crossings_exit) == (2, 1)
         assert days[0].crossings_entry == 0
-        assert selectors.flow_breakdown(user=self.ana, point=point, field="nationality") == [("NIC", 12), ("CRI", 3)]
+        assert selectors.flow_breakdown(user=self.ana, point=point, field="nationality") == [
+            ("NIC", 12),
+            ("CRI", 3),
+        ]
         assert Crossing.objects.filter(post_id="PBL").count() == 3
 
     def test_bad_cells_are_located(self) -> None:
         point = services.flow_point_create(
-            user=self.cora, event=self.event, code="FMP-2", name="Terminal", kind="bus_terminal", area_pcode="CR701"
+            user=self.cora,
+            event=self.event,
+            code="FMP-2",
+            name="Terminal",
+            kind="bus_terminal",
+            area_pcode="CR701",
         )
         with pytest.raises(ApplicationError) as caught:
             services.flow_counts_submit(
-                user=self.enzo, point=point, counted_on=datetime.date(2026, 10, 6),
-                cells=[{"direction": "up", "sex": "F", "age_group": "adults", "nationality": "NIC", "transport": "foot", "people": 1}],
+                user=self.enzo,
+                point=point,
+                counted_on=datetime.date(2026, 10, 6),
+                cells=[
+                    {
+                        "direction": "up",
+                        "sex": "F",
+                        "age_group": "adults",
+                        "nationality": "NIC",
+                        "transport": "foot",
+                        "people": 1,
+                    }
+                ],
                 client_uuid=new_id(),
-            )  # fmt: skip
+            )
         assert caught.value.detail[0]["field"] == "cells[0].direction"
         with pytest.raises(ApplicationError):
             services.flow_point_create(
-                user=self.cora, event=self.event, code="FMP-3", name="X", kind="border_crossing", area_pcode="CR701", border_post_code="NOPE"
+                user=self.cora,
+                event=self.event,
+                code="FMP-3",
+                name="X",
+                kind="border_crossing",
+                area_pcode="CR701",
+                border_post_code="NOPE",
             )
 
 
@@ -177,16 +293,34 @@ def _record_crossings(officer: object, day: datetime.date) -> None:
 
 
 class Registration(EmergencyTestCase):
-    def _register(self, user: object, site: object, reference: str, *members: tuple[str, str, str, str]) -> Household:
+    def _register(
+        self, user: object, site: object, reference: str, *members: tuple[str, str, str, str]
+    ) -> Household:
         return services.household_register(
-            user=user, site=site, reference=reference,
-            members=[services.MemberIn(surname=s, given_names=g, sex=x, birth_date=b) for s, g, x, b in members],
+            user=user,
+            site=site,
+            reference=reference,
+            members=[
+                services.MemberIn(surname=s, given_names=g, sex=x, birth_date=b) for s, g, x, b in members
+            ],
             client_uuid=new_id(),
-        )  # fmt: skip
+        )
 
     def test_duplicates_are_found_by_the_name_matcher(self) -> None:
-        first = self._register(self.enzo, self.site_a, "HH-1", ("Joseph", "Marie Rose", "F", "1984-03-02"), ("Joseph", "Wilner", "M", "2012"))
-        second = self._register(self.eva, self.site_b, "HH-2", ("JOSEPH", "Mari Rose", "F", "1984-03-02"), ("Pierre", "Frantz", "M", "1990-01-01"))
+        first = self._register(
+            self.enzo,
+            self.site_a,
+            "HH-1",
+            ("Joseph", "Marie Rose", "F", "1984-03-02"),
+            ("Joseph", "Wilner", "M", "2012"),
+        )
+        second = self._register(
+            self.eva,
+            self.site_b,
+            "HH-2",
+            ("JOSEPH", "Mari Rose", "F", "1984-03-02"),
+            ("Pierre", "Frantz", "M", "1990-01-01"),
+        )
         marie = first.members.get(given_names="Marie Rose")
         again = second.members.get(given_names="Mari Rose")
         assert again.duplicate_of_id == marie.pk and again.duplicate_score >= 0.85
@@ -199,7 +333,10 @@ class Registration(EmergencyTestCase):
     def test_who_sees_which_households(self) -> None:
         self._register(self.enzo, self.site_a, "HH-A", ("Mora", "Ana", "F", "1990"))
         self._register(self.eva, self.site_b, "HH-B", ("Rojas", "Luis", "M", "1980"))
-        assert [h.reference for h in selectors.households_list(user=self.cora, event=self.event)] == ["HH-A", "HH-B"]
+        assert [h.reference for h in selectors.households_list(user=self.cora, event=self.event)] == [
+            "HH-A",
+            "HH-B",
+        ]
         assert [h.reference for h in selectors.households_list(user=self.enzo, event=self.event)] == ["HH-A"]
         assert [h.reference for h in selectors.households_list(user=self.sam, event=self.event)] == ["HH-A"]
         reads = AuditEntry.objects.filter(action="read", object_type="displacement.household")
@@ -220,10 +357,20 @@ class Registration(EmergencyTestCase):
 
     def test_bad_member_is_located(self) -> None:
         with pytest.raises(ApplicationError) as caught:
-            self._register(self.enzo, self.site_a, "HH-X", ("Mora", "Ana", "F", "1990"), ("", "Luis", "Q", "19-90"))
-        assert {d["field"] for d in caught.value.detail} == {"members[1].surname", "members[1].sex", "members[1].birth_date"}
+            self._register(
+                self.enzo, self.site_a, "HH-X", ("Mora", "Ana", "F", "1990"), ("", "Luis", "Q", "19-90")
+            )
+        assert {d["field"] for d in caught.value.detail} == {
+            "members[1].surname",
+            "members[1].sex",
+            "members[1].birth_date",
+        }
         assert not Household.objects.exists() and not Individual.objects.exists()
 
     def test_registration_counts_are_aggregates_for_analysts(self) -> None:
-        self._register(self.enzo, self.site_a, "HH-A", ("Mora", "Ana", "F", "1990"), ("Mora", "Luis", "M", "1992"))
-        assert selectors.registration_counts(user=self.ana, event=self.event) == [("ALB-1", "Albergue Liberia", 1, 1, 0)]
+        self._register(
+            self.enzo, self.site_a, "HH-A", ("Mora", "Ana", "F", "1990"), ("Mora", "Luis", "M", "1992")
+        )
+        assert selectors.registration_counts(user=self.ana, event=self.event) == [
+            ("ALB-1", "Albergue Liberia", 1, 1, 0)
+        ]

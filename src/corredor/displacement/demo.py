@@ -51,10 +51,37 @@ DEMO_USERS = (
 )
 
 SITES = (
-    ("ALB-LIB", "Albergue Gimnasio Liberia", "collective_centre", "CR501", 10.633, -85.437, 350, ["water", "latrines", "health_post"]),
-    ("CAMP-LCZ", "Campamento La Cruz", "camp", "CR510", 11.072, -85.630, 600, ["water", "latrines", "food_distribution"]),
-    ("ALB-LIM", "Albergue Escuela Limón", "collective_centre", "CR701", 9.990, -83.034, 250, ["water", "electricity"]),
-)  # fmt: skip
+    (
+        "ALB-LIB",
+        "Albergue Gimnasio Liberia",
+        "collective_centre",
+        "CR501",
+        10.633,
+        -85.437,
+        350,
+        ["water", "latrines", "health_post"],
+    ),
+    (
+        "CAMP-LCZ",
+        "Campamento La Cruz",
+        "camp",
+        "CR510",
+        11.072,
+        -85.630,
+        600,
+        ["water", "latrines", "food_distribution"],
+    ),
+    (
+        "ALB-LIM",
+        "Albergue Escuela Limón",
+        "collective_centre",
+        "CR701",
+        9.990,
+        -83.034,
+        250,
+        ["water", "electricity"],
+    ),
+)
 
 # Natural Earth's ISO numeric ids of the demo's countries (statistics/data/americas-50m.json).
 OUTLINES = {"CRI": "188", "HTI": "332"}
@@ -67,9 +94,17 @@ def outlines_geojson() -> dict[str, Any]:
     document = json.loads(Path(DATA).read_text())
     features = []
     for pcode, number in OUTLINES.items():
-        polygons = [[[list(point) for point in ring] for ring in p["rings"]] for p in document["polygons"] if p["id"] == number]
+        polygons = [
+            [[list(point) for point in ring] for ring in p["rings"]]
+            for p in document["polygons"]
+            if p["id"] == number
+        ]
         features.append(
-            {"type": "Feature", "properties": {"pcode": pcode}, "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
+            {
+                "type": "Feature",
+                "properties": {"pcode": pcode},
+                "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+            }
         )
     return {"type": "FeatureCollection", "features": features}
 
@@ -117,18 +152,35 @@ def hurricane_seed(rng: random.Random, today: date) -> Event:
     )
     sites = [
         services.site_create(
-            user=None, event=event, code=code, name=name, kind=kind, area_pcode=pcode, latitude=lat, longitude=lon,
-            managing_agency="Comisión Nacional de Emergencias", capacity=capacity, services=offered,
+            user=None,
+            event=event,
+            code=code,
+            name=name,
+            kind=kind,
+            area_pcode=pcode,
+            latitude=lat,
+            longitude=lon,
+            managing_agency="Comisión Nacional de Emergencias",
+            capacity=capacity,
+            services=offered,
             managers=[users["gestor.sitio"]] if n == 0 else [],
         )
         for n, (code, name, kind, pcode, lat, lon, capacity, offered) in enumerate(SITES)
-    ]  # fmt: skip
+    ]
     enumerator = users["enumerador"]
     rounds = [
         services.round_open(user=None, event=event, reporting_date=started + timedelta(days=3)),
         services.round_open(user=None, event=event, reporting_date=started + timedelta(days=10)),
     ]
-    scales = {"CR501": 1800, "CR502": 900, "CR503": 700, "CR510": 1400, "CR601": 600, "CR701": 1300, "CR704": 500}
+    scales = {
+        "CR501": 1800,
+        "CR502": 900,
+        "CR503": 700,
+        "CR510": 1400,
+        "CR601": 600,
+        "CR701": 1300,
+        "CR704": 500,
+    }
     for number, round in enumerate(rounds):
         for pcode, scale in scales.items():
             # The second round: people go home where the water went down, and more arrive at the border.
@@ -150,9 +202,20 @@ def hurricane_seed(rng: random.Random, today: date) -> Event:
                 round=round,
                 site=site,
                 counts=_counts(rng, int(site.capacity * (0.9 if number == 0 else 0.7))),
-                needs={sector: rng.randint(0 if number else 1, 3) for sector in ("shelter", "wash", "food", "health", "protection", "education", "communication")},
+                needs={
+                    sector: rng.randint(0 if number else 1, 3)
+                    for sector in (
+                        "shelter",
+                        "wash",
+                        "food",
+                        "health",
+                        "protection",
+                        "education",
+                        "communication",
+                    )
+                },
                 client_uuid=uuid.UUID(int=rng.getrandbits(128)),
-            )  # fmt: skip
+            )
     post = BorderPost.objects.filter(code="PBL").first()
     point = services.flow_point_create(
         user=None,
@@ -173,27 +236,43 @@ def hurricane_seed(rng: random.Random, today: date) -> Event:
                 for age in ("children", "adults"):
                     cells.append(
                         {
-                            "direction": direction, "sex": sex, "age_group": age,
+                            "direction": direction,
+                            "sex": sex,
+                            "age_group": age,
                             "nationality": rng.choice(["NIC", "NIC", "CRI", "VEN", "HTI"]),
                             "transport": rng.choice(["foot", "bus", "bus", "car"]),
                             "previous_location": "Rivas" if direction == "outgoing" else "Liberia",
                             "next_location": "Liberia" if direction == "outgoing" else "Rivas",
                             "people": rng.randint(5, 60),
                         }
-                    )  # fmt: skip
-        services.flow_counts_submit(user=enumerator, point=point, counted_on=day, cells=cells, client_uuid=uuid.UUID(int=rng.getrandbits(128)))
-    families = [("Mora Vargas", ["Ana María", "José", "Sofía"]), ("Rojas Castro", ["Luis Alberto", "Elena"]),
-                ("Solano Araya", ["María", "Diego", "Laura", "Pablo"]), ("Mora Vargas", ["Ana Maria"])]  # fmt: skip
+                    )
+        services.flow_counts_submit(
+            user=enumerator,
+            point=point,
+            counted_on=day,
+            cells=cells,
+            client_uuid=uuid.UUID(int=rng.getrandbits(128)),
+        )
+    families = [
+        ("Mora Vargas", ["Ana María", "José", "Sofía"]),
+        ("Rojas Castro", ["Luis Alberto", "Elena"]),
+        ("Solano Araya", ["María", "Diego", "Laura", "Pablo"]),
+        ("Mora Vargas", ["Ana Maria"]),
+    ]
     for n, (surname, members) in enumerate(families):
         services.household_register(
             user=enumerator,
             site=sites[n % 2],
             reference=f"HH-{n + 1:04d}",
             members=[
-                services.MemberIn(surname=surname, given_names=given, sex="F" if given[-1] == "a" else "M",
-                                  birth_date=f"{1960 + 7 * i + n}-0{1 + i}-15")
+                services.MemberIn(
+                    surname=surname,
+                    given_names=given,
+                    sex="F" if given[-1] == "a" else "M",
+                    birth_date=f"{1960 + 7 * i + n}-0{1 + i}-15",
+                )
                 for i, given in enumerate(members)
-            ],  # fmt: skip
+            ],
             consent_referral=n % 2 == 0,
             client_uuid=uuid.UUID(int=rng.getrandbits(128)),
         )

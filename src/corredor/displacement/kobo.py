@@ -54,8 +54,20 @@ ALIASES = {
     "consent": "consent_referral",
     "origin": "origin_pcode",
 }
-SEXES = {"f": "F", "female": "F", "femme": "F", "mujer": "F", "m": "M", "male": "M", "homme": "M", "hombre": "M",
-         "x": "X", "other": "X", "otro": "X", "autre": "X"}  # fmt: skip
+SEXES = {
+    "f": "F",
+    "female": "F",
+    "femme": "F",
+    "mujer": "F",
+    "m": "M",
+    "male": "M",
+    "homme": "M",
+    "hombre": "M",
+    "x": "X",
+    "other": "X",
+    "otro": "X",
+    "autre": "X",
+}
 YES = {"yes", "y", "1", "true", "oui", "si", "sí", "wi"}
 NO = {"no", "n", "0", "false", "non", "", "non_consent"}
 AGE_GROUPS = ("children", "adults", "elderly")

@@ -243,6 +243,9 @@ class AreaAssessment(FieldRecord, SexAgeCounts):
             models.UniqueConstraint(fields=["round", "area", "reason"], name="area_assessment_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.round} {self.area_id} {self.reason}"
+
 
 class NeedLevel(models.IntegerChoices):
     NONE = 0, _("No need")
@@ -291,6 +294,9 @@ class SiteAssessment(FieldRecord, SexAgeCounts):
 
     def needs(self) -> dict[str, int]:
         return {sector: getattr(self, f"need_{sector}") for sector in SECTORS}
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.site_id}"
 
 
 class FlowMonitoringPoint(models.Model):
@@ -375,6 +381,9 @@ class FlowCount(FieldRecord):
         verbose_name = _("flow count")
         verbose_name_plural = _("flow counts")
         indexes = [models.Index(fields=["point", "counted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.counted_on} {self.direction} {self.people}"
 
 
 class Household(Audited, FieldRecord):
@@ -493,3 +502,6 @@ class PublishedFigure(models.Model):
         verbose_name = _("published figure")
         verbose_name_plural = _("published figures")
         indexes = [models.Index(fields=["round", "admin_level"])]
+
+    def __str__(self) -> str:
+        return f"{self.round} admin {self.admin_level} {self.area_id}: {self.individuals}"

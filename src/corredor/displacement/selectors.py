@@ -25,7 +25,6 @@ from corredor.displacement.models import (
     AreaAssessment,
     DataSource,
     Event,
-    FlowCount,
     FlowMonitoringPoint,
     Household,
     Individual,
@@ -222,6 +221,13 @@ class SiteNeeds:
     households: int
     needs: dict[str, int]
     occupancy_percent: float | None
+
+    @property
+    def need_levels(self) -> list[int | str]:
+        """The needs in the order of the sectors ("" where the site is not assessed)."""
+        from corredor.displacement.models import SECTORS
+
+        return [self.needs.get(sector, "") for sector in SECTORS]
 
 
 def sites_needs(*, user: Any, event: Event) -> list[SiteNeeds]:

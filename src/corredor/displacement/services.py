@@ -693,14 +693,26 @@ def household_register(
     for index, member in enumerate(members):
         problems: list[dtm.Problem] = []
         checked = kobo._check_row(
-            [reference, site.code, member.surname, member.given_names, member.sex, member.birth_date,
-             member.age_group, member.relationship, " ".join(member.vulnerabilities), "no", "", ""],
+            [
+                reference,
+                site.code,
+                member.surname,
+                member.given_names,
+                member.sex,
+                member.birth_date,
+                member.age_group,
+                member.relationship,
+                " ".join(member.vulnerabilities),
+                "no",
+                "",
+                "",
+            ],
             index,
             {name: i for i, name in enumerate(kobo.COLUMNS)},
             problems,
             today,
             set(VULNERABILITIES),
-        )  # fmt: skip
+        )
         errors += [{"field": f"members[{index}].{p.column}", "message": p.message} for p in problems]
         if checked is not None:
             rows.append(checked)
@@ -879,7 +891,6 @@ def registration_import(
             )
         )
     Household.objects.bulk_create(new_households, batch_size=2000)
-    # A duplicate may point at a later person of the batch only if it was earlier in the file: insert in order.
     Individual.objects.bulk_create(people, batch_size=2000)
     result = RegistrationImportResult(
         rows=len(read.submissions),
@@ -893,7 +904,8 @@ def registration_import(
         action="bulk",
         object_type="displacement.individual",
         object_id=str(event.pk),
-        summary=f"registration import {file_name}: {result.households} households, {result.individuals} individuals",
+        summary=f"registration import {file_name}: {result.households} households, "
+        f"{result.individuals} individuals",
     )
     return result
 
@@ -910,9 +922,15 @@ def _import_user() -> Any:
 
 # --- DTM's published figures -------------------------------------------------------------------------------
 
-EVENT_KINDS = (("earthquake", EventKind.EARTHQUAKE), ("hurricane", EventKind.HURRICANE), ("storm", EventKind.HURRICANE),
-               ("flood", EventKind.FLOOD), ("monitoring", EventKind.MONITORING), ("violence", EventKind.VIOLENCE),
-               ("conflict", EventKind.VIOLENCE))  # fmt: skip
+EVENT_KINDS = (
+    ("earthquake", EventKind.EARTHQUAKE),
+    ("hurricane", EventKind.HURRICANE),
+    ("storm", EventKind.HURRICANE),
+    ("flood", EventKind.FLOOD),
+    ("monitoring", EventKind.MONITORING),
+    ("violence", EventKind.VIOLENCE),
+    ("conflict", EventKind.VIOLENCE),
+)
 
 
 @dataclass

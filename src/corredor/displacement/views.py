@@ -1,0 +1,162 @@
+"""The emergencies pages: events, an event's dashboard (rounds and their change, areas, sites and needs,
+flows, the offline map), a round's areas, a flow point beside its border post's crossings, registered
+households (personal data, audited), the HXL exports, and the offline collection form. Thin: parse, call,
+render; errors and refusals go to the error boundary."""
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from corredor.core.errors import NotFound
+from corredor.core.models import Role
+from corredor.displacement import exports, permissions, selectors
+from corredor.displacement.models import SECTORS, AgeGroup, FlowMonitoringPoint, Reason, ShelterType, Site
+
+
+@login_required
+def events(request: HttpRequest) -> HttpResponse:
+    found = list(selectors.events_list(user=request.user))
+    return render(request, "displacement/events.html", {"events": found})
+
+
+def _event(request: HttpRequest, code: str) -> Any:
+    return selectors.event_get(user=request.user, code=code)
+
+
+@login_required
+def event_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The event's dashboard. An enumerator is shown what they collected and the collection form instead."""
+    event = _event(request, code)
+    if request.user.role == Role.ENUMERATOR:
+        mine = selectors.collected_by_me(user=request.user, event=event)
+        return render(request, "displacement/collected.html", {"event": event, **mine})
+    sites = selectors.sites_needs(user=request.user, event=event)
+    if request.user.role == Role.SITE_MANAGER:
+        return render(
+            request, "displacement/site_manager.html", {"event": event, "sites": sites, "sectors": SECTORS}
+        )
+    rounds = selectors.rounds_figures(user=request.user, event=event)
+    latest = event.rounds.order_by("-number").first()
+    areas = selectors.round_areas(user=request.user, event=event, round=latest)[:15] if latest else []
+    return render(
+        request,
+        "displacement/event.html",
+        {
+            "event": event,
+            "rounds": rounds,
+            "latest": latest,
+            "areas": areas,
+            "sites": sites,
+            "sectors": SECTORS,
+            "points": list(event.flow_points.select_related("border_post")),
+            "registrations": selectors.registration_counts(user=request.user, event=event),
+            "may_register": permissions.sees_everything(request.user),
+        },
+    )
+
+
+@login_required
+def round_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    event = _event(request, code)
+    round = selectors.round_get(event=event, number=number)
+    level = request.GET.get("level")
+    chosen = int(level) if level in ("0", "1", "2") else None
+    areas = selectors.round_areas(user=request.user, event=event, round=round, level=chosen)
+    template = "displacement/_areas.html" if request.headers.get("HX-Request") else "displacement/round.html"
+    return render(request, template, {"event": event, "round": round, "areas": areas, "level": chosen})
+
+
+@login_required
+def flow_point(request: HttpRequest, code: str, point_code: str) -> HttpResponse:
+    event = _event(request, code)
+    point = (
+        FlowMonitoringPoint.objects.filter(event=event, code=point_code).select_related("border_post").first()
+    )
+    if point is None:
+        raise NotFound("No such flow monitoring point.")
+    days = selectors.flows_by_day(user=request.user, point=point, days=int(request.GET.get("days", 14) or 14))
+    breakdowns = {
+        name: selectors.flow_breakdown(user=request.user, point=point, field=name)
+        for name in ("nationality", "transport", "next_location")
+    }
+    return render(
+        request,
+        "displacement/flow_point.html",
+        {"event": event, "point": point, "days": days, "breakdowns": breakdowns},
+    )
+
+
+@login_required
+def event_map(request: HttpRequest, code: str) -> HttpResponse:
+    event = _event(request, code)
+    return render(request, "displacement/map.html", {"event": event, "rounds": list(event.rounds.all())})
+
+
+@login_required
+def map_data(request: HttpRequest, code: str) -> JsonResponse:
+    event = _event(request, code)
+    number = request.GET.get("round")
+    round = (
+        selectors.round_get(event=event, number=int(number))
+        if number and number.isdigit()
+        else event.rounds.order_by("-number").first()
+    )
+    return JsonResponse(selectors.map_features(user=request.user, event=event, round=round))
+
+
+@login_required
+def export(request: HttpRequest, code: str, table: str, fmt: str) -> HttpResponse:
+    event = _event(request, code)
+    number = request.GET.get("round")
+    round = selectors.round_get(event=event, number=int(number)) if number and number.isdigit() else None
+    content, content_type, name = exports.export(
+        user=request.user, event=event, table=table, fmt=fmt, round=round
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def households(request: HttpRequest, code: str) -> HttpResponse:
+    # Registration is personal data: analysts are refused (and the refusal audited) before anything is read.
+    permissions.permit_registration(request.user)
+    event = _event(request, code)
+    query = request.GET.get("q", "").strip()
+    found = selectors.households_list(user=request.user, event=event, query=query)
+    return render(
+        request, "displacement/households.html", {"event": event, "households": found, "query": query}
+    )
+
+
+@login_required
+def household_detail(request: HttpRequest, code: str, household_id: uuid.UUID) -> HttpResponse:
+    household = selectors.household_get(user=request.user, household_id=household_id)
+    return render(request, "displacement/household.html", {"event": household.event, "household": household})
+
+
+@login_required
+def collect(request: HttpRequest, code: str) -> HttpResponse:
+    """The collection form that works offline: submissions queue in the browser and are sent when the link
+    returns (static/displacement/collect.js)."""
+    permissions.permit_collect(request.user)
+    event = selectors.event_get(user=request.user, code=code)
+    rounds = list(event.rounds.filter(closed=False).order_by("-number"))
+    sites: list[Site] = list(event.sites.order_by("code"))
+    from corredor.displacement.models import AdminArea
+
+    areas = list(AdminArea.objects.filter(country_code=event.country_code, level__gte=1).order_by("pcode"))
+    choices = {
+        "reasons": Reason.choices,
+        "shelters": ShelterType.choices,
+        "sectors": list(SECTORS.items()),
+        "age_groups": AgeGroup.choices,
+    }
+    return render(
+        request,
+        "displacement/collect.html",
+        {"event": event, "rounds": rounds, "sites": sites, "areas": areas, **choices},
+    )
