@@ -88,12 +88,16 @@ OUTLINES = {"CRI": "188", "HTI": "332"}
 
 
 def outlines_geojson() -> dict[str, Any]:
-    """The demo countries' outlines as a GeoJSON FeatureCollection keyed by p-code (admin 0)."""
+    """The demo countries' outlines as a GeoJSON FeatureCollection keyed by p-code (admin 0), for those of
+    them that are admin areas already (Haiti comes with DTM's figures)."""
     from corredor.statistics.geo import DATA
 
     document = json.loads(Path(DATA).read_text())
     features = []
+    known = set(AdminArea.objects.filter(pcode__in=list(OUTLINES)).values_list("pcode", flat=True))
     for pcode, number in OUTLINES.items():
+        if pcode not in known:
+            continue
         polygons = [
             [[list(point) for point in ring] for ring in p["rings"]]
             for p in document["polygons"]
