@@ -37,7 +37,8 @@ def emergency(site: Site) -> Site:
 
 
 def _stored(site: Site) -> tuple[int, int]:
-    line = next(line for line in site.corredor("shell", "-c", COUNT).splitlines() if line.startswith("stored"))
+    output = site.corredor("shell", "-c", COUNT).splitlines()
+    line = next(line for line in output if line.startswith("stored"))
     _label, areas, sites = line.split()
     return int(areas), int(sites)
 

@@ -56,7 +56,7 @@ class DisplacementSubmissionIn(StrictSchema):
     site_code: str = Field("", max_length=40)
     point_code: str = Field("", max_length=40)
     counted_on: date | None = None
-    counts: DisplacementCountsIn = Field(default_factory=DisplacementCountsIn)
+    counts: DisplacementCountsIn | None = None
     needs: dict[str, int] = Field(default_factory=dict)
     cells: list[DisplacementFlowCellIn] = Field(default_factory=list, max_length=500)
 
@@ -95,7 +95,7 @@ def submission(request: HttpRequest, payload: DisplacementSubmissionIn) -> dict[
             "An assessment needs its round.", detail=[{"field": "round", "message": "missing"}]
         )
     round = selectors.round_get(event=event, number=payload.round)
-    counts = payload.counts.model_dump()
+    counts = payload.counts.model_dump() if payload.counts else {}
     if payload.kind == "area_assessment":
         services.area_assessment_submit(
             user=user,

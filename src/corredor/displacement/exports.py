@@ -200,7 +200,7 @@ def write_csv(table: Table) -> bytes:
 
 
 def write_xlsx(table: Table) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # type: ignore[import-untyped]
 
     book = Workbook()
     sheet = book.active

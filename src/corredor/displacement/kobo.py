@@ -112,7 +112,7 @@ def rows_of(data: bytes, file_name: str) -> list[list[str]]:
     """The rows of a CSV (`,`, `;` or tab separated; UTF-8, with or without BOM) or XLSX file as text.
     ValueError says why the file cannot be read."""
     if file_name.lower().endswith(".xlsx") or data[:2] == b"PK":
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
 
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -89,8 +89,8 @@ def rounds_figures(*, user: Any, event: Event) -> list[RoundFigure]:
     permissions.permit_aggregates(user)
     rows: list[tuple[Round, int, int | None, int | None, int | None, int, int]] = []
     if event.source == DataSource.DTM:
-        sums = {
-            row["round"]: row
+        sums: dict[Any, dict[str, Any]] = {
+            row["round"]: dict(row)
             for row in PublishedFigure.objects.filter(event=event, admin_level=0)
             .values("round")
             .annotate(total=Sum("individuals"), f=Sum("females"), m=Sum("males"))
@@ -107,7 +107,7 @@ def rounds_figures(*, user: Any, event: Event) -> list[RoundFigure]:
             )
     else:
         sums = {
-            row["round"]: row
+            row["round"]: dict(row)
             for row in AreaAssessment.objects.filter(round__event=event)
             .values("round")
             .annotate(total=Sum(INDIVIDUALS), f=Sum(FEMALES), m=Sum(MALES), hh=Sum("households"))
@@ -115,7 +115,7 @@ def rounds_figures(*, user: Any, event: Event) -> list[RoundFigure]:
         area_counts = defaultdict(set)
         for round_id, pcode in AreaAssessment.objects.filter(round__event=event).values_list("round", "area"):
             area_counts[round_id].add(pcode)
-        site_counts = defaultdict(int)
+        site_counts: dict[Any, int] = defaultdict(int)
         for round_id in SiteAssessment.objects.filter(round__event=event).values_list("round", flat=True):
             site_counts[round_id] += 1
         for round in event.rounds.all():
@@ -178,6 +178,7 @@ def round_areas(*, user: Any, event: Event, round: Round, level: int | None = No
     def by_area(which: Round | None) -> dict[str, tuple[int, int | None, int | None]]:
         if which is None:
             return {}
+        rows: Any
         if event.source == DataSource.DTM:
             rows = (
                 PublishedFigure.objects.filter(round=which, admin_level=2 if level is None else level)

@@ -110,12 +110,14 @@ def admin_areas_import(*, user: Any, data: bytes, file_name: str = "areas.csv") 
     names = [cell.strip().lower() for cell in rows[0]] if tag_line > 0 else keys
     columns: dict[int, tuple[int, int | None]] = {}
     for level, (code_tags, name_tags) in AREA_TAGS.items():
-        code = next((i for i, key in enumerate(keys) if key in code_tags), None)
-        code = code if code is not None else next((i for i, n in enumerate(names) if n in code_tags), None)
-        name = next((i for i, key in enumerate(keys) if key in name_tags), None)
-        name = name if name is not None else next((i for i, n in enumerate(names) if n in name_tags), None)
-        if code is not None:
-            columns[level] = (code, name)
+        code_at = next((i for i, key in enumerate(keys) if key in code_tags), None)
+        if code_at is None:
+            code_at = next((i for i, n in enumerate(names) if n in code_tags), None)
+        name_at = next((i for i, key in enumerate(keys) if key in name_tags), None)
+        if name_at is None:
+            name_at = next((i for i, n in enumerate(names) if n in name_tags), None)
+        if code_at is not None:
+            columns[level] = (code_at, name_at)
     if 0 not in columns and 1 not in columns:
         raise ApplicationError(_("The file has no #adm1+code (or #country+code) column."))
     errors: list[dtm.Problem] = []
@@ -537,11 +539,11 @@ def flow_counts_submit(
             FlowCount(
                 point=point,
                 counted_on=counted_on,
-                direction=cell.get("direction"),
-                sex=cell.get("sex"),
-                age_group=cell.get("age_group"),
+                direction=str(cell.get("direction")),
+                sex=str(cell.get("sex")),
+                age_group=str(cell.get("age_group")),
                 nationality=nationality,
-                transport=cell.get("transport"),
+                transport=str(cell.get("transport")),
                 previous_location=str(cell.get("previous_location", ""))[:200],
                 next_location=str(cell.get("next_location", ""))[:200],
                 people=max(people, 0),

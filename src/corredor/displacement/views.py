@@ -30,11 +30,12 @@ def _event(request: HttpRequest, code: str) -> Any:
 def event_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The event's dashboard. An enumerator is shown what they collected and the collection form instead."""
     event = _event(request, code)
-    if request.user.role == Role.ENUMERATOR:
+    role = getattr(request.user, "role", "")
+    if role == Role.ENUMERATOR:
         mine = selectors.collected_by_me(user=request.user, event=event)
         return render(request, "displacement/collected.html", {"event": event, **mine})
     sites = selectors.sites_needs(user=request.user, event=event)
-    if request.user.role == Role.SITE_MANAGER:
+    if role == Role.SITE_MANAGER:
         return render(
             request, "displacement/site_manager.html", {"event": event, "sites": sites, "sectors": SECTORS}
         )
