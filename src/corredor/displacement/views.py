@@ -92,6 +92,7 @@ def flow_point(request: HttpRequest, code: str, point_code: str) -> HttpResponse
 
 @login_required
 def event_map(request: HttpRequest, code: str) -> HttpResponse:
+    permissions.permit_aggregates(request.user)
     event = _event(request, code)
     return render(request, "displacement/map.html", {"event": event, "rounds": list(event.rounds.all())})
 
