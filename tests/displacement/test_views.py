@@ -54,6 +54,40 @@ class Pages(EmergencyTestCase):
         kinds = sorted(f["properties"]["kind"] for f in data["features"])
         assert kinds == ["site", "site"]
 
+    def test_registrations_dashboard_on_duckdb(self) -> None:
+        self.client.force_login(self.ana)
+        page = self.client.get("/emergencies/hurricane-test/registrations/")
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert text.count("<strong>1</strong>") == 2 and "Mora" not in text
+        from corredor.displacement.dashboard import dashboard_data, extract_fresh
+
+        assert extract_fresh()
+        services.household_register(
+            user=self.cora,
+            site=self.site_b,
+            reference="HH-2",
+            members=[
+                services.MemberIn(surname="Rojas", given_names="Luis", sex="M", birth_date="2015"),
+                services.MemberIn(
+                    surname="Rojas",
+                    given_names="Eva",
+                    sex="F",
+                    birth_date="1980",
+                    vulnerabilities=("disability",),
+                ),
+            ],
+            client_uuid=new_id(),
+        )
+        assert not extract_fresh()
+        board = dashboard_data(user=self.ana, event=self.event)
+        assert (board.individuals, board.households, board.duplicates) == (3, 2, 0)
+        assert board.by_sex_age[("M", "children")] == 1 and board.by_sex_age[("F", "adults")] == 2
+        assert board.by_site == [("ALB-1", 1, 1), ("ALB-2", 2, 1)]
+        assert board.by_vulnerability == [("disability", 1)]
+        self.client.force_login(self.eva)
+        assert self.client.get("/emergencies/hurricane-test/registrations/").status_code == 403
+
     def test_enumerator_sees_what_they_collected_and_the_form(self) -> None:
         self.client.force_login(self.eva)
         page = self.client.get("/emergencies/hurricane-test/")

@@ -7,6 +7,11 @@ from corredor.displacement import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("emergencies/", views.events, name="displacement-events"),
     path("emergencies/<slug:code>/", views.event_detail, name="displacement-event"),
+    path(
+        "emergencies/<slug:code>/registrations/",
+        views.registrations_dashboard,
+        name="displacement-registrations",
+    ),
     path("emergencies/<slug:code>/rounds/<int:number>/", views.round_detail, name="displacement-round"),
     path(
         "emergencies/<slug:code>/flows/<slug:point_code>/", views.flow_point, name="displacement-flow-point"

@@ -9,11 +9,20 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from corredor.core.errors import NotFound
 from corredor.core.models import Role
 from corredor.displacement import exports, permissions, selectors
-from corredor.displacement.models import SECTORS, AgeGroup, FlowMonitoringPoint, Reason, ShelterType, Site
+from corredor.displacement.models import (
+    SECTORS,
+    VULNERABILITIES,
+    AgeGroup,
+    FlowMonitoringPoint,
+    Reason,
+    ShelterType,
+    Site,
+)
 
 
 @login_required
@@ -55,6 +64,31 @@ def event_detail(request: HttpRequest, code: str) -> HttpResponse:
             "points": list(event.flow_points.select_related("border_post")),
             "registrations": selectors.registration_counts(user=request.user, event=event),
             "may_register": permissions.sees_everything(request.user),
+        },
+    )
+
+
+@login_required
+def registrations_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The event's registrations at a glance (DuckDB over the extract): an htmx fragment of the event page."""
+    from corredor.displacement.dashboard import dashboard_data
+
+    event = _event(request, code)
+    board = dashboard_data(user=request.user, event=event)
+    sexes = [("F", _("Women and girls")), ("M", _("Men and boys")), ("X", _("Other"))]
+    rows = [
+        (label, [board.by_sex_age.get((sex, age), 0) for age, _label in AgeGroup.choices])
+        for sex, label in sexes
+    ]
+    return render(
+        request,
+        "displacement/_registrations.html",
+        {
+            "event": event,
+            "board": board,
+            "rows": rows,
+            "age_groups": AgeGroup.choices,
+            "vulnerabilities": VULNERABILITIES,
         },
     )
 

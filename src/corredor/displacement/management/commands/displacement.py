@@ -6,6 +6,7 @@ corredor displacement import-shapes FILE               admin-area shapes from Ge
 corredor displacement import-registrations FILE --event CODE [--no-duplicates]
                                                        a KoboToolbox / ODK Central export (CSV or XLSX)
 corredor displacement events                           the events and their rounds' totals
+corredor displacement extract                          refresh the registrations' extract (dashboard)
 """
 
 from pathlib import Path
@@ -43,6 +44,7 @@ class Command(ApplicationCommand):
         registrations.add_argument("--event", required=True, help="the event's code")
         registrations.add_argument("--no-duplicates", action="store_true", help="do not look for duplicates")
         verbs.add_parser("events", help="the events and their rounds' totals")
+        verbs.add_parser("extract", help="refresh the registrations' extract the dashboard reads (DuckDB)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with acting_as(Actor(username="cli", role="", origin="corredor displacement")):
@@ -91,3 +93,8 @@ class Command(ApplicationCommand):
                 self.stdout.write(
                     f"  round {figure.number:>3} {figure.reporting_date}: {figure.individuals:>10,}{change}"
                 )
+
+    def _extract(self, options: dict[str, Any]) -> None:
+        from corredor.displacement.dashboard import extract_refresh
+
+        self.stdout.write(extract_refresh().summary())
