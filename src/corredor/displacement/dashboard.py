@@ -156,7 +156,8 @@ def dashboard_data(*, user: Any, event: Event) -> Dashboard:
         totals = connection.execute(
             "SELECT count(*), count(DISTINCT household_id), count(*) FILTER (WHERE duplicate) FROM r"
         ).fetchone()
-        board = Dashboard(*(int(value or 0) for value in (totals or (0, 0, 0))))
+        individuals, households, duplicates = (int(value or 0) for value in (totals or (0, 0, 0)))
+        board = Dashboard(individuals=individuals, households=households, duplicates=duplicates)
         board.by_sex_age = {
             (sex, age): int(n)
             for sex, age, n in connection.execute(
