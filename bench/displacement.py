@@ -239,9 +239,9 @@ def run(rows: int, individuals: int = 1_000_000) -> dict[str, Any]:
                 )
                 codes.append(code)
             data = kobo_export(rows, codes)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = services.registration_import(user=None, event=event, data=data, file_name="kobo.csv")
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             started = time.perf_counter()
             counts = selectors.registration_counts(user=None, event=event)
             dashboard = time.perf_counter() - started
@@ -258,7 +258,8 @@ def run(rows: int, individuals: int = 1_000_000) -> dict[str, Any]:
         "displacement_kobo_import_s": {
             "value": round(seconds, 2),
             "unit": "s",
-            "note": f"{rows:,} Kobo rows ({len(data) / 1e6:.1f} MB), {result.households:,} households, "
+            "note": f"{rows:,} Kobo rows ({len(data) / 1e6:.1f} MB; {cpu:.1f} s of CPU), "
+            f"{result.households:,} households, "
             f"{result.duplicates:,} possible duplicates found by the name matcher; all or nothing",
             **({"target": "< 20 s", "met": seconds < 20} if rows >= 100_000 else {}),
         },

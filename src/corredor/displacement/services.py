@@ -619,8 +619,8 @@ def duplicates_find(
 
     blocks: dict[str, list[tuple[str, tuple[str, str, str, str]]]] = defaultdict(list)
 
-    def add(entry_id: str, person: tuple[str, str, str, str]) -> None:
-        for key in _blocks(person):
+    def add(entry_id: str, person: tuple[str, str, str, str], keys: tuple[str, str] | None = None) -> None:
+        for key in keys or _blocks(person):
             if key:
                 members = blocks[key]
                 members.append((entry_id, person))
@@ -636,9 +636,10 @@ def duplicates_find(
     for n, person in enumerate(people):
         text = f"{person[0]} {person[1]}".lower()
         candidates: dict[str, tuple[str, str, str, str]] = {}
-        for key in _blocks(person):
+        keys = _blocks(person)
+        for key in keys:
             for entry_id, other in blocks.get(key, ()) if key else ():
-                if fuzz.token_sort_ratio(text, f"{other[0]} {other[1]}".lower()) >= 80:
+                if fuzz.token_sort_ratio(text, f"{other[0]} {other[1]}".lower()) >= 85:
                     candidates[entry_id] = other
         best: tuple[str, float] | None = None
         if candidates:
@@ -649,7 +650,7 @@ def duplicates_find(
                 if hit is not None and hit.score >= threshold and (best is None or hit.score > best[1]):
                     best = (entry_id, hit.score)
         found.append(best)
-        add(f"#{n}", person)
+        add(f"#{n}", person, keys)
     return found
 
 
@@ -838,6 +839,7 @@ def registration_import(
         )
     }
     new_households: list[Household] = []
+    collector_id = user.pk if user is not None else _import_user().pk
     for submission in fresh:
         site = sites[submission.site_code]
         if submission.household_ref in households:
@@ -858,7 +860,7 @@ def registration_import(
             origin_area_id=submission.origin_pcode or None,
             consent_referral=submission.consent_referral,
             client_uuid=uuid.uuid5(event.id, f"household:{submission.household_ref}"),
-            collected_by_id=getattr(user, "pk", None) or _import_user().pk,
+            collected_by_id=collector_id,
         )
         households[submission.household_ref] = (household.pk, site.pk)
         new_households.append(household)
@@ -892,8 +894,8 @@ def registration_import(
                 client_uuid=submission.submission_id or uuid.uuid4(),
             )
         )
-    Household.objects.bulk_create(new_households, batch_size=2000)
-    Individual.objects.bulk_create(people, batch_size=2000)
+    _insert(Household, new_households)
+    _insert(Individual, people)
     result = RegistrationImportResult(
         rows=len(read.submissions),
         households=len(new_households),
@@ -910,6 +912,26 @@ def registration_import(
         f"{result.individuals} individuals",
     )
     return result
+
+
+def _insert(model: Any, objects: Sequence[Any], batch: int = 5000) -> None:
+    """Insert new rows with one prepared statement per batch: what `bulk_create` does for this import's
+    plain rows, without building the SQL anew for every row (a third of a 100,000-row import's time).
+    Values pass through each field's own conversion for the database in use (UUIDs, JSON)."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch):
+            rows = [
+                [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                for obj in objects[start : start + batch]
+            ]
+            cursor.executemany(sql, rows)
 
 
 def _import_user() -> Any:
