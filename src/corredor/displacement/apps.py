@@ -6,3 +6,15 @@ class DisplacementConfig(AppConfig):
     name = "corredor.displacement"
     label = "displacement"
     verbose_name = _("Displacement")
+
+    def ready(self) -> None:
+        from corredor.core import jobs
+        from corredor.displacement import services
+
+        # Kobo / ODK registration uploads are imported by `corredor work`, not in the web process.
+        jobs.register(
+            "displacement.import",
+            claim=services.import_job_claim,
+            run=services.import_job_run,
+            reap=services.import_jobs_reap,
+        )

@@ -505,3 +505,44 @@ class PublishedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} admin {self.admin_level} {self.area_id}: {self.individuals}"
+
+
+class ImportJob(models.Model):
+    """A Kobo / ODK registration export uploaded on the web, imported by the background worker (`corredor
+    work`): queued, running, then done, rejected (the file's errors, located; nothing was written) or failed.
+    The file is kept only until the import has run; the report stays."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected: nothing was imported")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="imports", verbose_name=_("event")
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(default=b"")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    summary = models.TextField(_("summary"), blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("registration import")
+        verbose_name_plural = _("registration imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)

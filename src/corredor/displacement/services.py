@@ -1096,3 +1096,103 @@ def dtm_totals_csv(totals: Sequence[dtm.RoundTotal]) -> str:
 
 def _not_found(what: str) -> NotFound:
     return NotFound(_("No such %(what)s.") % {"what": what})
+
+
+# --- registration imports in the background worker ---------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+@transaction.atomic
+def import_job_queue(*, user: Any, event: Event, data: bytes, filename: str) -> Any:
+    """Queue an uploaded Kobo / ODK export for `corredor work` (the web process does not import)."""
+    from corredor.core.errors import TooLarge
+    from corredor.displacement.models import ImportJob
+
+    permissions.permit_coordinate(user)
+    if not data:
+        raise ApplicationError(_("The file is empty."), detail=[{"field": "file", "message": filename}])
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise TooLarge(_("The file is larger than 50 MB: split the export."))
+    if not filename.lower().endswith((".csv", ".xlsx")):
+        raise ApplicationError(
+            _("Upload the export as CSV or XLSX."), detail=[{"field": "file", "message": filename}]
+        )
+    job = ImportJob.objects.create(event=event, user=user, filename=filename[:255], data=data)
+    audit_write(
+        action="create", object_type="displacement.importjob", object_id=job.pk, summary=filename[:200]
+    )
+    return job
+
+
+def import_job_claim(worker: str) -> Any:
+    """The oldest queued import, claimed for `worker` with a conditional UPDATE (never run twice)."""
+    from corredor.displacement.models import ImportJob
+
+    for pk in (
+        ImportJob.objects.filter(status="queued").order_by("created_at").values_list("pk", flat=True)[:10]
+    ):
+        now = timezone.now()
+        claimed = ImportJob.objects.filter(pk=pk, status="queued").update(
+            status="running", worker=worker[:100], started_at=now, heartbeat_at=now
+        )
+        if claimed:
+            return ImportJob.objects.select_related("event", "user").get(pk=pk)
+    return None
+
+
+def import_job_run(job: Any) -> None:
+    """Import a claimed job's file. The import and the job's "done" are one transaction: a job the reaper
+    ended meanwhile (its worker looked dead) keeps nothing of the import."""
+    from corredor.core.audit import acting_as, actor_for
+    from corredor.displacement.models import ImportJob
+
+    with acting_as(actor_for(job.user, "corredor work")):
+        try:
+            with transaction.atomic():
+                result = registration_import(
+                    user=job.user, event=job.event, data=bytes(job.data), file_name=job.filename
+                )
+                finished = ImportJob.objects.filter(pk=job.pk, status="running").update(
+                    status="done", summary=result.summary(), data=b"", finished_at=timezone.now()
+                )
+                if not finished:
+                    raise _Abandoned
+        except _Abandoned:
+            return
+        except ApplicationError as error:
+            ImportJob.objects.filter(pk=job.pk, status="running").update(
+                status="failed" if error.status == 403 else "rejected",
+                summary=error.message,
+                errors=error.detail if isinstance(error.detail, list) else [],
+                data=b"",
+                finished_at=timezone.now(),
+            )
+        except Exception as error:  # recorded on the job for the person who uploaded; the worker goes on
+            ImportJob.objects.filter(pk=job.pk, status="running").update(
+                status="failed",
+                summary=f"{error.__class__.__name__}: {error}"[:500],
+                data=b"",
+                finished_at=timezone.now(),
+            )
+
+
+class _Abandoned(Exception):
+    """The job was ended by the reaper while it ran: roll its import back."""
+
+
+def import_jobs_reap() -> int:
+    """Mark running imports whose worker gave no sign of life for CORREDOR_JOB_STALE_SECONDS as failed."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from corredor.displacement.models import ImportJob
+
+    stale = timezone.now() - timedelta(seconds=max(getattr(settings, "CORREDOR_JOB_STALE_SECONDS", 120), 600))
+    return ImportJob.objects.filter(status="running", heartbeat_at__lt=stale).update(
+        status="failed",
+        summary=_("The import stopped without finishing (the worker was stopped). Nothing was imported."),
+        data=b"",
+        finished_at=timezone.now(),
+    )

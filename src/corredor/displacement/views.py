@@ -8,17 +8,18 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from corredor.core.errors import NotFound
 from corredor.core.models import Role
-from corredor.displacement import exports, permissions, selectors
+from corredor.displacement import exports, permissions, selectors, services
 from corredor.displacement.models import (
     SECTORS,
     VULNERABILITIES,
     AgeGroup,
     FlowMonitoringPoint,
+    ImportJob,
     Reason,
     ShelterType,
     Site,
@@ -172,6 +173,40 @@ def households(request: HttpRequest, code: str) -> HttpResponse:
 def household_detail(request: HttpRequest, code: str, household_id: uuid.UUID) -> HttpResponse:
     household = selectors.household_get(user=request.user, household_id=household_id)
     return render(request, "displacement/household.html", {"event": household.event, "household": household})
+
+
+@login_required
+def import_upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload a Kobo / ODK registration export: queued for the background worker."""
+    permissions.permit_coordinate(request.user)
+    event = _event(request, code)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        job = services.import_job_queue(
+            user=request.user,
+            event=event,
+            data=upload.read() if upload else b"",
+            filename=upload.name if upload and upload.name else "",
+        )
+        return redirect("displacement-import", code=event.code, job_id=job.pk)
+    jobs = list(ImportJob.objects.filter(event=event).defer("data")[:10])
+    return render(request, "displacement/import_upload.html", {"event": event, "jobs": jobs})
+
+
+@login_required
+def import_job(request: HttpRequest, code: str, job_id: uuid.UUID) -> HttpResponse:
+    """An import's progress and report (the htmx fragment refreshes itself until it is finished)."""
+    permissions.permit_coordinate(request.user)
+    event = _event(request, code)
+    job = ImportJob.objects.filter(event=event, pk=job_id).defer("data").first()
+    if job is None:
+        raise NotFound("No such import.")
+    template = (
+        "displacement/_import_status.html"
+        if request.headers.get("HX-Request")
+        else "displacement/import_job.html"
+    )
+    return render(request, template, {"event": event, "job": job})
 
 
 @login_required
