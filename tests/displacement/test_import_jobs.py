@@ -52,3 +52,24 @@ class Uploads(EmergencyTestCase):
             "/emergencies/hurricane-test/imports/", {"file": SimpleUploadedFile("k.pdf", b"%PDF")}
         )
         assert response.status_code == 400 and not ImportJob.objects.exists()
+
+
+class Xlsform(EmergencyTestCase):
+    def test_xlsform_questions_are_what_the_importer_reads(self) -> None:
+        import io
+
+        from openpyxl import load_workbook
+
+        from corredor.displacement import kobo
+
+        self.client.force_login(self.cora)
+        response = self.client.get("/emergencies/hurricane-test/xlsform.xlsx")
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.content))
+        names = [row[1] for row in book["survey"].iter_rows(min_row=2, values_only=True)]
+        assert set(kobo.REQUIRED) <= set(names)
+        assert {kobo.column_name(name) for name in names} - {"start", "end"} <= set(kobo.COLUMNS)
+        sites = {row[1] for row in book["choices"].iter_rows(min_row=2, values_only=True) if row[0] == "site"}
+        assert sites == {"ALB-1", "ALB-2"}
+        self.client.force_login(self.ana)
+        assert self.client.get("/emergencies/hurricane-test/xlsform.xlsx").status_code == 403

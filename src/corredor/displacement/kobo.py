@@ -267,3 +267,58 @@ def _check_row(
         origin_pcode=cell("origin_pcode"),
         submission_id=submission_id,
     )
+
+
+def xlsform(
+    *,
+    title: str,
+    form_id: str,
+    sites: list[tuple[str, str]],
+    areas: list[tuple[str, str]],
+    vulnerabilities: list[tuple[str, str]],
+) -> bytes:
+    """The XLSForm of the registration form (one submission per person), for KoboToolbox or ODK Central:
+    its questions are named as this importer reads them, so the tool's CSV/XLSX export imports as it is."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label", "required", "relevant", "constraint"])
+    survey.append(["start", "start", "", "", "", ""])
+    survey.append(["end", "end", "", "", "", ""])
+    rows = [
+        ["text", "household_ref", "Household reference", "yes", "", ""],
+        ["select_one site", "site_code", "Site", "yes", "", ""],
+        ["text", "surname", "Surname(s)", "yes", "", ""],
+        ["text", "given_names", "Given name(s)", "yes", "", ""],
+        ["select_one sex", "sex", "Sex", "yes", "", ""],
+        ["date", "birth_date", "Birth date (if known)", "", "", ". <= today()"],
+        ["select_one age_group", "age_group", "Age group", "yes", "${birth_date} = ''", ""],
+        ["text", "relationship", "Relationship to the head of household", "", "", ""],
+        ["select_multiple vulnerability", "vulnerabilities", "Vulnerabilities", "", "", ""],
+        ["select_one yes_no", "consent_referral", "Consents to referral to protection", "yes", "", ""],
+        ["select_one area", "origin_pcode", "Area of origin", "", "", ""],
+    ]
+    for row in rows:
+        survey.append(row)
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", "label"])
+    for code, name in sites:
+        choices.append(["site", code, name])
+    for code, label in (("F", "Female"), ("M", "Male"), ("X", "Other")):
+        choices.append(["sex", code, label])
+    for code in AGE_GROUPS:
+        choices.append(["age_group", code, code.capitalize()])
+    for code, label in vulnerabilities:
+        choices.append(["vulnerability", code, label])
+    for code, label in (("yes", "Yes"), ("no", "No")):
+        choices.append(["yes_no", code, label])
+    for code, name in areas:
+        choices.append(["area", code, f"{code} {name}"])
+    settings_sheet = book.create_sheet("settings")
+    settings_sheet.append(["form_title", "form_id", "version"])
+    settings_sheet.append([title, form_id, "1"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="displacement-household",
     ),
     path("emergencies/<slug:code>/collect/", views.collect, name="displacement-collect"),
+    path("emergencies/<slug:code>/xlsform.xlsx", views.registration_xlsform, name="displacement-xlsform"),
     path("emergencies/<slug:code>/imports/", views.import_upload, name="displacement-import-upload"),
     path("emergencies/<slug:code>/imports/<uuid:job_id>/", views.import_job, name="displacement-import"),
 ]

@@ -194,6 +194,26 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+def registration_xlsform(request: HttpRequest, code: str) -> HttpResponse:
+    """The registration form as an XLSForm for KoboToolbox / ODK Central: its export imports as it is."""
+    from corredor.displacement.kobo import xlsform
+    from corredor.displacement.models import AdminArea
+
+    permissions.permit_coordinate(request.user)
+    event = _event(request, code)
+    content = xlsform(
+        title=f"{event.name}: registration",
+        form_id=f"corredor_{event.code}_registration".replace("-", "_"),
+        sites=list(event.sites.order_by("code").values_list("code", "name")),
+        areas=list(AdminArea.objects.filter(country_code=event.country_code).values_list("pcode", "name")),
+        vulnerabilities=[(key, str(label)) for key, label in VULNERABILITIES.items()],
+    )
+    response = HttpResponse(content, content_type=exports.FORMATS["xlsx"][0])
+    response["Content-Disposition"] = f'attachment; filename="{event.code}-registration-xlsform.xlsx"'
+    return response
+
+
+@login_required
 def import_job(request: HttpRequest, code: str, job_id: uuid.UUID) -> HttpResponse:
     """An import's progress and report (the htmx fragment refreshes itself until it is finished)."""
     permissions.permit_coordinate(request.user)
