@@ -1,5 +1,5 @@
 """DTM's published figures (the public API's admin 0-2 table, as HDX publishes it with HXL hashtags): read,
-check, and add up. Pure Python: no Django, no database.
+check, and add up. No database: rows in, figures and located problems out (their messages translated).
 
 The table's shape (`dtm_haiti_idps_admin0_2_hxl.csv`): a header row of names, then a row of HXL hashtags,
 then one row per operation x round x admin area x reason of displacement x area of origin. Admin 0 rows are
@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from django.utils.translation import gettext as _
 
 # The columns the importer reads, by the name in the header row and the HXL hashtag (either may be used).
 COLUMNS = {
@@ -72,7 +74,8 @@ class Problem:
         return {
             "line": self.line,
             "field": self.column,
-            "message": f"line {self.line}, {self.column}: {self.message}",
+            "message": _("line %(line)d, %(column)s: %(message)s")
+            % {"line": self.line, "column": self.column, "message": self.message},
         }
 
 
@@ -151,15 +154,15 @@ def _count(text: str, line: int, column: str, errors: list[Problem], *, optional
     value = text.strip().replace(",", "")
     if value == "":
         if not optional:
-            errors.append(Problem(line, column, "a count is required"))
+            errors.append(Problem(line, column, _("a count is required")))
         return None
     try:
         number = int(float(value)) if value.endswith(".0") else int(value)
     except ValueError:
-        errors.append(Problem(line, column, f"{text!r} is not a whole number"))
+        errors.append(Problem(line, column, _("%(value)r is not a whole number") % {"value": text}))
         return None
     if number < 0:
-        errors.append(Problem(line, column, f"{number} is negative"))
+        errors.append(Problem(line, column, _("%(number)d is negative") % {"number": number}))
         return None
     return number
 
@@ -178,7 +181,7 @@ def read_table(text: str) -> Table:
     table = Table()
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows:
-        table.errors.append(Problem(1, "-", "the file is empty"))
+        table.errors.append(Problem(1, "-", _("the file is empty")))
         return table
     header = rows[0]
     tags = rows[1] if len(rows) > 1 and _is_tag_row(rows[1]) else None
@@ -188,7 +191,7 @@ def read_table(text: str) -> Table:
     missing = [column for column in REQUIRED if column not in where]
     if missing:
         table.errors.append(
-            Problem(1, ", ".join(missing), "required columns are missing (by name or HXL hashtag)")
+            Problem(1, ", ".join(missing), _("required columns are missing (by name or HXL hashtag)"))
         )
         return table
     # The first data row: after the header and the hashtag row, whichever of them the file has.
@@ -205,7 +208,10 @@ def read_table(text: str) -> Table:
             if figure.source_id in seen_ids:
                 table.warnings.append(
                     Problem(
-                        line, "id", f"DTM id {figure.source_id} also on line {seen_ids[figure.source_id]}"
+                        line,
+                        "id",
+                        _("DTM id %(id)s also on line %(line)d")
+                        % {"id": figure.source_id, "line": seen_ids[figure.source_id]},
                     )
                 )
             else:
@@ -222,19 +228,32 @@ def _read_row(row: list[str], line: int, where: dict[str, int], table: Table) ->
     errors: list[Problem] = []
     operation = cell("operation")
     if not operation:
-        errors.append(Problem(line, "operation", "the operation is empty"))
+        errors.append(Problem(line, "operation", _("the operation is empty")))
     level_text = cell("adminLevel")
     level = int(level_text) if level_text in ("0", "1", "2") else -1
     if level < 0:
-        errors.append(Problem(line, "adminLevel", f"{level_text!r} is not an admin level 0, 1 or 2"))
+        errors.append(
+            Problem(
+                line, "adminLevel", _("%(value)r is not an admin level 0, 1 or 2") % {"value": level_text}
+            )
+        )
     areas = [(cell(f"admin{n}Pcode"), cell(f"admin{n}Name")) for n in range(3)]
     for n in range(max(level, 0) + 1):
         if not areas[n][0]:
-            errors.append(Problem(line, f"admin{n}Pcode", f"an admin {level} row needs its admin {n} p-code"))
+            errors.append(
+                Problem(
+                    line,
+                    f"admin{n}Pcode",
+                    _("an admin %(level)d row needs its admin %(n)d p-code") % {"level": level, "n": n},
+                )
+            )
     if level == 2 and areas[1][0] and areas[2][0] and not areas[2][0].startswith(areas[1][0]):
         errors.append(
             Problem(
-                line, "admin2Pcode", f"{areas[2][0]} is not inside admin 1 {areas[1][0]} (p-codes differ)"
+                line,
+                "admin2Pcode",
+                _("%(code)s is not inside admin 1 %(parent)s (p-codes differ)")
+                % {"code": areas[2][0], "parent": areas[1][0]},
             )
         )
     individuals = _count(cell("numPresentIdpInd"), line, "numPresentIdpInd", errors, optional=False)
@@ -242,17 +261,25 @@ def _read_row(row: list[str], line: int, where: dict[str, int], table: Table) ->
     females = _count(cell("numberFemales"), line, "numberFemales", errors, optional=True)
     round_text = cell("roundNumber")
     if not round_text.isdigit():
-        errors.append(Problem(line, "roundNumber", f"{round_text!r} is not a round number"))
+        errors.append(
+            Problem(line, "roundNumber", _("%(value)r is not a round number") % {"value": round_text})
+        )
     try:
         reporting_date = _date(cell("reportingDate"))
     except ValueError:
-        errors.append(Problem(line, "reportingDate", f"{cell('reportingDate')!r} is not a date"))
+        errors.append(
+            Problem(line, "reportingDate", _("%(value)r is not a date") % {"value": cell("reportingDate")})
+        )
         reporting_date = date.min
     reason_text = cell("displacementReason")
     reason = REASONS.get(reason_text.lower())
     if reason is None:
         table.warnings.append(
-            Problem(line, "displacementReason", f"unknown reason {reason_text!r}: kept as 'other reason'")
+            Problem(
+                line,
+                "displacementReason",
+                _("unknown reason %(value)r: kept as 'other reason'") % {"value": reason_text},
+            )
         )
         reason = "other"
     if errors:
@@ -264,8 +291,11 @@ def _read_row(row: list[str], line: int, where: dict[str, int], table: Table) ->
             Problem(
                 line,
                 "numberMales",
-                f"males {males} + females {females} = {males + females}, not the total {individuals} "
-                "(a partial breakdown: the total is kept)",
+                _(
+                    "males %(males)d + females %(females)d = %(sum)d, not the total %(total)d "
+                    "(a partial breakdown: the total is kept)"
+                )
+                % {"males": males, "females": females, "sum": males + females, "total": individuals},
             )
         )
     origin = cell("idpOriginAdmin1Pcode")
@@ -320,7 +350,8 @@ def level_problems(figures: Iterable[Figure]) -> list[Problem]:
                     Problem(
                         line,
                         "numPresentIdpInd",
-                        f"the admin {level} rows add up to {sums[group][level]}, not the published {total}",
+                        _("the admin %(level)d rows add up to %(sum)d, not the published %(total)d")
+                        % {"level": level, "sum": sums[group][level], "total": total},
                     )
                 )
     return problems

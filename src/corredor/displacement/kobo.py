@@ -1,5 +1,5 @@
 """Registration submissions exported from KoboToolbox or ODK Central (CSV or XLSX): read and check. Pure
-Python (openpyxl for XLSX): no Django, no database.
+Python (openpyxl for XLSX), no database; the problems' messages are translated.
 
 Both tools export one row per submission (here one row per registered individual, the household named by
 its reference) with column names that carry the form's groups: Kobo writes `group_member/surname`, ODK
@@ -19,6 +19,8 @@ import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.utils.translation import gettext as _
 
 from corredor.displacement.dtm import Problem
 
@@ -117,7 +119,9 @@ def rows_of(data: bytes, file_name: str) -> list[list[str]]:
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ValueError(f"not a readable XLSX workbook ({error.__class__.__name__})") from None
+            raise ValueError(
+                _("not a readable XLSX workbook (%(kind)s)") % {"kind": error.__class__.__name__}
+            ) from None
         sheet = book.worksheets[0]
         rows = [
             ["" if cell is None else _text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
@@ -127,7 +131,7 @@ def rows_of(data: bytes, file_name: str) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"not UTF-8 text (byte {error.start})") from None
+        raise ValueError(_("not UTF-8 text (byte %(at)d)") % {"at": error.start}) from None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -172,16 +176,18 @@ def read_submissions(data: bytes, file_name: str, *, today: date, vulnerabilitie
         result.errors.append(Problem(1, "-", str(error)))
         return result
     if not rows:
-        result.errors.append(Problem(1, "-", "the file is empty"))
+        result.errors.append(Problem(1, "-", _("the file is empty")))
         return result
     if len(rows) > MAX_ROWS + 1:
-        result.errors.append(Problem(1, "-", f"more than {MAX_ROWS:,} rows: split the export"))
+        result.errors.append(
+            Problem(1, "-", _("more than %(max)d rows: split the export") % {"max": MAX_ROWS})
+        )
         return result
     names = [column_name(cell) for cell in rows[0]]
     where = {name: index for index, name in reversed(list(enumerate(names))) if name in COLUMNS}
     missing = [name for name in REQUIRED if name not in where]
     if missing:
-        result.errors.append(Problem(1, ", ".join(missing), "required columns are missing"))
+        result.errors.append(Problem(1, ", ".join(missing), _("required columns are missing")))
         return result
     seen: dict[uuid.UUID, int] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -196,7 +202,7 @@ def read_submissions(data: bytes, file_name: str, *, today: date, vulnerabilitie
                     Problem(
                         number,
                         "submission_id",
-                        f"the same submission as row {seen[submission.submission_id]}",
+                        _("the same submission as row %(row)d") % {"row": seen[submission.submission_id]},
                     )
                 )
                 continue
@@ -215,40 +221,54 @@ def _check_row(
     found: list[Problem] = []
     for name in REQUIRED:
         if not cell(name):
-            found.append(Problem(number, name, "is empty"))
+            found.append(Problem(number, name, _("is empty")))
     sex = SEXES.get(cell("sex").lower(), "")
     if cell("sex") and not sex:
-        found.append(Problem(number, "sex", f"{cell('sex')!r} is not F, M or X"))
+        found.append(Problem(number, "sex", _("%(value)r is not F, M or X") % {"value": cell("sex")}))
     birth_text = cell("birth_date")
     birth_date = _birth_date(birth_text) if birth_text else ""
     if birth_date is None:
         found.append(
-            Problem(number, "birth_date", f"{birth_text!r} is not a date YYYY-MM-DD (or YYYY, YYYY-MM)")
+            Problem(
+                number,
+                "birth_date",
+                _("%(value)r is not a date YYYY-MM-DD (or YYYY, YYYY-MM)") % {"value": birth_text},
+            )
         )
     elif birth_date and birth_date[:4] > today.isoformat()[:4]:
-        found.append(Problem(number, "birth_date", f"{birth_text} is in the future"))
+        found.append(Problem(number, "birth_date", _("%(value)s is in the future") % {"value": birth_text}))
         birth_date = None
     age_group = cell("age_group").lower()
     if birth_date:
         age_group = age_group_of(birth_date, today)
     elif birth_date is not None and age_group not in AGE_GROUPS:
         found.append(
-            Problem(number, "age_group", "give a birth date or an age group (children, adults, elderly)")
+            Problem(number, "age_group", _("give a birth date or an age group (children, adults, elderly)"))
         )
     listed = tuple(dict.fromkeys(cell("vulnerabilities").replace(",", " ").split()))
     unknown = [name for name in listed if name not in choices]
     if unknown:
-        found.append(Problem(number, "vulnerabilities", f"unknown choice {', '.join(unknown)}"))
+        found.append(
+            Problem(number, "vulnerabilities", _("unknown choice %(names)s") % {"names": ", ".join(unknown)})
+        )
     consent = cell("consent_referral").lower()
     if consent not in YES and consent not in NO:
-        found.append(Problem(number, "consent_referral", f"{cell('consent_referral')!r} is not yes or no"))
+        found.append(
+            Problem(
+                number,
+                "consent_referral",
+                _("%(value)r is not yes or no") % {"value": cell("consent_referral")},
+            )
+        )
     submission_text = cell("submission_id").removeprefix("uuid:")
     submission_id = None
     if submission_text:
         try:
             submission_id = uuid.UUID(submission_text)
         except ValueError:
-            found.append(Problem(number, "submission_id", f"{submission_text!r} is not a UUID"))
+            found.append(
+                Problem(number, "submission_id", _("%(value)r is not a UUID") % {"value": submission_text})
+            )
     if found:
         errors.extend(found)
         return None
