@@ -21,13 +21,13 @@ router = Router(tags=["displacement"])
 
 
 class DisplacementCountsIn(StrictSchema):
-    households: int = Field(0, ge=0)
-    females_children: int = Field(0, ge=0)
-    females_adults: int = Field(0, ge=0)
-    females_elderly: int = Field(0, ge=0)
-    males_children: int = Field(0, ge=0)
-    males_adults: int = Field(0, ge=0)
-    males_elderly: int = Field(0, ge=0)
+    households: int = Field(0, ge=0, le=10_000_000)
+    females_children: int = Field(0, ge=0, le=10_000_000)
+    females_adults: int = Field(0, ge=0, le=10_000_000)
+    females_elderly: int = Field(0, ge=0, le=10_000_000)
+    males_children: int = Field(0, ge=0, le=10_000_000)
+    males_adults: int = Field(0, ge=0, le=10_000_000)
+    males_elderly: int = Field(0, ge=0, le=10_000_000)
 
 
 class DisplacementFlowCellIn(StrictSchema):
@@ -38,7 +38,7 @@ class DisplacementFlowCellIn(StrictSchema):
     transport: Literal["foot", "bus", "car", "boat", "other"]
     previous_location: str = Field("", max_length=200)
     next_location: str = Field("", max_length=200)
-    people: int = Field(..., ge=0)
+    people: int = Field(..., ge=0, le=10_000_000)
 
 
 class DisplacementSubmissionIn(StrictSchema):
@@ -48,7 +48,7 @@ class DisplacementSubmissionIn(StrictSchema):
     )
     event: str = Field(..., max_length=80, description="The event's code")
     collected_at: datetime | None = None
-    round: int | None = Field(None, description="Assessments: the round's number")
+    round: int | None = Field(None, ge=0, le=100_000, description="Assessments: the round's number")
     area_pcode: str = Field("", max_length=20)
     reason: str = Field("natural_disaster", max_length=20)
     shelter_type: str = Field("site", max_length=20)
@@ -57,7 +57,7 @@ class DisplacementSubmissionIn(StrictSchema):
     point_code: str = Field("", max_length=40)
     counted_on: date | None = None
     counts: DisplacementCountsIn | None = None
-    needs: dict[str, int] = Field(default_factory=dict)
+    needs: dict[str, int] = Field(default_factory=dict, max_length=20)
     cells: list[DisplacementFlowCellIn] = Field(default_factory=list, max_length=500)
 
 
