@@ -207,3 +207,53 @@ class OfflineEndpoint(EmergencyTestCase):
         self.client.force_login(self.ana)
         answer = self.client.get("/api/v1/displacement/events").json()
         assert answer[0]["code"] == "hurricane-test" and answer[0]["rounds"][0]["number"] == 1
+
+
+class SetUp(EmergencyTestCase):
+    def test_coordinator_runs_the_event_from_the_pages(self) -> None:
+        self.client.force_login(self.cora)
+        response = self.client.post(
+            "/emergencies/",
+            {"code": "flood-2026", "name": "Inundación", "kind": "flood", "country_code": "cri",
+             "started_on": "2026-11-02", "affected_pcodes": "CR7, CR701"},
+        )  # fmt: skip
+        assert response.status_code == 302 and response["Location"] == "/emergencies/flood-2026/"
+        bad = self.client.post(
+            "/emergencies/",
+            {"code": "flood-2", "name": "X", "kind": "flood", "country_code": "CRI",
+             "started_on": "2026-11-02", "affected_pcodes": "ZZ9"},
+        )  # fmt: skip
+        assert bad.status_code == 200 and "ZZ9" in bad.content.decode()
+        from corredor.displacement.models import Event
+
+        assert not Event.objects.filter(code="flood-2").exists()
+        url = "/emergencies/hurricane-test/manage/"
+        assert self.client.post(url, {"action": "round", "reporting_date": "2026-10-12"}).status_code == 302
+        assert self.event.rounds.filter(number=2, closed=False).exists()
+        assert self.client.post(url, {"action": "close", "number": "1"}).status_code == 302
+        self.round1.refresh_from_db()
+        assert self.round1.closed
+        site = {"action": "site", "code": "ALB-3", "name": "Escuela", "kind": "collective_centre",
+                "area_pcode": "CR502", "capacity": "100", "services": ["water"]}  # fmt: skip
+        answer = self.client.post(url, site)
+        assert (
+            answer.status_code == 200 and "CR502" in answer.content.decode()
+        )  # an unknown p-code, on the form
+        site["area_pcode"] = "CR501"
+        assert self.client.post(url, site).status_code == 302
+        assert self.event.sites.get(code="ALB-3").services == ["water"]
+        point = {"action": "point", "code": "FMP-1", "name": "Paso Canoas", "kind": "border_crossing",
+                 "area_pcode": "CR701", "border_post_code": "PCN"}  # fmt: skip
+        assert self.client.post(url, point).status_code == 302
+        assert self.event.flow_points.get(code="FMP-1").border_post_id == "PCN"
+        assert self.client.get(url).status_code == 200
+
+    def test_others_cannot_set_up(self) -> None:
+        for persona in (self.enzo, self.ana, self.sam):
+            self.client.force_login(persona)
+            assert self.client.get("/emergencies/hurricane-test/manage/").status_code == 403
+            response = self.client.post(
+                "/emergencies/hurricane-test/manage/", {"action": "round", "reporting_date": "2026-10-12"}
+            )
+            assert response.status_code == 403
+        assert self.event.rounds.count() == 1

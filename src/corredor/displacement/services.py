@@ -1196,3 +1196,15 @@ def import_jobs_reap() -> int:
         data=b"",
         finished_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def round_close(*, user: Any, round: Round) -> Round:
+    """Close a round: its figures are final, nothing more is recorded in it (a late submission is refused
+    with a message, and stays on the device)."""
+    permissions.permit_coordinate(user)
+    if round.event.source != DataSource.NATIONAL:
+        raise Conflict(_("DTM's published rounds take no field records."))
+    round.closed = True
+    round.save(update_fields=["closed"])
+    return round

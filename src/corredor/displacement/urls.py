@@ -7,6 +7,7 @@ from corredor.displacement import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("emergencies/", views.events, name="displacement-events"),
     path("emergencies/<slug:code>/", views.event_detail, name="displacement-event"),
+    path("emergencies/<slug:code>/manage/", views.manage, name="displacement-manage"),
     path(
         "emergencies/<slug:code>/registrations/",
         views.registrations_dashboard,

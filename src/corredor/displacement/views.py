@@ -6,14 +6,16 @@ render; errors and refusals go to the error boundary."""
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from corredor.core.errors import NotFound
+from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import Role
 from corredor.displacement import exports, permissions, selectors, services
+from corredor.displacement.forms import EventForm, FlowPointForm, RoundForm, SiteForm
 from corredor.displacement.models import (
     SECTORS,
     VULNERABILITIES,
@@ -25,11 +27,81 @@ from corredor.displacement.models import (
     Site,
 )
 
+FORM_ERRORS = (400, 409)
+
+
+def _form_error(form: Any, error: ApplicationError) -> None:
+    """A service's bad-input error on the form (beside its field when it names one); others go on."""
+    if error.status not in FORM_ERRORS:
+        raise error
+    items = error.detail if isinstance(error.detail, list) else [error.detail]
+    placed = False
+    for item in items:
+        if isinstance(item, dict) and item.get("field") in form.fields:
+            form.add_error(item["field"], f"{error.message} {item.get('message', '')}".strip())
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
 
 @login_required
 def events(request: HttpRequest) -> HttpResponse:
+    """The events, and for coordinators a form to declare a new one."""
     found = list(selectors.events_list(user=request.user))
-    return render(request, "displacement/events.html", {"events": found})
+    form = EventForm(request.POST or None) if permissions.sees_everything(request.user) else None
+    if request.method == "POST":
+        permissions.permit_coordinate(request.user)
+        if form is not None and form.is_valid():
+            try:
+                event = services.event_create(user=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                _form_error(form, error)
+            else:
+                return redirect("displacement-event", code=event.code)
+    return render(request, "displacement/events.html", {"events": found, "form": form})
+
+
+@login_required
+def manage(request: HttpRequest, code: str) -> HttpResponse:
+    """A coordinator's set-up of an event: open and close rounds, add sites and flow monitoring points."""
+    permissions.permit_coordinate(request.user)
+    event = _event(request, code)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = {
+        "round": RoundForm(request.POST if action == "round" else None),
+        "site": SiteForm(request.POST if action == "site" else None),
+        "point": FlowPointForm(request.POST if action == "point" else None),
+    }
+    if action == "close":
+        round = selectors.round_get(event=event, number=int(request.POST.get("number", "0") or 0))
+        services.round_close(user=request.user, round=round)
+        messages.success(request, _("Round %(n)d is closed.") % {"n": round.number})
+        return redirect("displacement-manage", code=event.code)
+    form = forms.get(action or "")
+    if form is not None and form.is_valid():
+        make = {
+            "round": lambda data: services.round_open(user=request.user, event=event, **data),
+            "site": lambda data: services.site_create(user=request.user, event=event, **data),
+            "point": lambda data: services.flow_point_create(user=request.user, event=event, **data),
+        }[action or ""]
+        try:
+            made = make(form.cleaned_data)
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("%(what)s recorded.") % {"what": made})
+            return redirect("displacement-manage", code=event.code)
+    return render(
+        request,
+        "displacement/manage.html",
+        {
+            "event": event,
+            "rounds": list(event.rounds.order_by("-number")),
+            "sites": list(event.sites.select_related("area")),
+            "points": list(event.flow_points.select_related("border_post")),
+            **{f"{name}_form": value for name, value in forms.items()},
+        },
+    )
 
 
 def _event(request: HttpRequest, code: str) -> Any:
