@@ -24,9 +24,10 @@ for username, role in (("bt.enumerator", "enumerator"), ("bt.coordinator", "emer
     user.save()
 """
 COUNT = """
-from corredor.displacement.models import AreaAssessment, SiteAssessment
+from corredor.displacement.models import AreaAssessment, FlowCount, SiteAssessment
 print("stored", AreaAssessment.objects.filter(collected_by__username="bt.enumerator").count(),
-      SiteAssessment.objects.filter(collected_by__username="bt.enumerator").count())
+      SiteAssessment.objects.filter(collected_by__username="bt.enumerator").count(),
+      FlowCount.objects.filter(collected_by__username="bt.enumerator").count())
 """
 
 
@@ -36,11 +37,11 @@ def emergency(site: Site) -> Site:
     return site
 
 
-def _stored(site: Site) -> tuple[int, int]:
+def _stored(site: Site) -> tuple[int, int, int]:
     output = site.corredor("shell", "-c", COUNT).splitlines()
     line = next(line for line in output if line.startswith("stored"))
-    _label, areas, sites = line.split()
-    return int(areas), int(sites)
+    _label, areas, sites, flows = line.split()
+    return int(areas), int(sites), int(flows)
 
 
 def test_offline_form_queues_and_sends_when_the_link_returns(emergency: Site, page: Any, server: str) -> None:
@@ -59,18 +60,24 @@ def test_offline_form_queues_and_sends_when_the_link_returns(emergency: Site, pa
     site_form.locator("input[name=females_adults]").fill("40")
     site_form.locator("select[name=need_wash]").select_option("3")
     site_form.locator("button[type=submit]").click()
+    flow = page.locator("#flow-form")
+    flow.locator("select[name=direction]").select_option("outgoing")
+    flow.locator("input[name=nationality]").fill("NIC")
+    flow.locator("input[name=people]").fill("23")
+    flow.locator("input[name=next_location]").fill("Rivas")
+    flow.locator("button[type=submit]").click()
     # Kept on the device, not sent: the server has nothing from this enumerator.
-    expect(queue).to_have_attribute("data-pending", "2")
-    expect(page.locator("#dp-pending li")).to_have_count(2)
-    assert _stored(emergency) == (0, 0)
+    expect(queue).to_have_attribute("data-pending", "3")
+    expect(page.locator("#dp-pending li")).to_have_count(3)
+    assert _stored(emergency) == (0, 0, 0)
     stored_in_browser = page.evaluate(
         "JSON.parse(localStorage.getItem('corredor.displacement.queue')).length"
     )
-    assert stored_in_browser == 2
+    assert stored_in_browser == 3
     # The link returns: the page sends what it kept, by itself.
     page.context.set_offline(False)
     expect(queue).to_have_attribute("data-pending", "0", timeout=15000)
-    assert _stored(emergency) == (1, 1)
+    assert _stored(emergency) == (1, 1, 1)
     # What the enumerator collected is on their page (and only that).
     page.goto(f"/emergencies/{EVENT}/")
     expect(page.locator("main")).to_contain_text("Talamanca")

@@ -20,11 +20,13 @@ from corredor.displacement.models import (
     SECTORS,
     VULNERABILITIES,
     AgeGroup,
+    FlowDirection,
     FlowMonitoringPoint,
     ImportJob,
     Reason,
     ShelterType,
     Site,
+    Transport,
 )
 
 FORM_ERRORS = (400, 409)
@@ -317,9 +319,18 @@ def collect(request: HttpRequest, code: str) -> HttpResponse:
         "shelters": ShelterType.choices,
         "sectors": list(SECTORS.items()),
         "age_groups": AgeGroup.choices,
+        "directions": FlowDirection.choices,
+        "transports": Transport.choices,
     }
     return render(
         request,
         "displacement/collect.html",
-        {"event": event, "rounds": rounds, "sites": sites, "areas": areas, **choices},
+        {
+            "event": event,
+            "rounds": rounds,
+            "sites": sites,
+            "areas": areas,
+            "points": list(event.flow_points.order_by("code")),
+            **choices,
+        },
     )

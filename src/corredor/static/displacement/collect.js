@@ -43,7 +43,9 @@
       list.textContent = "";
       queue.forEach(function (item) {
         var li = document.createElement("li");
-        li.textContent = item.body.kind + " · " + (item.body.area_pcode || item.body.site_code || "") + " · R" + item.body.round + (item.error ? " · " + item.error : "");
+        var where = item.body.area_pcode || item.body.site_code || item.body.point_code || "";
+        var when = item.body.round ? "R" + item.body.round : (item.body.counted_on || "");
+        li.textContent = item.body.kind + " · " + where + " · " + when + (item.error ? " · " + item.error : "");
         li.dataset.uuid = item.body.client_uuid;
         list.appendChild(li);
       });
@@ -87,7 +89,29 @@
     });
   }
 
+  function flowBody(form) {
+    // One cell of a day's counts at a point: who passed, which way, how, from where to where.
+    var cell = {};
+    var body = { kind: "flow_counts", client_uuid: uuid4(), event: eventCode(), cells: [cell] };
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name) return;
+      if (field.name === "point_code" || field.name === "counted_on") body[field.name] = field.value;
+      else if (field.name === "people") cell.people = parseInt(field.value || "0", 10);
+      else cell[field.name] = field.value;
+    });
+    return body;
+  }
+
   function queueForm(form) {
+    if (form.dataset.kind === "flow_counts") {
+      var queued = load();
+      queued.push({ endpoint: form.dataset.endpoint, body: flowBody(form) });
+      save(queued);
+      form.reset();
+      show();
+      send();
+      return;
+    }
     var body = { kind: form.dataset.kind, client_uuid: uuid4(), event: eventCode(), collected_at: new Date().toISOString(), counts: {}, needs: {} };
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.name) return;
