@@ -22,9 +22,11 @@ from corredor.displacement import permissions
 from corredor.displacement.models import (
     SEX_AGE_FIELDS,
     AdminArea,
+    AgeGroup,
     AreaAssessment,
     DataSource,
     Event,
+    FlowDirection,
     FlowMonitoringPoint,
     Household,
     Individual,
@@ -32,6 +34,7 @@ from corredor.displacement.models import (
     Round,
     Site,
     SiteAssessment,
+    Transport,
 )
 
 INDIVIDUALS = sum((F(name) for name in SEX_AGE_FIELDS[1:]), F(SEX_AGE_FIELDS[0]))
@@ -340,7 +343,14 @@ def flow_breakdown(*, user: Any, point: FlowMonitoringPoint, field: str) -> list
     ):
         raise NotFound(_("No such breakdown."))
     rows = point.counts.values(field).annotate(total=Sum("people")).order_by("-total")
-    return [(row[field] or "-", row["total"]) for row in rows]
+    choices: dict[str, dict[str, Any]] = {
+        "transport": dict(Transport.choices),
+        "sex": {"F": _("Female"), "M": _("Male")},
+        "age_group": dict(AgeGroup.choices),
+        "direction": dict(FlowDirection.choices),
+    }
+    labels = choices.get(field, {})
+    return [(str(labels.get(row[field], row[field] or "-")), row["total"]) for row in rows]
 
 
 # --- what an enumerator collected ---------------------------------------------------------------------------
@@ -438,6 +448,12 @@ def registration_counts(*, user: Any, event: Event) -> list[tuple[str, str, int,
     ]
 
 
+def _countries(figures: dict[str, int], event: Event) -> set[str]:
+    return {event.country_code} | set(
+        AdminArea.objects.filter(pcode__in=list(figures)).values_list("country_code", flat=True)
+    )
+
+
 def map_features(*, user: Any, event: Event, round: Round | None) -> dict[str, Any]:
     """A GeoJSON FeatureCollection for the offline map: admin areas with a shape, with the round's displaced
     people, and the event's sites and flow monitoring points as points."""
@@ -447,6 +463,20 @@ def map_features(*, user: Any, event: Event, round: Round | None) -> dict[str, A
         if round
         else {}
     )
+    # Each area's figure is the sum of what was assessed in it and below it: an admin 1 or the country
+    # whose shape is drawn shows the people of its admin 2 areas.
+    parents = dict(
+        AdminArea.objects.filter(country_code__in=_countries(figures, event)).values_list("pcode", "parent")
+    )
+    rolled: dict[str, int] = defaultdict(int)
+    for pcode, people in figures.items():
+        seen: set[str] = set()
+        current: str | None = pcode
+        while current is not None and current not in seen:
+            seen.add(current)
+            rolled[current] += people
+            current = parents.get(current)
+    figures = dict(rolled)
     features: list[dict[str, Any]] = []
     pcodes = set(figures) | {event.country_code} | set(event.affected_areas.values_list("pcode", flat=True))
     for area in AdminArea.objects.filter(pcode__in=pcodes, shape__isnull=False):

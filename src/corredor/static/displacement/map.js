@@ -27,6 +27,7 @@
         data.features.forEach(function (f) { if (f.properties.individuals > max) max = f.properties.individuals; });
         layer = window.L.geoJSON(data, {
           style: function (f) {
+            if (f.geometry.type === "Point") return {};
             return { color: "#555", weight: f.properties.level === 0 ? 1.5 : 0.8, fillOpacity: 0.75, fillColor: shade(f.properties.individuals, max) };
           },
           pointToLayer: function (f, latlng) {
