@@ -280,3 +280,11 @@ CORREDOR_RETENTION_DAYS = {
     "entry_without_exit": env_int("CORREDOR_RETENTION_ENTRY_WITHOUT_EXIT_DAYS", 5 * 365),
     "traveller": env_int("CORREDOR_RETENTION_TRAVELLER_DAYS", 3 * 365),
 }
+
+# Emergencies (the displacement app): registered households and their members are deleted this many days
+# after their event ended (`corredor purge`); 0, the default, keeps them until the authority sets its period
+# (an event with no end date keeps them too). Aggregates (assessments, flow counts, DTM's figures) hold no
+# one's data and are never purged.
+CORREDOR_RETENTION_DAYS["displacement_household"] = env_int(
+    "CORREDOR_RETENTION_DISPLACEMENT_HOUSEHOLD_DAYS", 0
+)

@@ -374,3 +374,45 @@ class Registration(EmergencyTestCase):
         assert selectors.registration_counts(user=self.ana, event=self.event) == [
             ("ALB-1", "Albergue Liberia", 1, 1, 0)
         ]
+
+
+class Retention(EmergencyTestCase):
+    def test_households_are_purged_after_their_event_ended_and_stay_gone(self) -> None:
+        from django.conf import settings
+        from django.test import override_settings
+
+        from corredor.core import retention
+        from corredor.core.models import Tombstone
+        from corredor.core.retention import purge_run
+        from tests.displacement.test_kobo import KOBO
+
+        # The policy is registered when a period is set (none by default); here, two years.
+        retention.retention_register(services.HOUSEHOLD_RETENTION)
+        self.addCleanup(retention._policies.pop, "displacement_household", None)
+        days = {**settings.CORREDOR_RETENTION_DAYS, "displacement_household": 730}
+        self.enterContext(override_settings(CORREDOR_RETENTION_DAYS=days))
+
+        services.registration_import(user=self.cora, event=self.event, data=KOBO.encode(), file_name="k.csv")
+        services.area_assessment_submit(
+            user=self.enzo, round=self.round1, area_pcode="CR501", reason="natural_disaster",
+            shelter_type="site", counts=counts(females_adults=9), client_uuid=new_id(),
+        )  # fmt: skip
+        with pytest.raises(ApplicationError):
+            services.event_end(user=self.cora, event=self.event, ended_on=datetime.date(2020, 1, 1))
+        services.event_end(user=self.cora, event=self.event, ended_on=datetime.date(2026, 11, 1))
+        assert [r.due for r in purge_run(dry_run=True) if r.policy.name == "displacement_household"] == [0]
+        later = datetime.datetime(2029, 1, 1, tzinfo=datetime.UTC)
+        (report,) = [
+            r for r in purge_run(dry_run=False, now=later) if r.policy.name == "displacement_household"
+        ]
+        assert report.due == 2 and report.removed["displacement.individual"] == 3
+        assert not Household.objects.exists() and not Individual.objects.exists()
+        assert AreaAssessment.objects.count() == 1  # figures hold no one's data: they stay
+        assert Tombstone.objects.filter(model_label="displacement.individual").count() == 3
+        # The same export again does not bring them back.
+        with pytest.raises(ApplicationError) as caught:
+            services.registration_import(
+                user=self.cora, event=self.event, data=KOBO.encode(), file_name="k.csv"
+            )
+        assert {d["line"] for d in caught.value.detail} == {2, 3, 4}
+        assert not Individual.objects.exists()

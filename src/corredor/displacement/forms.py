@@ -53,3 +53,7 @@ class RoundForm(forms.Form):
     reporting_date = forms.DateField(
         label=_("Reporting date"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class EventEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=forms.DateInput(attrs={"type": "date"}))

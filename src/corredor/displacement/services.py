@@ -853,18 +853,34 @@ def registration_import(
                     )
                 )
             continue
+        household_id = uuid.uuid5(event.id, f"household:{submission.household_ref}")
         household = Household(
+            id=household_id,
             event=event,
             site=site,
             reference=submission.household_ref,
             origin_area_id=submission.origin_pcode or None,
             consent_referral=submission.consent_referral,
-            client_uuid=uuid.uuid5(event.id, f"household:{submission.household_ref}"),
+            client_uuid=household_id,
             collected_by_id=collector_id,
         )
         households[submission.household_ref] = (household.pk, site.pk)
         new_households.append(household)
+    # Retention removed these people (or households) for good: an old export does not bring them back.
+    from corredor.core.retention import purged_ids
+
+    gone = purged_ids("displacement.individual", [s.submission_id for s in fresh if s.submission_id])
+    gone_households = purged_ids("displacement.household", [h.pk for h in new_households])
+    for submission in fresh:
+        household_key = str(uuid.uuid5(event.id, f"household:{submission.household_ref}"))
+        if str(submission.submission_id) in gone or household_key in gone_households:
+            errors.append(
+                dtm.Problem(
+                    submission.row, "submission_id", _("removed under the retention policy: not again")
+                )
+            )
     if errors:
+        errors.sort(key=lambda problem: problem.line)
         raise ApplicationError(
             _("The file has %(count)d errors: nothing was imported.") % {"count": len(errors)},
             detail=_problems(errors),
@@ -891,6 +907,7 @@ def registration_import(
                 vulnerabilities=list(submission.vulnerabilities),
                 duplicate_of_id=duplicate,
                 duplicate_score=match[1] if match else None,
+                id=submission.submission_id or uuid.uuid4(),
                 client_uuid=submission.submission_id or uuid.uuid4(),
             )
         )
@@ -1208,3 +1225,44 @@ def round_close(*, user: Any, round: Round) -> Round:
     round.closed = True
     round.save(update_fields=["closed"])
     return round
+
+
+def _households_retention() -> Any:
+    from corredor.core.retention import RetentionPolicy
+
+    # Duplicates are found within one event only, so purging an event's households never reaches into
+    # another event's (a purge removes whatever points at what it removes).
+    return RetentionPolicy(
+        name="displacement_household",
+        model="displacement.household",
+        description="registered households and their members, a set time after their event ended",
+        due=households_due,
+        guarded=("displacement.individual",),
+    )
+
+
+def households_due(now: datetime, days: dict[str, int]) -> Any:
+    """Households whose event ended more than the retention period ago (retention's `due`)."""
+    from datetime import timedelta
+
+    keep = days.get("displacement_household", 0)
+    if not keep:
+        return Household.objects.none()
+    return Household.objects.filter(event__ended_on__lt=(now - timedelta(days=keep)).date())
+
+
+@transaction.atomic
+def event_end(*, user: Any, event: Event, ended_on: date) -> Event:
+    """Record the day an event ended (its registrations' retention period runs from it)."""
+    permissions.permit_coordinate(user)
+    if ended_on < event.started_on:
+        raise ApplicationError(
+            _("An event cannot end before it started (%(day)s).") % {"day": event.started_on},
+            detail=[{"field": "ended_on", "message": str(ended_on)}],
+        )
+    event.ended_on = ended_on
+    event.save(update_fields=["ended_on"])
+    return event
+
+
+HOUSEHOLD_RETENTION = _households_retention()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import Role
 from corredor.displacement import exports, permissions, selectors, services
-from corredor.displacement.forms import EventForm, FlowPointForm, RoundForm, SiteForm
+from corredor.displacement.forms import EventEndForm, EventForm, FlowPointForm, RoundForm, SiteForm
 from corredor.displacement.models import (
     SECTORS,
     VULNERABILITIES,
@@ -73,6 +73,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
         "round": RoundForm(request.POST if action == "round" else None),
         "site": SiteForm(request.POST if action == "site" else None),
         "point": FlowPointForm(request.POST if action == "point" else None),
+        "end": EventEndForm(request.POST if action == "end" else None),
     }
     if action == "close":
         round = selectors.round_get(event=event, number=int(request.POST.get("number", "0") or 0))
@@ -85,6 +86,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
             "round": lambda data: services.round_open(user=request.user, event=event, **data),
             "site": lambda data: services.site_create(user=request.user, event=event, **data),
             "point": lambda data: services.flow_point_create(user=request.user, event=event, **data),
+            "end": lambda data: services.event_end(user=request.user, event=event, **data),
         }[action or ""]
         try:
             made = make(form.cleaned_data)
