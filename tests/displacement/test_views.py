@@ -7,7 +7,7 @@ import uuid
 
 from corredor.core.models import AuditEntry
 from corredor.displacement import services
-from corredor.displacement.models import AreaAssessment, SiteAssessment
+from corredor.displacement.models import AreaAssessment, Household, SiteAssessment
 from tests.displacement.helpers import EmergencyTestCase, counts, new_id
 
 
@@ -257,3 +257,56 @@ class SetUp(EmergencyTestCase):
             )
             assert response.status_code == 403
         assert self.event.rounds.count() == 1
+
+
+class RegisterForm(EmergencyTestCase):
+    def _form(self, **extra: str) -> dict[str, object]:
+        data: dict[str, object] = {
+            "client_uuid": str(uuid.uuid4()),
+            "site": "ALB-1",
+            "reference": "HH-77",
+            "consent_referral": "yes",
+            "surname_0": "Joseph",
+            "given_names_0": "Marie Rose",
+            "sex_0": "F",
+            "birth_date_0": "1984-03-02",
+            "vulnerabilities_0": ["pregnant", "female_head"],
+            "surname_1": "Joseph",
+            "given_names_1": "Wilner",
+            "sex_1": "M",
+            "birth_date_1": "2015",
+        }
+        data.update(extra)
+        return data
+
+    def test_enumerator_registers_a_household_once(self) -> None:
+        self.client.force_login(self.enzo)
+        assert self.client.get("/emergencies/hurricane-test/register/").status_code == 200
+        form = self._form()
+        response = self.client.post("/emergencies/hurricane-test/register/", form)
+        household = Household.objects.get()
+        assert response.status_code == 302 and str(household.pk) in response["Location"]
+        assert household.consent_referral and household.members.count() == 2
+        assert household.members.get(given_names="Marie Rose").vulnerabilities == ["pregnant", "female_head"]
+        # The same form sent again (the answer was lost): registered once.
+        assert self.client.post("/emergencies/hurricane-test/register/", form).status_code == 302
+        assert Household.objects.count() == 1
+
+    def test_errors_are_shown_and_nothing_is_registered(self) -> None:
+        self.client.force_login(self.enzo)
+        response = self.client.post(
+            "/emergencies/hurricane-test/register/", self._form(sex_1="Q", birth_date_0="84")
+        )
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "members[0].birth_date" in text and "members[1].sex" in text
+        assert not Household.objects.exists()
+
+    def test_site_manager_registers_at_own_sites_only_and_analyst_not_at_all(self) -> None:
+        self.client.force_login(self.sam)
+        page = self.client.get("/emergencies/hurricane-test/register/").content.decode()
+        assert 'value="ALB-1"' in page and 'value="ALB-2"' not in page
+        response = self.client.post("/emergencies/hurricane-test/register/", self._form(site="ALB-2"))
+        assert response.status_code == 200 and not Household.objects.exists()
+        self.client.force_login(self.ana)
+        assert self.client.get("/emergencies/hurricane-test/register/").status_code == 403

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("emergencies/<slug:code>/map/", views.event_map, name="displacement-map"),
     path("emergencies/<slug:code>/map.geojson", views.map_data, name="displacement-map-data"),
     path("emergencies/<slug:code>/export/<slug:table>.<slug:fmt>", views.export, name="displacement-export"),
+    path("emergencies/<slug:code>/register/", views.register, name="displacement-register"),
     path("emergencies/<slug:code>/households/", views.households, name="displacement-households"),
     path(
         "emergencies/<slug:code>/households/<uuid:household_id>/",

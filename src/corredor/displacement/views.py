@@ -305,6 +305,83 @@ def import_job(request: HttpRequest, code: str, job_id: uuid.UUID) -> HttpRespon
     return render(request, template, {"event": event, "job": job})
 
 
+MEMBER_ROWS = 8
+
+
+@login_required
+def register(request: HttpRequest, code: str) -> HttpResponse:
+    """Register a household at a site with its members (on a connected device: personal data is not kept in
+    the browser). The form carries its own submission id, so sending it twice registers it once."""
+    permissions.permit_registration(request.user)
+    permissions.permit_collect(request.user)
+    event = _event(request, code)
+    # A site manager registers at their own sites; enumerators and coordinators at any of the event's.
+    own = getattr(request.user, "role", "") == Role.SITE_MANAGER
+    sites = list(selectors.sites_visible(user=request.user, event=event) if own else event.sites.all())
+    errors: list[Any] = []
+    values = request.POST if request.method == "POST" else None
+    if values is not None:
+        members = []
+        for n in range(MEMBER_ROWS):
+            surname, given = (
+                values.get(f"surname_{n}", "").strip(),
+                values.get(f"given_names_{n}", "").strip(),
+            )
+            if not surname and not given:
+                continue
+            members.append(
+                services.MemberIn(
+                    surname=surname,
+                    given_names=given,
+                    sex=values.get(f"sex_{n}", ""),
+                    birth_date=values.get(f"birth_date_{n}", "").strip(),
+                    age_group=values.get(f"age_group_{n}", ""),
+                    relationship=values.get(f"relationship_{n}", "").strip()[:20],
+                    vulnerabilities=tuple(values.getlist(f"vulnerabilities_{n}")),
+                )
+            )
+        site = next((s for s in sites if s.code == values.get("site")), None)
+        try:
+            submission = uuid.UUID(values.get("client_uuid", ""))
+        except ValueError:
+            submission = uuid.uuid4()
+        if site is None:
+            errors.append({"field": "site", "message": _("Choose a site.")})
+        else:
+            try:
+                household = services.household_register(
+                    user=request.user,
+                    site=site,
+                    reference=values.get("reference", "").strip()[:60],
+                    members=members,
+                    consent_referral=values.get("consent_referral") == "yes",
+                    origin_pcode=values.get("origin_pcode", "").strip(),
+                    client_uuid=submission,
+                )
+            except ApplicationError as error:
+                if error.status not in FORM_ERRORS:
+                    raise
+                errors = [{"field": "", "message": error.message}]
+                errors += error.detail if isinstance(error.detail, list) else []
+            else:
+                messages.success(request, _("Household %(ref)s registered.") % {"ref": household.reference})
+                return redirect("displacement-household", code=event.code, household_id=household.pk)
+    return render(
+        request,
+        "displacement/register.html",
+        {
+            "event": event,
+            "sites": sites,
+            "rows": range(MEMBER_ROWS),
+            "values": values or {},
+            "errors": errors,
+            "client_uuid": (values.get("client_uuid") if values is not None else None) or uuid.uuid4(),
+            "vulnerabilities": VULNERABILITIES,
+            "age_groups": AgeGroup.choices,
+        },
+    )
+
+
 @login_required
 def collect(request: HttpRequest, code: str) -> HttpResponse:
     """The collection form that works offline: submissions queue in the browser and are sent when the link
