@@ -18,6 +18,9 @@ The benchmarks, in the order they run (`--only` picks some of them):
   Django ORM beside DuckDB;
 - `infohub`: the public hub's home page weight (compressed; target < 100 KB) and its first contentful paint
   on Chromium's emulated "Slow 3G", first visit and from the saved copy (target < 2 s). See bench/infohub.py;
+- `displacement`: a KoboToolbox registration export of 100,000 rows imported, all or nothing, with the
+  duplicate search (target < 20 s; `--quick` or env BENCH_KOBO_ROWS: fewer), in a subprocess on its own
+  database (bench/displacement.py);
 - `load`: 50 officers recording crossings through the real HTTP server (runserver, loopback, its own SQLite
   database) while a 500,000-row watchlist imports and a 500-passenger list arrives: failed crossings
   (target 0) and the desk's p99 (`--quick` or env BENCH_LOAD_SCALE: a smaller run). See bench/load.py.
@@ -52,7 +55,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src" / "corredor"
-BENCHES = ("mrz", "paxlst", "screening", "desk", "manifests", "statistics", "infohub", "load")
+BENCHES = ("mrz", "paxlst", "screening", "desk", "manifests", "statistics", "infohub", "displacement", "load")
 ON_DATABASE = {"desk", "manifests", "statistics"}
 
 Figures = dict[str, dict[str, Any]]
@@ -173,6 +176,23 @@ def _bench_paxlst(table: Table, *, quick: bool) -> None:
         f"{result.get('description', result['name'])}; {result.get('runs')} runs, min {result.get('min_ms')} "
         f"ms, max {result.get('max_ms')} ms",
     )
+
+
+def _bench_displacement(table: Table, *, quick: bool, workdir: Path) -> None:
+    """The Kobo registration import (100,000 rows, target < 20 s; --quick 5,000) and the registration
+    dashboard on 1,000,000 individuals (target < 1 s; --quick 50,000), in a subprocess on its own database
+    (bench/displacement.py)."""
+    out = workdir / "displacement.json"
+    out.unlink(missing_ok=True)
+    rows = os.environ.get("BENCH_KOBO_ROWS") or ("5000" if quick else "100000")
+    individuals = os.environ.get("BENCH_INDIVIDUALS") or ("50000" if quick else "1000000")
+    command = [sys.executable, "-m", "bench.displacement", "--rows", rows, "--individuals", individuals]
+    command += ["--json", str(out)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[1:])} exited with {done.returncode}:\n{done.stderr[-3000:]}")
+    table.take(json.loads(out.read_text()))
+    out.unlink()
 
 
 def _bench_screening(table: Table, *, quick: bool, workdir: Path) -> None:
@@ -507,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         for used in workdir.glob("bench-run.sqlite3*"):
             used.unlink()
     attempt("infohub", lambda: _bench_infohub(table, quick=args.quick))
+    attempt("displacement", lambda: _bench_displacement(table, quick=args.quick, workdir=workdir))
     # Last, on its own database and server: it uses every core for a few minutes.
     attempt("load", lambda: _bench_load(table, quick=args.quick))
 

@@ -291,3 +291,10 @@ CORREDOR_RETENTION_DAYS = {
 DEVELOPMENT_HUB_BUNDLE_KEY = "dev-only-hub-bundle-key-set-CORREDOR_HUB_BUNDLE_KEY-in-deployment"
 CORREDOR_HUB_BUNDLE_KEY = env_str("CORREDOR_HUB_BUNDLE_KEY", DEVELOPMENT_HUB_BUNDLE_KEY)
 CORREDOR_HUB_BUNDLE_MAX_BYTES = env_int("CORREDOR_HUB_BUNDLE_MAX_BYTES", 20 * 1024 * 1024)
+# Emergencies (the displacement app): registered households and their members are deleted this many days
+# after their event ended (`corredor purge`); 0, the default, keeps them until the authority sets its period
+# (an event with no end date keeps them too). Aggregates (assessments, flow counts, DTM's figures) hold no
+# one's data and are never purged.
+CORREDOR_RETENTION_DAYS["displacement_household"] = env_int(
+    "CORREDOR_RETENTION_DISPLACEMENT_HOUSEHOLD_DAYS", 0
+)

@@ -32,6 +32,7 @@ DEMO_SEEDERS = [
     "corredor.screening.demo",
     "corredor.manifests.demo",
     "corredor.infohub.demo",
+    "corredor.displacement.demo",
     "corredor.statistics.demo",
 ]
 
