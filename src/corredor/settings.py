@@ -280,3 +280,7 @@ CORREDOR_RETENTION_DAYS = {
     "entry_without_exit": env_int("CORREDOR_RETENTION_ENTRY_WITHOUT_EXIT_DAYS", 5 * 365),
     "traveller": env_int("CORREDOR_RETENTION_TRAVELLER_DAYS", 3 * 365),
 }
+
+# Protection (the protection app): a closed protection case is kept this many days after its closure, then
+# purged by `corredor purge` with its events, referrals and return (0 keeps closed cases for ever).
+CORREDOR_RETENTION_DAYS["protection_case"] = env_int("CORREDOR_RETENTION_PROTECTION_CASE_DAYS", 10 * 365)
