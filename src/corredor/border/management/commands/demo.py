@@ -27,7 +27,12 @@ from corredor.core.models import BorderPost, Role
 # Apps that add to the demo (a watchlist, today's flights, the statistics), in order: the watchlist first,
 # so that the passenger lists are screened against it when they arrive, and the statistics last, so that
 # their extract holds everything. Each module has `seed(...) -> str` taking what it needs (see _run_seeder).
-DEMO_SEEDERS = ["corredor.screening.demo", "corredor.manifests.demo", "corredor.statistics.demo"]
+DEMO_SEEDERS = [
+    "corredor.screening.demo",
+    "corredor.manifests.demo",
+    "corredor.protection.demo",
+    "corredor.statistics.demo",
+]
 
 
 def _app_seeders() -> list[Callable[..., str]]:
