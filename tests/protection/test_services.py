@@ -103,8 +103,12 @@ class TransitionTests(ProtectionTestCase):
         transition = self.refer_child()
         services.transition_accept(user=self.carla, transition_id=transition.pk)
         case = Case.objects.get(pk=transition.case_id)
-        assert case.status == CaseStatus.OPEN and case.provider == self.pani and case.assigned_to == self.carla
-        services.case_event_add(user=self.carla, case_id=case.pk, kind="assessment", text="Sola, sin lesiones.")
+        assert (
+            case.status == CaseStatus.OPEN and case.provider == self.pani and case.assigned_to == self.carla
+        )
+        services.case_event_add(
+            user=self.carla, case_id=case.pk, kind="assessment", text="Sola, sin lesiones."
+        )
         services.case_event_add(user=self.carla, case_id=case.pk, kind="plan", text="Albergue y búsqueda.")
         services.case_event_add(
             user=self.carla, case_id=case.pk, kind="service", text="Albergue PANI", service="shelter"

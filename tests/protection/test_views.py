@@ -58,10 +58,14 @@ class PageTests(PageTestCase):
         assert case.reference in html and "MEJIA" not in html and "•••" in html
         html = client.get("/protection/cases/", {"names": "1"}).content.decode()
         assert "MEJIA CASTRO, DILCIA MARISOL" in html
-        assert AuditEntry.objects.filter(object_type="protection.case", summary__contains="names shown").exists()
+        assert AuditEntry.objects.filter(
+            object_type="protection.case", summary__contains="names shown"
+        ).exists()
         html = client.get(f"/protection/cases/{case.pk}/").content.decode()
-        assert "MEJIA CASTRO" in html and "Unaccompanied" not in html or "unaccompanied_child" in html
-        assert AuditEntry.objects.filter(object_type="protection.case", object_id=str(case.pk), action="read").exists()
+        assert "MEJIA CASTRO" in html and "Unaccompanied or separated child" in html
+        assert AuditEntry.objects.filter(
+            object_type="protection.case", object_id=str(case.pk), action="read"
+        ).exists()
         team = self.client_for(self.manuel).get("/protection/cases/", {"scope": "team"}).content.decode()
         assert case.reference in team
 
@@ -74,7 +78,9 @@ class PageTests(PageTestCase):
         assert "identity is not shared" in page and "MEJIA" not in page
         response = client.post(f"/protection/referrals/{transition.pk}/accept/", HTTP_HX_REQUEST="true")
         assert response["HX-Redirect"] == f"/protection/cases/{transition.case_id}/"
-        response = client.post(f"/protection/cases/{transition.case_id}/events/", {"kind": "plan", "text": "Plan"})
+        response = client.post(
+            f"/protection/cases/{transition.case_id}/events/", {"kind": "plan", "text": "Plan"}
+        )
         assert response.status_code == 302
         response = client.post(f"/protection/cases/{transition.case_id}/close/", {"reason": "Reunificada"})
         assert Case.objects.get(pk=transition.case_id).status == "closed"
@@ -109,7 +115,12 @@ class PageTests(PageTestCase):
 
     def test_the_consent_form_in_four_languages(self) -> None:
         client = self.client_for(self.alice)
-        for lang, words in (("es", "Consentimiento"), ("en", "Informed consent"), ("fr", "consentement"), ("ht", "")):
+        for lang, words in (
+            ("es", "Consentimiento"),
+            ("en", "Informed consent"),
+            ("fr", "consentement"),
+            ("ht", ""),
+        ):
             html = client.get("/protection/consent-form/", {"lang": lang}).content.decode()
             assert f'lang="{lang}"' in html and words in html
         assert client.get("/protection/consent-form/", {"lang": "de"}).status_code == 400
@@ -118,8 +129,12 @@ class PageTests(PageTestCase):
 class RefusalTests(PageTestCase):
     def test_every_page_refuses_who_must_be_refused_and_audits_it(self) -> None:
         transition, case = self.accepted_child()
-        task = services.task_add(user=self.carla, case_id=case.pk, title="Llamar", due_on=timezone.localdate())
-        tracing = services.tracing_add(user=self.carla, case_id=case.pk, sought_name="Rosa", relationship="madre")
+        task = services.task_add(
+            user=self.carla, case_id=case.pk, title="Llamar", due_on=timezone.localdate()
+        )
+        tracing = services.tracing_add(
+            user=self.carla, case_id=case.pk, sought_name="Rosa", relationship="madre"
+        )
         pending = self.refer_child(hook_protection_purpose="otra")
         avrr = self.returning_adult()
         outsiders = [self.rita, self.otto, self.pia, self.nadia, self.alice, self.ana, self.admin]
@@ -135,7 +150,12 @@ class RefusalTests(PageTestCase):
             (
                 "post",
                 c + "refer/",
-                {"provider": str(self.oim_provider.pk), "consent": "given", "data_identity": "1", "purpose": "ret"},
+                {
+                    "provider": str(self.oim_provider.pk),
+                    "consent": "given",
+                    "data_identity": "1",
+                    "purpose": "ret",
+                },
                 outsiders,
             ),
             ("post", c + "tasks/", {"title": "x", "due_on": "2026-12-24"}, outsiders),
@@ -149,9 +169,24 @@ class RefusalTests(PageTestCase):
             ("get", "/protection/shared/", {}, [self.alice, self.ana, self.admin, self.nadia]),
             ("get", "/protection/sent/", {}, [self.alice, self.ana, self.admin]),
             ("get", "/protection/referrals/", {}, [self.carla, self.ana, self.admin, self.pia]),
-            ("get", f"/protection/referrals/{pending.pk}/", {}, [self.rita, self.otto, self.pia, self.bob, self.ana]),
-            ("post", f"/protection/referrals/{pending.pk}/accept/", {}, [self.rita, self.alice, self.bob, self.ana]),
-            ("post", f"/protection/referrals/{pending.pk}/revoke/", {"note": "xxx"}, [self.carla, self.alice]),
+            (
+                "get",
+                f"/protection/referrals/{pending.pk}/",
+                {},
+                [self.rita, self.otto, self.pia, self.bob, self.ana],
+            ),
+            (
+                "post",
+                f"/protection/referrals/{pending.pk}/accept/",
+                {},
+                [self.rita, self.alice, self.bob, self.ana],
+            ),
+            (
+                "post",
+                f"/protection/referrals/{pending.pk}/revoke/",
+                {"note": "xxx"},
+                [self.carla, self.alice],
+            ),
             ("get", "/protection/departures/", {}, [self.carla, self.ana, self.admin]),
             ("post", f"/protection/departures/{avrr.pk}/", {}, [self.bob, self.otto, self.ana]),
             ("get", "/protection/consent-form/", {"lang": "es"}, [self.ana, self.aud]),
@@ -171,7 +206,9 @@ class ApiTests(PageTestCase):
         client = self.client_for(user)
         if method == "get":
             return client.get(f"/api/v1/protection{path}", body or {})
-        return client.post(f"/api/v1/protection{path}", json.dumps(body or {}), content_type="application/json")
+        return client.post(
+            f"/api/v1/protection{path}", json.dumps(body or {}), content_type="application/json"
+        )
 
     def test_the_caseworker_works_through_the_api(self) -> None:
         transition = self.refer_child()
@@ -181,11 +218,17 @@ class ApiTests(PageTestCase):
         assert answer.status_code == 200 and answer.json()["status"] == "accepted"
         cases = self.api(self.carla, "get", "/cases").json()
         assert cases["cases"][0]["name"] == "•••" and cases["cases"][0]["age_group"] == "12-17"
-        event = self.api(self.carla, "post", f"/cases/{transition.case_id}/events", {"kind": "plan", "text": "P"})
+        event = self.api(
+            self.carla, "post", f"/cases/{transition.case_id}/events", {"kind": "plan", "text": "P"}
+        )
         assert event.status_code == 201
-        typo = self.api(self.carla, "post", f"/cases/{transition.case_id}/events", {"kind": "plan", "txt": "P"})
+        typo = self.api(
+            self.carla, "post", f"/cases/{transition.case_id}/events", {"kind": "plan", "txt": "P"}
+        )
         assert typo.status_code == 422
-        closed = self.api(self.carla, "post", f"/cases/{transition.case_id}/closure", {"reason": "Reunificada"})
+        closed = self.api(
+            self.carla, "post", f"/cases/{transition.case_id}/closure", {"reason": "Reunificada"}
+        )
         assert closed.json()["status"] == "closed"
         made = self.api(self.alice, "get", "/referrals/made").json()
         assert made[0]["status"] == "accepted"
@@ -202,7 +245,12 @@ class ApiTests(PageTestCase):
             ("get", "/referrals/shared", None, [self.alice, self.ana, self.nadia]),
             ("get", "/referrals/made", None, [self.carla, self.ana]),
             ("get", f"/referrals/{pending.pk}", None, [self.rita, self.bob, self.ana]),
-            ("post", f"/referrals/{pending.pk}/answer", {"answer": "accept"}, [self.rita, self.alice, self.ana]),
+            (
+                "post",
+                f"/referrals/{pending.pk}/answer",
+                {"answer": "accept"},
+                [self.rita, self.alice, self.ana],
+            ),
             ("post", f"/returns/{avrr.pk}/departure", {}, [self.bob, self.otto, self.ana]),
         ]
         for method, path, body, refused in operations:

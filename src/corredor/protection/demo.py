@@ -36,7 +36,13 @@ PROVIDERS = (
     ),
     DemoProvider("refugio", "Unidad de Refugio", "asylum", "", "San José", ("asylum",), True),
     DemoProvider(
-        "casa-acogida", "Casa de Acogida Migrante", "shelter", "", "Liberia", ("shelter", "psychosocial"), True
+        "casa-acogida",
+        "Casa de Acogida Migrante",
+        "shelter",
+        "",
+        "Liberia",
+        ("shelter", "psychosocial"),
+        True,
     ),
     DemoProvider("clinica", "Clínica de Atención Primaria", "health", "", "Alajuela", ("medical",), False),
     DemoProvider("oim", "OIM, oficina nacional", "iom", "", "San José", ("avrr", "family_tracing"), True),
@@ -169,11 +175,13 @@ def seed(*, rng: random.Random, now: datetime) -> str:
         post = BorderPost.objects.filter(code=officer.border_post_id).first()
         if adults and post is not None:
             document = rng.choice(adults)
-            crossing = Crossing.objects.filter(traveller_id=document.traveller_id).order_by("-occurred_at").first()
-            if crossing is not None:
+            last = (
+                Crossing.objects.filter(traveller_id=document.traveller_id).order_by("-occurred_at").first()
+            )
+            if last is not None:
                 transition = services.referral_from_desk(
                     officer=officer,
-                    crossing=crossing,
+                    crossing=last,
                     provider=providers["oim"],
                     service="avrr",
                     consent=consent_terms(

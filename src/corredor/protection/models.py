@@ -249,6 +249,10 @@ class Case(Audited, models.Model):
     def full_name(self) -> str:
         return f"{self.surname}, {self.given_names}".strip(", ")
 
+    @property
+    def indicator_labels(self) -> list[str]:
+        return [str(Indicator(i).label) for i in self.indicators if i in Indicator.values]
+
 
 class EventKind(models.TextChoices):
     REGISTRATION = "registration", _("Registration")

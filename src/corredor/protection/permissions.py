@@ -28,9 +28,9 @@ def agency_of(user: Any) -> ServiceProvider | None:
     """The provider (agency) the user works for, or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    cached = getattr(user, "_protection_agency", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if "_protection_agency" in user.__dict__:
+        cached: ServiceProvider | None = user.__dict__["_protection_agency"]
+        return cached
     membership = Membership.objects.select_related("provider").filter(user=user).first()
     agency = membership.provider if membership else None
     user._protection_agency = agency

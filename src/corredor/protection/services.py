@@ -597,6 +597,8 @@ def _age(birth: date, on: date) -> int:
 
 
 def _document_of(avrr: Avrr) -> DocumentInput:
+    if avrr.case.traveller_id is None:
+        raise ApplicationError(_("The traveller has no travel document on record."))
     document = (
         TravelDocument.objects.filter(traveller_id=avrr.case.traveller_id)
         .order_by("-expiry_date", "-created_at")
