@@ -16,6 +16,9 @@ The benchmarks, in the order they run (`--only` picks some of them):
 - `statistics`: the monthly table by nationality x post x sex for a year on 10,000,000 crossings (`--quick`:
   1,000,000; target < 1 s), the dashboard (< 2 s), the bulletin (< 30 s), and the same table through the
   Django ORM beside DuckDB;
+- `protection`: a caseworker's case list and a case page with 100,000 cases and 1,000,000 case events
+  (`--quick`: 5,000 and 50,000), p95 target < 100 ms; a subprocess on its own SQLite database
+  (bench/protection.py);
 - `load`: 50 officers recording crossings through the real HTTP server (runserver, loopback, its own SQLite
   database) while a 500,000-row watchlist imports and a 500-passenger list arrives: failed crossings
   (target 0) and the desk's p99 (`--quick` or env BENCH_LOAD_SCALE: a smaller run). See bench/load.py.
@@ -50,7 +53,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src" / "corredor"
-BENCHES = ("mrz", "paxlst", "screening", "desk", "manifests", "statistics", "load")
+BENCHES = ("mrz", "paxlst", "screening", "desk", "manifests", "statistics", "protection", "load")
 ON_DATABASE = {"desk", "manifests", "statistics"}
 
 Figures = dict[str, dict[str, Any]]
@@ -295,6 +298,29 @@ def _bench_screening(table: Table, *, quick: bool, workdir: Path) -> None:
     )
 
 
+def _bench_protection(table: Table, *, quick: bool, workdir: Path) -> None:
+    out = workdir / "protection.json"
+    out.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "bench.protection", "--json", str(out), *(["--small"] if quick else [])]
+    print("Protection (a subprocess on its own database) ...", file=sys.stderr)
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[1:])} exited with {done.returncode}:\n{done.stderr[-3000:]}")
+    result = json.loads(out.read_text())
+    out.unlink()
+    data = result["data"]
+    scale = f"{data['cases']:,} cases, {data['events']:,} events (loaded in {data['load_s']} s)"
+    table.add("protection_cases", data["cases"], "cases", scale)
+    for name, what in (
+        ("case_list", "my open cases, names hidden"),
+        ("agency_list", "the agency's open cases, names shown"),
+        ("case_page", "a case page with its latest events"),
+    ):
+        figures = result[name]
+        table.add(f"protection_{name}_p50_ms", figures["p50_ms"], "ms", what)
+        table.add(f"protection_{name}_p95_ms", figures["p95_ms"], "ms", what, under=100)
+
+
 def _bench_manifests(table: Table, *, quick: bool) -> None:
     from bench.manifests import run
 
@@ -475,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
             _checkpoint_and_close()
         for used in workdir.glob("bench-run.sqlite3*"):
             used.unlink()
+    attempt("protection", lambda: _bench_protection(table, quick=args.quick, workdir=workdir))
     # Last, on its own database and server: it uses every core for a few minutes.
     attempt("load", lambda: _bench_load(table, quick=args.quick))
 
