@@ -260,3 +260,60 @@ class ApiTests(PageTestCase):
                 assert response.status_code == 403, (path, user.username, response.status_code)
                 assert AuditEntry.objects.filter(action="denied").count() == before + 1, (path, user.username)
         assert transition.pk
+
+
+class RegistrationTests(PageTestCase):
+    def test_a_caseworker_registers_a_walk_in(self) -> None:
+        response = self.client_for(self.carla).post(
+            "/protection/cases/new/",
+            {"surname": "Joseph", "given_names": "Marie", "sex": "F", "nationality": "HTI", "kind": "gbv"},
+        )
+        case = Case.objects.get(surname="Joseph")
+        assert response["Location"] == f"/protection/cases/{case.pk}/"
+        assert case.provider == self.pani and case.assigned_to == self.carla and case.status == "open"
+        bad = self.client_for(self.carla).post(
+            "/protection/cases/new/", {"surname": "X", "nationality": "ZZZ"}
+        )
+        assert bad.status_code == 400 and Case.objects.count() == 1
+        for user in (self.alice, self.pia, self.nadia, self.ana):
+            assert self.client_for(user).post("/protection/cases/new/", {"surname": "Y"}).status_code == 403
+        api = self.client_for(self.carla).post(
+            "/api/v1/protection/cases",
+            json.dumps({"surname": "Pierre", "nationality": "HTI", "kind": "protection", "sex": "M"}),
+            content_type="application/json",
+        )
+        assert api.status_code == 201 and api.json()["agency"] == self.pani.name
+        refused = self.client_for(self.alice).post(
+            "/api/v1/protection/cases",
+            json.dumps({"surname": "Pierre", "nationality": "HTI", "kind": "protection"}),
+            content_type="application/json",
+        )
+        assert refused.status_code == 403
+
+    def test_statistics_rows_carry_no_name(self) -> None:
+        from corredor.protection.selectors import ANONYMISED_COLUMNS, anonymised_rows
+
+        self.refer_child()
+        rows = list(anonymised_rows())
+        assert len(rows) == 1 and len(rows[0]) == len(ANONYMISED_COLUMNS)
+        _month, kind, status, sex, age, nationality, border = rows[0]
+        assert (kind, status, sex, age, nationality, border) == (
+            "child_protection",
+            "referred",
+            "F",
+            "12-17",
+            "HND",
+            True,
+        )
+        assert not any("MEJIA" in str(value) or "2014" in str(value) for value in rows[0])
+
+    def test_the_desk_announces_a_return_due_to_leave(self) -> None:
+        from tests.factories import mrz_for
+
+        self.returning_adult()
+        html = (
+            self.client_for(self.alice)
+            .post("/desk/scan/", {"mrz": mrz_for(adult_document())})
+            .content.decode()
+        )
+        assert "Assisted voluntary return to Honduras" in html and "Record the exit" in html

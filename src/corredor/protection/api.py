@@ -99,6 +99,16 @@ class ProtectionCaseEventIn(StrictSchema):
     service: str = Field("", max_length=30)
 
 
+class ProtectionCaseRegisterIn(StrictSchema):
+    surname: str = Field(..., min_length=1, max_length=120)
+    given_names: str = Field("", max_length=120)
+    birth_date: date | None = None
+    sex: Literal["M", "F", "X"] = "X"
+    nationality: str = Field(..., min_length=1, max_length=3, description="ICAO code")
+    kind: Literal["child_protection", "trafficking", "gbv", "protection", "avrr"]
+    note: str = Field("", max_length=10000)
+
+
 class ProtectionCaseCloseIn(StrictSchema):
     reason: str = Field(..., max_length=2000)
 
@@ -197,6 +207,13 @@ def case_list(request: HttpRequest, filters: Query[ProtectionCaseListQuery]) -> 
             for r in page.rows
         ],
     )
+
+
+@router.post("/cases", response={201: ProtectionCaseOut}, summary="Register a case (a walk-in, a call)")
+def case_register(request: HttpRequest, payload: ProtectionCaseRegisterIn) -> tuple[int, ProtectionCaseOut]:
+    case = services.case_register(user=request.user, **payload.dict())
+    view = selectors.case_get(user=request.user, case_id=case.pk)
+    return 201, _case_out(view.case, view)
 
 
 @router.get("/cases/{case_id}", response=ProtectionCaseOut, summary="One case (its caseworker and agency)")

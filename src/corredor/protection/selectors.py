@@ -3,6 +3,7 @@
 referrals an officer made, the returns due to depart at a post, the directory."""
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -319,3 +320,29 @@ def open_transitions_count(*, user: Any) -> int:
     if agency is None:
         return 0
     return Transition.objects.filter(to_provider=agency, status=TransitionStatus.IN_PROGRESS).count()
+
+
+ANONYMISED_COLUMNS = ("month", "kind", "status", "sex", "age_group", "nationality", "referred_from_border")
+
+
+def anonymised_rows() -> Iterator[tuple[str, str, str, str, str, str, bool]]:
+    """One row per case for the statistics extract, never a name, an id or a birth date: the month it was
+    opened, its kind and status, sex, age group at opening, nationality, whether it came from the border.
+    (The statistics app, above protection, reads this; its disclosure control suppresses small cells.)"""
+    border = set(
+        Transition.objects.filter(kind="referral", from_post__isnull=False).values_list("case_id", flat=True)
+    )
+    for case_id, created, kind, status, sex, birth, nationality in (
+        Case.objects.order_by("created_at")
+        .values_list("id", "created_at", "kind", "status", "sex", "birth_date", "nationality_id")
+        .iterator(chunk_size=5000)
+    ):
+        yield (
+            f"{created:%Y-%m}",
+            kind,
+            status,
+            sex,
+            age_group(birth, created.date()),
+            nationality,
+            case_id in border,
+        )

@@ -376,6 +376,48 @@ def case_assign(*, user: Any, case_id: uuid.UUID, caseworker_id: Any) -> Case:
 
 
 @transaction.atomic
+def case_register(
+    *,
+    user: Any,
+    surname: str,
+    given_names: str,
+    birth_date: date | None,
+    sex: str,
+    nationality: str,
+    kind: str,
+    note: str = "",
+) -> Case:
+    """A case the agency opens itself (a walk-in, a call): held by the agency, assigned to the caseworker."""
+    agency = permissions.permit_cases(user)
+    surname = surname.strip()
+    if not surname:
+        raise ApplicationError(_("Give the person's surname."), detail={"field": "surname"})
+    if birth_date is not None and birth_date > timezone.localdate():
+        raise ApplicationError(_("The birth date is in the future."), detail={"field": "birth_date"})
+    if sex not in ("M", "F", "X"):
+        raise ApplicationError(_("Sex is M, F or X."), detail={"field": "sex"})
+    country = Country.objects.filter(code=(nationality or "").strip().upper()).first()
+    if country is None:
+        raise ApplicationError(_("Unknown nationality."), detail={"field": "nationality"})
+    if kind not in CaseKind.values:
+        raise ApplicationError(_("Unknown kind of case."), detail={"field": "kind"})
+    case = Case.objects.create(
+        reference=case_reference(),
+        surname=surname[:120],
+        given_names=given_names.strip()[:120],
+        birth_date=birth_date,
+        sex=sex,
+        nationality=country,
+        kind=kind,
+        status=CaseStatus.OPEN,
+        provider=agency,
+        assigned_to=user,
+    )
+    _event(case, EventKind.REGISTRATION, user, note.strip()[:10000] or _("Registered by the agency."))
+    return case
+
+
+@transaction.atomic
 def case_event_add(*, user: Any, case_id: uuid.UUID, kind: str, text: str, service: str = "") -> CaseEvent:
     """An assessment, the case plan, a service given, a follow-up or a note."""
     case = _locked(Case, case_id)

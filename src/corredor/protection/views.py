@@ -25,6 +25,7 @@ from corredor.protection import selectors, services
 from corredor.protection.consent import DATA_CATEGORIES, consent_terms
 from corredor.protection.models import (
     AvrrStatus,
+    CaseKind,
     DataCategory,
     EventKind,
     ServiceKind,
@@ -105,8 +106,27 @@ def cases(request: HttpRequest) -> HttpResponse:
             "status": status,
             "tasks": selectors.tasks_due(user=request.user),
             "waiting": selectors.open_transitions_count(user=request.user),
+            "kinds": CaseKind.choices,
         },
     )
+
+
+@login_required
+@require_POST
+def case_register(request: HttpRequest) -> HttpResponse:
+    """A case the agency opens itself (a walk-in, a call)."""
+    post = request.POST
+    case = services.case_register(
+        user=request.user,
+        surname=post.get("surname", ""),
+        given_names=post.get("given_names", ""),
+        birth_date=_date(request, "birth_date"),
+        sex=post.get("sex", ""),
+        nationality=post.get("nationality", ""),
+        kind=post.get("kind", ""),
+        note=post.get("note", ""),
+    )
+    return _done(request, _case_url(case.pk), _("Case %(ref)s registered.") % {"ref": case.reference})
 
 
 @login_required
