@@ -317,3 +317,32 @@ class RegistrationTests(PageTestCase):
             .content.decode()
         )
         assert "Assisted voluntary return to Honduras" in html and "Record the exit" in html
+
+
+class ExportTests(PageTestCase):
+    def test_the_export_holds_only_cases_whose_consent_covers_it(self) -> None:
+        consented = self.refer_child()
+        overridden = self.refer_child(
+            hook_protection_consent="override",
+            hook_protection_override_reason="Niña sola, interés superior de la niña",
+        )
+        for transition in (consented, overridden):
+            services.transition_accept(user=self.carla, transition_id=transition.pk)
+        services.case_register(
+            user=self.carla,
+            surname="Joseph",
+            given_names="Marie",
+            birth_date=None,
+            sex="F",
+            nationality="HTI",
+            kind="gbv",
+        )
+        response = self.client_for(self.manuel).get("/protection/cases/export/")
+        text = response.content.decode()
+        assert response["X-Left-Out"] == "1" and text.count("\n") == 3  # header + two cases
+        assert consented.case.reference in text and overridden.case.reference not in text and "Joseph" in text
+        assert AuditEntry.objects.filter(action="export", object_type="protection.case").exists()
+        for user in (self.carla, self.alice, self.pia, self.ana):
+            before = AuditEntry.objects.filter(action="denied").count()
+            assert self.client_for(user).get("/protection/cases/export/").status_code == 403
+            assert AuditEntry.objects.filter(action="denied").count() == before + 1

@@ -7,6 +7,7 @@ from corredor.protection import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("protection/", views.home, name="protection"),
     path("protection/cases/", views.cases, name="protection-cases"),
+    path("protection/cases/export/", views.cases_export, name="protection-cases-export"),
     path("protection/cases/new/", views.case_register, name="protection-case-register"),
     path("protection/cases/<uuid:case_id>/", views.case_page, name="protection-case"),
     path("protection/cases/<uuid:case_id>/events/", views.case_event, name="protection-case-event"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corredor.core.errors import ApplicationError
+from corredor.core.exports import SafeCsvWriter
 from corredor.core.models import Role
 from corredor.core.permissions import has_role, refuse
 from corredor.protection import selectors, services
@@ -109,6 +110,19 @@ def cases(request: HttpRequest) -> HttpResponse:
             "kinds": CaseKind.choices,
         },
     )
+
+
+@login_required
+def cases_export(request: HttpRequest) -> HttpResponse:
+    """The agency's cases as CSV (case managers), only those whose consent covers it."""
+    export = selectors.cases_export(user=request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="protection-cases.csv"'
+    writer = SafeCsvWriter(response)
+    writer.writerow(selectors.EXPORT_COLUMNS)
+    writer.writerows(export.rows)
+    response["X-Left-Out"] = str(export.left_out)
+    return response
 
 
 @login_required
