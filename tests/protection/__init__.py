@@ -91,4 +91,4 @@ class ProtectionTestCase(PersonaTestCase):
         recorded = record(
             self.alice, child_document(), decision="referred", stay_category=None, hook_answers=values
         )
-        return Transition.objects.get(crossing=recorded.crossing)
+        return Transition.objects.get(crossing_id=recorded.crossing.pk)

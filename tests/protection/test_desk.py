@@ -46,7 +46,8 @@ class DeskTests(ProtectionTestCase):
         response = self.desk().post("/desk/record/", data)
         assert response.status_code == 200, response.content.decode()[:500]
         transition = Transition.objects.get()
-        assert transition.crossing.decision == "referred" and transition.to_provider == self.pani
+        assert Crossing.objects.get(pk=transition.crossing_id).decision == "referred"
+        assert transition.to_provider == self.pani
         assert transition.case.indicators == ["unaccompanied_child"]
 
     def test_a_bad_consent_answer_records_nothing(self) -> None:

@@ -57,7 +57,7 @@ class DeskReferralTests(ProtectionTestCase):
         case = transition.case
         assert case.status == CaseStatus.REFERRED and case.kind == "child_protection" and case.risk == "high"
         assert case.provider is None and case.surname == "MEJIA CASTRO"
-        screening = VulnerabilityScreening.objects.get(crossing=transition.crossing)
+        screening = VulnerabilityScreening.objects.get(crossing_id=transition.crossing_id)
         assert screening.indicators == ["unaccompanied_child"]
         assert "child" in screening.asked_because and "officer_referral" in screening.asked_because
 
@@ -230,7 +230,7 @@ class AvrrTests(ProtectionTestCase):
         assert crossing.direction == "exit" and crossing.decision == "admitted" and crossing.post_id == "SJO"
         assert crossing.transport_reference == "CM 394"
         avrr.refresh_from_db()
-        assert avrr.status == AvrrStatus.DEPARTED and avrr.departure_crossing == crossing
+        assert avrr.status == AvrrStatus.DEPARTED and avrr.departure_crossing_id == crossing.pk
         assert services.avrr_depart(officer=self.alice, avrr_id=avrr.pk) == crossing  # once
         with pytest.raises(PermissionDenied):
             services.avrr_reintegration_plan(user=self.rita, avrr_id=avrr.pk, plan="x" * 10)
@@ -246,7 +246,7 @@ class AvrrTests(ProtectionTestCase):
         avrr = self._returning()
         recorded = record(self.alice, adult_document(), direction="exit")
         avrr.refresh_from_db()
-        assert avrr.departure_crossing == recorded.crossing
+        assert avrr.departure_crossing_id == recorded.crossing.pk
 
     def test_a_child_returns_with_an_escort(self) -> None:
         transition = self.refer_child()
@@ -266,6 +266,19 @@ class AvrrTests(ProtectionTestCase):
 
 
 class RetentionTests(ProtectionTestCase):
+    def test_purging_the_border_file_leaves_the_case(self) -> None:
+        from corredor.border.models import Traveller
+        from corredor.core.retention import purge_record, retention_policies
+
+        transition = self.refer_child()
+        services.transition_accept(user=self.carla, transition_id=transition.pk)
+        case = Case.objects.get(pk=transition.case_id)
+        policy = next(p for p in retention_policies() if p.name == "traveller")
+        purge_record(root=Traveller.objects.get(pk=case.traveller_id), policy=policy, now=timezone.now())
+        assert not Traveller.objects.filter(pk=case.traveller_id).exists()
+        assert not VulnerabilityScreening.objects.exists()  # the desk's record goes with the border file
+        assert Case.objects.filter(pk=case.pk).exists() and case.transitions.count() == 1
+
     def test_closed_cases_are_purged_after_the_period(self) -> None:
         from corredor.core.models import Tombstone
         from corredor.core.retention import purge_run

@@ -112,7 +112,7 @@ class ProtectionHook(DeskHook):
         if context.traveller is not None:
             avrr = (
                 Avrr.objects.filter(
-                    case__traveller=context.traveller,
+                    case__traveller_id=context.traveller.pk,
                     status=AvrrStatus.TRAVEL,
                     departure_post_id=context.post_code,
                 )

@@ -130,11 +130,20 @@ class VulnerabilityScreening(Audited, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     device_id = models.CharField(_("device"), max_length=64, default="central")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Foreign keys with a reverse name: the screening is the desk's record and goes with the border's file
+    # when retention purges it (the purge follows reverse relations; hidden ones it would not see).
     traveller = models.ForeignKey(
-        "border.Traveller", on_delete=models.PROTECT, related_name="+", verbose_name=_("traveller")
+        "border.Traveller",
+        on_delete=models.PROTECT,
+        related_name="protection_screenings",
+        verbose_name=_("traveller"),
     )
     crossing = models.ForeignKey(
-        "border.Crossing", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "border.Crossing",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="protection_screenings",
     )
     post = models.ForeignKey(BorderPost, on_delete=models.PROTECT, related_name="+", verbose_name=_("post"))
     officer = models.ForeignKey(
@@ -177,21 +186,17 @@ class RiskLevel(models.TextChoices):
 class Case(Audited, models.Model):
     """A person the protection system follows: who, what kind of case, which agency and caseworker hold it,
     where it stands. The person's names are a copy of the traveller's when the case came from the border;
-    a walk-in case has no traveller."""
+    a walk-in case has no traveller. The case keeps its own retention period, whatever becomes of the
+    border's file."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     device_id = models.CharField(_("device"), max_length=64, default="central")
     reference = models.CharField(_("reference"), max_length=30, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
-    traveller = models.ForeignKey(
-        "border.Traveller",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("traveller"),
-    )
+    # The border's traveller, by id and not by foreign key: the border file and the case are kept for
+    # different periods (`corredor purge` removes a traveller's file with every row that points at it).
+    traveller_id = models.UUIDField(_("traveller"), null=True, blank=True, db_index=True)
     surname = models.CharField(_("surname"), max_length=120)
     given_names = models.CharField(_("given names"), max_length=120, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -383,9 +388,8 @@ class Transition(Audited, models.Model):
     from_post = models.ForeignKey(
         BorderPost, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("post")
     )
-    crossing = models.ForeignKey(
-        "border.Crossing", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    # The desk's crossing, by id (not a foreign key: see Case.traveller_id).
+    crossing_id = models.UUIDField(_("crossing"), null=True, blank=True)
     to_provider = models.ForeignKey(
         ServiceProvider,
         on_delete=models.PROTECT,
@@ -496,9 +500,8 @@ class Avrr(Audited, models.Model):
     transport_reference = models.CharField(_("flight / vehicle"), max_length=40, blank=True)
     travel_documents = models.CharField(_("travel documents"), max_length=300, blank=True)
     escort = models.CharField(_("escort"), max_length=200, blank=True)
-    departure_crossing = models.ForeignKey(
-        "border.Crossing", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    # The exit crossing, by id (not a foreign key: see Case.traveller_id).
+    departure_crossing_id = models.UUIDField(_("departure crossing"), null=True, blank=True)
     partner = models.ForeignKey(
         ServiceProvider,
         on_delete=models.PROTECT,

@@ -121,11 +121,7 @@ class CaseView:
 
 def case_get(*, user: Any, case_id: uuid.UUID, events: int = 100) -> CaseView:
     """A case with its latest events, tasks, transitions, family tracing and return; audited."""
-    case = (
-        Case.objects.select_related("nationality", "provider", "assigned_to", "traveller")
-        .filter(pk=case_id)
-        .first()
-    )
+    case = Case.objects.select_related("nationality", "provider", "assigned_to").filter(pk=case_id).first()
     if case is None:
         permissions.permit_cases(user)
         raise NotFound(_("There is no such case."))

@@ -135,7 +135,7 @@ def referral_from_desk(
     traveller = crossing.traveller
     case = Case.objects.create(
         reference=case_reference(),
-        traveller=traveller,
+        traveller_id=traveller.pk,
         surname=traveller.surname,
         given_names=traveller.given_names,
         birth_date=traveller.birth_date,
@@ -159,7 +159,7 @@ def referral_from_desk(
         case=case,
         created_by=officer,
         from_post_id=crossing.post_id,
-        crossing=crossing,
+        crossing_id=crossing.pk,
         to_provider=provider,
         service=_service(service),
         note=note[:2000],
@@ -670,7 +670,7 @@ def avrr_depart(*, officer: Any, avrr_id: uuid.UUID, crossing_id: uuid.UUID | No
         raise NotFound(_("Not found."))
     permissions.permit_departures(officer, avrr.departure_post_id)
     if avrr.status == AvrrStatus.DEPARTED and avrr.departure_crossing_id is not None:
-        return avrr.departure_crossing  # type: ignore[return-value]
+        return Crossing.objects.get(pk=avrr.departure_crossing_id)
     _avrr_step(avrr, AvrrStatus.TRAVEL)
     assert avrr.departure_post_id is not None
     recorded = border_services.crossing_record(
@@ -704,7 +704,7 @@ def avrr_departure_link(*, crossing: Crossing) -> Avrr | None:
     if avrr is None:
         return None
     avrr.status = AvrrStatus.DEPARTED
-    avrr.departure_crossing = crossing
+    avrr.departure_crossing_id = crossing.pk
     avrr.save()
     _event(
         avrr.case,
