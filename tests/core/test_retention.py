@@ -35,8 +35,8 @@ class RetentionTests(PersonaTestCase):
         record(cls.alice, cls.recent, on=date(2024, 5, 1))
 
     def test_border_registers_its_policy(self) -> None:
-        # Other apps register theirs too (protection's closed cases): the border's is the first.
-        assert [p.model for p in retention_policies()][0] == "border.traveller"
+        # Other apps register theirs too (protection's closed cases): the border's is among them.
+        assert "border.traveller" in [p.model for p in retention_policies()]
 
     def test_dry_run_counts_and_removes_nothing(self) -> None:
         before = (Traveller.objects.count(), Crossing.objects.count(), AuditEntry.objects.count())

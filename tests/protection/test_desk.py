@@ -64,3 +64,17 @@ class DeskTests(ProtectionTestCase):
         assert response.status_code == 400
         assert "reason for overriding" in response.content.decode()
         assert not Crossing.objects.exists() and not Case.objects.exists()
+
+    def test_an_administrator_at_the_desk_cannot_refer_and_nothing_is_written(self) -> None:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(self.admin)
+        data = {
+            "mrz": mrz_for(child_document()),
+            "action": "refer",
+            "crossing_id": str(uuid.uuid4()),
+            "post": "SJO",
+            **CONSENT_ANSWERS,
+            "hook_protection_provider": str(self.pani.pk),
+        }
+        response = client.post("/desk/record/", data)
+        assert response.status_code == 403 and not Crossing.objects.exists() and not Case.objects.exists()

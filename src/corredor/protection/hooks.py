@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from corredor.border.documents import age_on
 from corredor.border.hooks import CrossingContext, DeskHook, DeskNotice
 from corredor.core.errors import ApplicationError
+from corredor.core.permissions import has_role, refuse
 from corredor.protection import selectors, services
 from corredor.protection.consent import DATA_CATEGORIES, ConsentTerms, consent_terms
 from corredor.protection.models import Avrr, AvrrStatus, DataCategory, Indicator, ServiceKind
+from corredor.protection.permissions import REFERRING_ROLES
 
 if TYPE_CHECKING:
     from corredor.border.models import Crossing
@@ -169,6 +171,9 @@ class ProtectionHook(DeskHook):
                 detail={**detail, "hook": "protection"},
             ) from None
         if answers.provider:
+            # Checked before anything is written: the crossing is refused with the referral.
+            if not has_role(context.officer, *REFERRING_ROLES):
+                raise refuse(context.officer, _("Only border officers refer from the desk."), "referrals")
             services.provider_get(answers.provider, border=True)
         context.found[self.name] = answers
         return None

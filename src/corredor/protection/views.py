@@ -32,6 +32,7 @@ from corredor.protection.models import (
     ServiceKind,
     TracingStatus,
 )
+from corredor.protection.permissions import agency_of
 
 CONSENT_LANGUAGES = ("es", "en", "fr", "ht")
 
@@ -360,12 +361,15 @@ def transition_answer(request: HttpRequest, transition_id: uuid.UUID, answer: st
         message = _("Marked done.")
     else:
         raise ApplicationError(_("Unknown answer."), status=404)
-    if answer == "accept" and has_role(user, Role.CASEWORKER, Role.CASE_MANAGER):
-        case = transition.case
-        if case.assigned_to_id == user.pk or case.provider_id == getattr(
-            selectors.permissions.agency_of(user), "pk", None
-        ):
-            return _done(request, _case_url(case.pk), message)
+    agency = agency_of(user)
+    if (
+        answer == "accept"
+        and has_role(user, Role.CASEWORKER, Role.CASE_MANAGER)
+        and agency is not None
+        and transition.case.provider_id == agency.pk
+    ):
+        # The case is now the agency's: on to it.
+        return _done(request, _case_url(transition.case_id), message)
     return _done(request, reverse("protection-transition", args=[transition.pk]), message)
 
 
