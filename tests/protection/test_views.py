@@ -4,9 +4,11 @@ refused persona for every page and every API operation (each refusal audited).""
 import json
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
+from corredor.core.errors import Conflict
 from corredor.core.models import AuditEntry
 from corredor.protection import services
 from corredor.protection.models import Case, Transition
@@ -346,3 +348,41 @@ class ExportTests(PageTestCase):
             before = AuditEntry.objects.filter(action="denied").count()
             assert self.client_for(user).get("/protection/cases/export/").status_code == 403
             assert AuditEntry.objects.filter(action="denied").count() == before + 1
+
+
+class ConsentWithdrawalTests(PageTestCase):
+    def test_a_withdrawal_hides_what_consent_covered_and_revokes_what_is_in_progress(self) -> None:
+        pending = self.refer_child()
+        response = self.client_for(self.alice).post(
+            f"/protection/referrals/{pending.pk}/withdraw/", {"note": "La niña lo dijo en la sala de espera"}
+        )
+        assert response.status_code == 302
+        pending.refresh_from_db()
+        assert pending.status == "revoked" and pending.consent_withdrawn_at is not None
+        page = self.client_for(self.carla).get(f"/protection/referrals/{pending.pk}/").content.decode()
+        assert "identity is not shared" in page and "MEJIA" not in page and 'id="consent-withdrawn"' in page
+
+        accepted, case = self.accepted_child()
+        answer = self.client_for(self.carla).post(
+            f"/api/v1/protection/referrals/{accepted.pk}/answer",
+            json.dumps({"answer": "withdraw", "note": "por teléfono"}),
+            content_type="application/json",
+        )
+        assert answer.status_code == 200 and answer.json()["status"] == "accepted"
+        export = self.client_for(self.manuel).get("/protection/cases/export/")
+        assert case.reference not in export.content.decode() and export["X-Left-Out"] == "1"
+        again = self.client_for(self.carla).post(f"/protection/referrals/{accepted.pk}/withdraw/")
+        assert again.status_code == 409
+        for user in (self.rita, self.bob, self.ana):
+            assert (
+                self.client_for(user).post(f"/protection/referrals/{accepted.pk}/withdraw/").status_code
+                == 403
+            )
+
+    def test_an_override_has_no_consent_to_withdraw(self) -> None:
+        overridden = self.refer_child(
+            hook_protection_consent="override",
+            hook_protection_override_reason="Niña sola, interés superior de la niña",
+        )
+        with pytest.raises(Conflict):
+            services.consent_withdraw(user=self.alice, transition_id=overridden.pk)

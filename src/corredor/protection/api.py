@@ -114,7 +114,7 @@ class ProtectionCaseCloseIn(StrictSchema):
 
 
 class ProtectionAnswerIn(StrictSchema):
-    answer: Literal["accept", "reject", "revoke", "done"]
+    answer: Literal["accept", "reject", "revoke", "done", "withdraw"]
     note: str = Field("", max_length=2000)
 
 
@@ -291,6 +291,9 @@ def referral_answer(
         ),
         "revoke": lambda: services.transition_revoke(
             user=request.user, transition_id=transition_id, reason=payload.note
+        ),
+        "withdraw": lambda: services.consent_withdraw(
+            user=request.user, transition_id=transition_id, note=payload.note
         ),
         "done": lambda: services.transition_done(
             user=request.user, transition_id=transition_id, note=payload.note

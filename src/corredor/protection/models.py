@@ -408,6 +408,9 @@ class Transition(Audited, models.Model):
     consent_purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     consent_language = models.CharField(_("consent form language"), max_length=5, blank=True)
     consent_override_reason = models.TextField(_("consent override: reason"), blank=True)
+    # The person may withdraw consent at any time (the consent form says so): from then on the receiving
+    # side sees nothing of what it covered, and the case is not exported under it.
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -434,6 +437,11 @@ class Transition(Audited, models.Model):
 
     def audit_summary(self) -> str:
         return f"{self.kind} {self.pk} ({self.status})"
+
+    @property
+    def shares(self) -> tuple[str, ...]:
+        """What the receiving side may see now: nothing once consent is withdrawn."""
+        return () if self.consent_withdrawn_at else tuple(self.consent_data)
 
 
 class TracingStatus(models.TextChoices):

@@ -216,7 +216,7 @@ def transition_get(*, user: Any, transition_id: uuid.UUID) -> TransitionView:
     if transition is None:
         raise NotFound(_("There is no such referral."))
     side = permissions.permit_transition(user, transition)
-    shares = tuple(transition.consent_data) if side == "receiver" else ()
+    shares = transition.shares if side == "receiver" else ()
     audit_write(
         action="read",
         object_type="protection.transition",
@@ -380,13 +380,13 @@ def cases_export(*, user: Any) -> CaseExport:
     # (JSON containment is not a lookup SQLite has: the consent's data is checked here.)
     received: set[Any] = set()
     consented: set[Any] = set()
-    for case_id, given, shared in (
+    for case_id, given, shared, withdrawn in (
         Transition.objects.filter(to_provider=agency, status__in=["accepted", "done"])
         .exclude(kind="assignment")
-        .values_list("case_id", "consent_given", "consent_data")
+        .values_list("case_id", "consent_given", "consent_data", "consent_withdrawn_at")
     ):
         received.add(case_id)
-        if given and "identity" in (shared or []):
+        if given and withdrawn is None and "identity" in (shared or []):
             consented.add(case_id)
     rows = []
     left_out = 0

@@ -267,6 +267,38 @@ def transition_revoke(*, user: Any, transition_id: uuid.UUID, reason: str) -> Tr
 
 
 @transaction.atomic
+def consent_withdraw(*, user: Any, transition_id: uuid.UUID, note: str = "") -> Transition:
+    """The person withdraws the consent a referral or transfer was made under: the receiver sees nothing of
+    it from now on; one still in progress is revoked. Recorded by whoever hears it (the receiving agency,
+    the sender, the officer who referred). An override is not consent and cannot be withdrawn."""
+    transition = _locked(Transition, transition_id)
+    permissions.permit_transition(user, transition)
+    if not transition.consent_given:
+        raise Conflict(_("This referral was made without consent (an override): there is none to withdraw."))
+    if transition.consent_withdrawn_at is not None:
+        raise Conflict(_("Consent was already withdrawn."))
+    now = timezone.now()
+    transition.consent_withdrawn_at = now
+    if transition.status == TransitionStatus.IN_PROGRESS:
+        transition.status = TransitionStatus.REVOKED
+        transition.responded_at = now
+        transition.responded_by = user
+        transition.response_note = _("Consent withdrawn.")
+    transition.save()
+    _event(
+        transition.case,
+        EventKind.TRANSITION,
+        user,
+        (
+            _("Consent withdrawn for the %(kind)s to %(who)s.")
+            % {"kind": transition.get_kind_display().lower(), "who": transition.to_provider}
+        )
+        + (f" {note.strip()[:2000]}" if note.strip() else ""),
+    )
+    return transition
+
+
+@transaction.atomic
 def transition_done(*, user: Any, transition_id: uuid.UUID, note: str = "") -> Transition:
     """The receiving provider has given the service it was asked for."""
     transition = _locked(Transition, transition_id)

@@ -356,6 +356,9 @@ def transition_answer(request: HttpRequest, transition_id: uuid.UUID, answer: st
     elif answer == "revoke":
         transition = services.transition_revoke(user=user, transition_id=transition_id, reason=note)
         message = _("Revoked.")
+    elif answer == "withdraw":
+        transition = services.consent_withdraw(user=user, transition_id=transition_id, note=note)
+        message = _("Consent withdrawal recorded.")
     elif answer == "done":
         transition = services.transition_done(user=user, transition_id=transition_id, note=note)
         message = _("Marked done.")
