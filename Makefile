@@ -19,7 +19,9 @@ run: $(STAMP)
 	$(BIN)/corredor migrate --no-input -v 0
 	$(BIN)/corredor demo --if-empty
 	$(BIN)/corredor stats refresh
-	$(BIN)/corredor runserver 127.0.0.1:$(PORT)
+	@# The job worker (watchlist imports and other long work) runs beside the web server and stops with it.
+	$(BIN)/corredor work & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(BIN)/corredor runserver 127.0.0.1:$(PORT)
 
 # Style, types (strict on the pure cores), import contracts (pyproject's [tool.importlinter]) and no model
 # change without its migration.
@@ -51,7 +53,8 @@ format: $(STAMP)
 # local server that scripts/postgres-start installs (Debian's postgresql) and starts.
 test-postgres: $(STAMP)
 	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url=$$(scripts/postgres-start | tail -n 1);; esac; \
-	echo "PostgreSQL: $${url%%:*}://...@$${url##*@}"; DATABASE_URL="$$url" $(BIN)/python -m pytest -p no:cacheprovider
+	echo "PostgreSQL: $${url%%:*}://...@$${url##*@}"; DATABASE_URL="$$url" $(BIN)/python -m pytest -p no:cacheprovider \
+		-n $(TEST_WORKERS) --dist loadscope
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser tests/browser

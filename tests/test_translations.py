@@ -416,3 +416,19 @@ def test_stay_categories_and_countries_are_named_in_the_readers_language(
         assert StayCategory.objects.get(code="tourist").name == category
         assert Country.objects.get(code="HTI").name == country
         assert str(Country.objects.get(code="D")).startswith(country_label("DEU", lang))
+
+
+@pytest.mark.django_db
+def test_refusal_grounds_read_in_every_language() -> None:
+    """The desk lists the legal grounds in the officer's language: Kreyòl readers get Kreyòl, not the
+    French that the table keeps as a name."""
+    from corredor.border.models import RefusalGround
+
+    ground = RefusalGround.objects.get(country=None, code="A")
+    read = {}
+    for lang in ("es", "en", "fr", "ht"):
+        with translation.override(lang):
+            read[lang] = ground.name
+    assert read["en"] == "Has no valid travel document."
+    assert read["es"].startswith("No tiene") and read["fr"].startswith("N'est pas")
+    assert read["ht"] == "Li pa gen yon dokiman vwayaj ki valab."

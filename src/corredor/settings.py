@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "corredor.core",
     *([] if CORREDOR_MODE == "hub" else PERSONAL_DATA_APPS),
     "corredor.infohub",
+    # `corredor demo`: above every app, it seeds each installed app in order (not in the hub: its content
+    # comes from central's bundle).
+    *([] if CORREDOR_MODE == "hub" else ["corredor.demo"]),
 ]
 
 MIDDLEWARE = [

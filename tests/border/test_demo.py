@@ -21,7 +21,7 @@ YEAR_END = timezone.localdate() - timedelta(days=30)
 def run_demo(*args: str) -> str:
     """The border part of the demo alone: the watchlist and flight seeders have their own tests."""
     out = StringIO()
-    with mock.patch("corredor.border.management.commands.demo.DEMO_SEEDERS", []):
+    with mock.patch("corredor.demo.management.commands.demo.DEMO_SEEDERS", []):
         call_command("demo", *args, stdout=out, stderr=StringIO())
     return out.getvalue()
 

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -100,6 +101,34 @@ class RecordEntryTests(PersonaTestCase):
         assert again.stay == first.stay
         assert Crossing.objects.count() == 1
         assert Stay.objects.count() == 1
+
+    def test_a_resend_that_loses_the_race_answers_the_stored_crossing(self) -> None:
+        """The same id sent twice at once: the second request looks before the first has written, then its
+        write meets the stored row; it answers the first one's crossing instead of failing."""
+        from unittest import mock
+
+        crossing_id = uuid.uuid4()
+        doc = DocumentInputFactory()
+        first = record(self.alice, doc, on=D, crossing_id=crossing_id)
+
+        # The loser's first pass cannot see the winner's uncommitted entry: its look finds no crossing and the
+        # in-the-country guard finds no open stay. Its second pass (the retry) sees everything.
+        def blind_once(real: Any) -> Any:
+            calls = []
+
+            def look(*args: Any, **kwargs: Any) -> Any:
+                calls.append(1)
+                return None if len(calls) == 1 else real(*args, **kwargs)
+
+            return look
+
+        with (
+            mock.patch.object(services, "_already_recorded", blind_once(services._already_recorded)),
+            mock.patch.object(services, "_check_not_in_country", blind_once(services._check_not_in_country)),
+        ):
+            again = record(self.alice, doc, on=D, crossing_id=crossing_id)
+        assert again.crossing.pk == first.crossing.pk
+        assert Crossing.objects.count() == 1 and Stay.objects.count() == 1
 
     def test_returning_traveller_reuses_the_document(self) -> None:
         doc = DocumentInputFactory()

@@ -67,3 +67,13 @@ class AuditPageTests(PersonaTestCase):
         assert (
             AuditEntry.objects.filter(action="denied", username="alice", object_id="audit_log").count() == 3
         )
+
+    def test_the_role_reads_in_the_readers_language(self) -> None:
+        with acting_as(Actor(username="wm", role="watchlist_manager", origin="test")):
+            audit_write(action="read", object_type="screening.watchlist", object_id="role-label")
+        self.client.force_login(self.aud)
+        spanish = self.client.get("/audit/", headers={"Accept-Language": "es"}).content.decode()
+        english = self.client.get("/audit/", headers={"Accept-Language": "en"}).content.decode()
+        assert "<td>Gestor de listas de alerta</td>" in spanish
+        assert "<td>Watchlist manager</td>" in english
+        assert "<td>watchlist_manager</td>" not in english

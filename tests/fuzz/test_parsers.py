@@ -3,15 +3,14 @@ changed or cut), ``parse_mrz`` and ``parse_mrz_blocks`` answer with a well-forme
 a zone built by ``build_mrz`` and damaged stays well-formed. (The PAXLST reader's properties are in
 tests/paxlst/test_fuzz.py, with an atheris harness beside them.)
 
-The default suite runs a few hundred examples per property; ``HYPOTHESIS_PROFILE=fuzz`` (the fuzz run) a
-hundred times more.
+The default suite runs up to a hundred examples per property; the fuzz run (``HYPOTHESIS_PROFILE=fuzz``,
+see tests/conftest.py) ten times each property's own count.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -20,16 +19,10 @@ from hypothesis import strategies as st
 from corredor.icao import FORMATS, MrzResult, build_mrz, parse_mrz, parse_mrz_blocks
 
 TODAY = datetime.date(2025, 3, 14)
-LONG_RUN = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 # What scanners and people add: lower case, spaces, line ends, OCR look-alikes, accents, control characters.
 NOISY_ALPHABET = MRZ_ALPHABET + "abcxyz <<<\n\r\t«‹Ø0OIl|ÉÑ\x00\x1c\u200b"
 WIDTHS = {"TD1": (3, 30), "TD2": (2, 36), "TD3": (2, 44), "MRVA": (2, 44), "MRVB": (2, 36)}
-
-
-def budget(examples: int) -> int:
-    """Examples for a property: as given in the default suite, a hundred times more in the fuzz run."""
-    return examples * 100 if LONG_RUN else examples
 
 
 def well_formed(result: MrzResult) -> None:
@@ -43,13 +36,13 @@ def well_formed(result: MrzResult) -> None:
     json.dumps(result.as_json(), ensure_ascii=False)
 
 
-@settings(max_examples=budget(300), deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text(text: str) -> None:
     well_formed(parse_mrz(text, today=TODAY))
 
 
-@settings(max_examples=budget(300), deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.sampled_from(list(WIDTHS.values())), st.data())
 def test_zone_shaped_noise(shape: tuple[int, int], data: st.DataObject) -> None:
     lines, width = shape
@@ -74,7 +67,7 @@ def built_zone(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return build_mrz(fields, format=layout), fields
 
 
-@settings(max_examples=budget(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(built_zone())
 def test_a_built_zone_reads_back(case: tuple[str, dict[str, Any]]) -> None:
     zone, fields = case
@@ -85,7 +78,7 @@ def test_a_built_zone_reads_back(case: tuple[str, dict[str, Any]]) -> None:
     assert result.birth_date == fields["birth_date"]
 
 
-@settings(max_examples=budget(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(built_zone(), st.data())
 def test_a_damaged_zone_is_answered(case: tuple[str, dict[str, Any]], data: st.DataObject) -> None:
     zone = list(case[0])
@@ -104,7 +97,7 @@ def test_a_damaged_zone_is_answered(case: tuple[str, dict[str, Any]], data: st.D
     well_formed(parse_mrz("".join(zone), today=TODAY))
 
 
-@settings(max_examples=budget(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(built_zone(), min_size=1, max_size=4), st.lists(st.text(NOISY_ALPHABET, max_size=50)))
 def test_blocks_of_zones_and_noise(zones: list[tuple[str, dict[str, Any]]], noise: list[str]) -> None:
     text = "\n\n".join([zone for zone, _fields in zones] + noise)

@@ -1,15 +1,15 @@
 """Whatever arrives, the reader answers with a result or a PaxlstError, never another exception; a list cut
 anywhere before its end is refused when read as lists are received (``complete=True``).
 
-The default suite runs a few hundred examples per property; ``HYPOTHESIS_PROFILE=fuzz`` (the fuzz run) a
-hundred times more. ``python -m tests.paxlst.fuzz_atheris SECONDS`` fuzzes the reader with libFuzzer.
+The default suite runs up to a hundred examples per property; the fuzz run (``HYPOTHESIS_PROFILE=fuzz``,
+see tests/conftest.py) ten times each property's own count. ``python -m tests.paxlst.fuzz_atheris SECONDS``
+fuzzes the reader with libFuzzer.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-import os
 import random
 
 import pytest
@@ -19,14 +19,6 @@ from hypothesis import strategies as st
 from corredor.paxlst import PaxlstError, make_flight, read_cusres, read_paxlst, write_paxlst
 from tests.paxlst import fuzz_atheris
 from tests.paxlst.samples import DATA
-
-LONG_RUN = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
-
-
-def budget(examples: int) -> int:
-    """Examples for a property: as given in the default suite, a hundred times more in the fuzz run."""
-    return examples * 100 if LONG_RUN else examples
-
 
 SAMPLES = [path.read_bytes() for path in sorted(DATA.glob("*.edi"))]
 GENERATED = write_paxlst(
@@ -51,26 +43,26 @@ def _reads_or_refuses(data: bytes | str) -> None:
         result.as_json()  # what the command prints must be printable
 
 
-@settings(max_examples=budget(200), deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes(data: bytes) -> None:
     _reads_or_refuses(data)
 
 
-@settings(max_examples=budget(200), deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=400))
 def test_arbitrary_text(data: str) -> None:
     _reads_or_refuses(data)
 
 
-@settings(max_examples=budget(200), deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="UNABHTZGEDOCLMS+:?' \n0123456789", max_size=300))
 def test_arbitrary_edifact_looking_text(data: str) -> None:
     _reads_or_refuses("UNB+UNOA:4+A+B+250101:0000+1'UNH+1+PAXLST:D:05B:UN:IATA'" + data)
 
 
 @settings(
-    max_examples=budget(250),
+    max_examples=250,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -91,7 +83,7 @@ def test_damaged_real_messages(sample: bytes, data: st.DataObject) -> None:
     _reads_or_refuses(bytes(damaged))
 
 
-@settings(max_examples=budget(150), deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=300))
 def test_cusres_reader_on_arbitrary_bytes(data: bytes) -> None:
     with contextlib.suppress(PaxlstError):
@@ -111,7 +103,7 @@ _WHOLE = [
 ]
 
 
-@settings(max_examples=budget(200), deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.sampled_from(_WHOLE), st.data())
 def test_a_list_cut_anywhere_before_its_unz_is_refused_as_received(text: str, data: st.DataObject) -> None:
     assert read_paxlst(text, complete=True).messages  # whole, it is read
@@ -122,7 +114,7 @@ def test_a_list_cut_anywhere_before_its_unz_is_refused_as_received(text: str, da
     assert raised.value.segment is not None  # the tag too, unless the cut falls inside it
 
 
-@settings(max_examples=budget(100), deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.sampled_from(_WHOLE), st.data())
 def test_a_wrong_unt_count_is_refused_as_received(text: str, data: st.DataObject) -> None:
     unts = [index for index in range(len(text)) if text.startswith("UNT+", index)]

@@ -336,6 +336,33 @@ class Bulletin(StatisticsTestCase):
         assert english.count('<img class="chart"') >= 8
         assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
 
+    def test_bulletin_in_french_and_haitian_creole_names_posts_in_that_language(self) -> None:
+        import tempfile
+
+        from corredor.core.models import BorderPost
+
+        engine = Engine()
+        month = f"{engine.last_day.replace(day=1) - timedelta(days=1):%Y-%m}"
+        with tempfile.TemporaryDirectory() as folder:
+            call_command(
+                "bulletin",
+                "--month",
+                month,
+                "--lang",
+                "ht",
+                "--out",
+                folder,
+                "--html-only",
+                stdout=io.StringIO(),
+            )
+            kreyol = next(Path(folder).glob("*-ht.html")).read_text()
+            french = bulletin_write(month=month, lang="fr", out_dir=Path(folder), pdf=False).html.read_text()
+        assert '<html lang="ht"' in kreyol and '<html lang="fr"' in french
+        assert "Aeropuerto" not in french  # the Spanish names are for Spanish readers only
+        for lang, page in (("fr", french), ("ht", kreyol)):
+            with translation.override(lang):
+                assert BorderPost.objects.get(code="SJO").name in page
+
     def test_bulletin_command_and_a_month_without_records(self) -> None:
         from corredor.core.errors import ApplicationError
 

@@ -6,68 +6,72 @@ country edits its own list and policy in the admin."""
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 GROUNDS = [
     (
         "A",
         "No tiene un documento de viaje válido.",
-        "Has no valid travel document.",
+        gettext_noop("Has no valid travel document."),
         "N'est pas en possession d'un document de voyage valable.",
     ),
     (
         "B",
         "Tiene un documento de viaje falso, falsificado o alterado.",
-        "Has a false, counterfeit or forged travel document.",
+        gettext_noop("Has a false, counterfeit or forged travel document."),
         "Est en possession d'un document de voyage faux, contrefait ou falsifié.",
     ),
     (
         "C",
         "No tiene una visa o un permiso de residencia válidos.",
-        "Has no valid visa or residence permit.",
+        gettext_noop("Has no valid visa or residence permit."),
         "N'est pas en possession d'un visa ou d'un titre de séjour valable.",
     ),
     (
         "D",
         "Tiene una visa o un permiso de residencia falsos, falsificados o alterados.",
-        "Has a false, counterfeit or forged visa or residence permit.",
+        gettext_noop("Has a false, counterfeit or forged visa or residence permit."),
         "Est en possession d'un visa ou d'un titre de séjour faux, contrefait ou falsifié.",
     ),
     (
         "E",
         "No justifica el propósito ni las condiciones de la estancia.",
-        "Has no documents justifying the purpose and conditions of stay.",
+        gettext_noop("Has no documents justifying the purpose and conditions of stay."),
         "N'est pas en possession des documents justifiant l'objet et les conditions du séjour.",
     ),
     (
         "F",
         "Ya permaneció el máximo de días permitido.",
-        "Has already stayed for the maximum period allowed.",
+        gettext_noop("Has already stayed for the maximum period allowed."),
         "A déjà séjourné pendant la durée maximale autorisée.",
     ),
     (
         "G",
         "No dispone de medios de subsistencia suficientes.",
-        "Does not have sufficient means of subsistence.",
+        gettext_noop("Does not have sufficient means of subsistence."),
         "Ne dispose pas de moyens de subsistance suffisants.",
     ),
     (
         "H",
         "Tiene una alerta a efectos de denegación de entrada.",
-        "Is the subject of an alert for the purpose of refusing entry.",
+        gettext_noop("Is the subject of an alert for the purpose of refusing entry."),
         "Fait l'objet d'un signalement aux fins de non-admission.",
     ),
     (
         "I",
         "Se considera una amenaza para el orden público, la seguridad interior, la salud pública o las "
         "relaciones internacionales.",
-        "Is considered a threat to public policy, internal security, public health or international "
-        "relations.",
+        gettext_noop(
+            "Is considered a threat to public policy, internal security, public health or international "
+            "relations."
+        ),
         "Est considéré comme une menace pour l'ordre public, la sécurité intérieure, la santé publique ou "
         "les relations internationales.",
     ),
     (
         "J",
         "No tiene la autorización de viaje electrónica exigida.",
-        "Has no valid electronic travel authorisation where one is required.",
+        gettext_noop("Has no valid electronic travel authorisation where one is required."),
         "N'est pas en possession de l'autorisation de voyage électronique requise.",
     ),
 ]

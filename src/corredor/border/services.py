@@ -1,8 +1,11 @@
 """Every write of the border: record a crossing, correct one, extend a stay, link documents."""
 
+import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -27,6 +30,9 @@ from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import BorderPost, Role, StayCategory
 from corredor.core.permissions import permit_post, permit_supervise, refuse
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -120,6 +126,35 @@ def _get_category(code: str) -> StayCategory:
         ) from None
 
 
+class _RecordedMeanwhile(Exception):
+    """Another request stored the same crossing id between this one's look and its write."""
+
+
+def _once_more_if_recorded_meanwhile(record: Callable[P, R]) -> Callable[P, R]:
+    """Two requests with one crossing id at the same time (a post resending while the first is still being
+    written): the one that loses the race runs again, finds the stored crossing, and answers it as a resend
+    does (or 409 when its data differ), instead of failing."""
+
+    @functools.wraps(record)
+    def again(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return record(*args, **kwargs)
+        except _RecordedMeanwhile:
+            try:
+                return record(*args, **kwargs)
+            except _RecordedMeanwhile:
+                raise ApplicationError(
+                    _("This crossing was recorded twice at the same time."), status=409
+                ) from None
+
+    return again
+
+
+def _already_recorded(crossing_id: uuid.UUID) -> Crossing | None:
+    return Crossing.objects.filter(id=crossing_id).first()
+
+
+@_once_more_if_recorded_meanwhile
 def crossing_record(
     *,
     officer: object,
@@ -162,7 +197,7 @@ def crossing_record(
         _permit_when(officer, occurred_at, now=now, late_reason=late_reason)
     with transaction.atomic():
         if crossing_id is not None:
-            already = Crossing.objects.filter(id=crossing_id).first()
+            already = _already_recorded(crossing_id)
             if already is not None:
                 _same_request(
                     already,
@@ -263,10 +298,11 @@ def crossing_record(
                 exit_permit=exit_permit,
                 device_id=device_id,
             )
-        except IntegrityError as exc:  # a concurrent push of the same id
-            raise ApplicationError(
-                _("This crossing was recorded twice at the same time."), status=409
-            ) from exc
+        except IntegrityError as exc:
+            # Nothing more can be asked in this broken transaction: the retry looks again, after the rollback.
+            if crossing_id is not None:
+                raise _RecordedMeanwhile from exc
+            raise
         stay = None
         if grants_stay and category is not None:
             stay = Stay.objects.create(

@@ -315,6 +315,14 @@ class AuditEntry(models.Model):
             f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type} {self.object_id}"
         )
 
+    @property
+    def role_label(self) -> str:
+        """The role in the reader's language; a role no longer defined (or none, for the system) as stored."""
+        try:
+            return str(Role(self.role).label) if self.role else ""
+        except ValueError:
+            return self.role
+
     def content(self) -> dict[str, Any]:
         return {
             "sequence": self.sequence,

@@ -166,7 +166,7 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
     post_codes = sorted(post_entries, key=lambda c: -(post_entries.get(c) or 0))
     from corredor.core.models import BorderPost
 
-    names = dict(BorderPost.objects.values_list("code", "name_es" if lang == "es" else "name_en"))
+    names = {post.code: post.name for post in BorderPost.objects.all()}  # in the bulletin's language
     post_rows = [
         {
             "code": c,

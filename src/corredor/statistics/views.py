@@ -115,11 +115,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     ]
     if board.nationalities is not None and board.regions is not None and board.sex_age is not None:
-        post_names = dict(
-            BorderPost.objects.values_list(
-                "code", "name_es" if (get_language() or "es")[:2] == "es" else "name_en"
-            )
-        )
+        # Each post's name in the reader's language (French and Kreyòl readers get the French one).
+        post_names = {post.code: post.name for post in BorderPost.objects.all()}
         cards += [
             figures.nationalities_figure(
                 board.nationalities,

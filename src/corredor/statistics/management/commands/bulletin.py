@@ -1,9 +1,10 @@
-"""`corredor bulletin --month YYYY-MM [--lang es|en] [--out DIR] [--html-only]`: the monthly bulletin."""
+"""`corredor bulletin --month YYYY-MM [--lang es|en|fr|ht] [--out DIR] [--html-only]`: the bulletin."""
 
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ class Command(ApplicationCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--month", help="YYYY-MM (default: last month)")
-        parser.add_argument("--lang", choices=["es", "en"], default="es")
+        parser.add_argument("--lang", choices=[code for code, _name in settings.LANGUAGES], default="es")
         parser.add_argument("--out", help="folder to write to (default: DATA_DIR/bulletins)")
         parser.add_argument("--html-only", action="store_true", help="skip the PDF")
 

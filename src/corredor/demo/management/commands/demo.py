@@ -5,9 +5,10 @@ import inspect
 import random
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
@@ -84,7 +85,9 @@ class Command(BaseCommand):
                     self.stdout.write("The database already holds crossings: no demo data loaded.")
                     self._print_logins(demo_logins_existing())
                     return
-                progress = ProgressBar("demo", stream=self.stderr._out) if options["travellers"] else None
+                # The bar redraws its line in place: it writes to the raw stream under Django's wrapper.
+                raw_stderr = cast(TextIO, self.stderr._out)
+                progress = ProgressBar("demo", stream=raw_stderr) if options["travellers"] else None
                 load = demo_load(
                     travellers=options["travellers"],
                     seed=options["seed"],
@@ -117,6 +120,12 @@ class Command(BaseCommand):
             with translation.override("en"):
                 role = str(Role(login.role).label)
             self.stdout.write(f"  {login.username:<12} {role}{where}")
+        if settings.CORREDOR_REQUIRE_2FA:
+            self.stdout.write(
+                "Supervisors, watchlist managers, auditors and administrators enrol an authenticator app at "
+                "their first login (or: corredor twofactor codes USERNAME prints recovery codes; "
+                "CORREDOR_REQUIRE_2FA=0 turns it off for a trial)."
+            )
         self.stdout.write("API token for the officer: corredor token create oficial")
 
     def _print_scripted(self) -> None:
