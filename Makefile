@@ -75,7 +75,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # The catalogs: each app with a locale/ folder keeps its own strings; the project catalog has the rest.
-APP_CATALOGS := screening manifests statistics infohub displacement
+APP_CATALOGS := screening manifests statistics infohub displacement protection
 messages: $(STAMP)
 	cd src/corredor && ../../$(BIN)/corredor makemessages --no-location -l es -l fr -l ht --ignore 'icao/*' \
 		--ignore '*/migrations/*' $(foreach app,$(APP_CATALOGS),--ignore '$(app)/*')

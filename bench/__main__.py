@@ -21,6 +21,9 @@ The benchmarks, in the order they run (`--only` picks some of them):
 - `displacement`: a KoboToolbox registration export of 100,000 rows imported, all or nothing, with the
   duplicate search (target < 20 s; `--quick` or env BENCH_KOBO_ROWS: fewer), in a subprocess on its own
   database (bench/displacement.py);
+- `protection`: a caseworker's case list and a case page with 100,000 cases and 1,000,000 case events
+  (`--quick`: 5,000 and 50,000), p95 target < 100 ms; a subprocess on its own SQLite database
+  (bench/protection.py);
 - `load`: 50 officers recording crossings through the real HTTP server (runserver, loopback, its own SQLite
   database) while a 500,000-row watchlist imports and a 500-passenger list arrives: failed crossings
   (target 0) and the desk's p99 (`--quick` or env BENCH_LOAD_SCALE: a smaller run). See bench/load.py.
@@ -55,7 +58,18 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src" / "corredor"
-BENCHES = ("mrz", "paxlst", "screening", "desk", "manifests", "statistics", "infohub", "displacement", "load")
+BENCHES = (
+    "mrz",
+    "paxlst",
+    "screening",
+    "desk",
+    "manifests",
+    "statistics",
+    "infohub",
+    "displacement",
+    "protection",
+    "load",
+)
 ON_DATABASE = {"desk", "manifests", "statistics"}
 
 Figures = dict[str, dict[str, Any]]
@@ -317,6 +331,29 @@ def _bench_screening(table: Table, *, quick: bool, workdir: Path) -> None:
     )
 
 
+def _bench_protection(table: Table, *, quick: bool, workdir: Path) -> None:
+    out = workdir / "protection.json"
+    out.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "bench.protection", "--json", str(out), *(["--small"] if quick else [])]
+    print("Protection (a subprocess on its own database) ...", file=sys.stderr)
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[1:])} exited with {done.returncode}:\n{done.stderr[-3000:]}")
+    result = json.loads(out.read_text())
+    out.unlink()
+    data = result["data"]
+    scale = f"{data['cases']:,} cases, {data['events']:,} events (loaded in {data['load_s']} s)"
+    table.add("protection_cases", data["cases"], "cases", scale)
+    for name, what in (
+        ("case_list", "my open cases, names hidden"),
+        ("agency_list", "the agency's open cases, names shown"),
+        ("case_page", "a case page with its latest events"),
+    ):
+        figures = result[name]
+        table.add(f"protection_{name}_p50_ms", figures["p50_ms"], "ms", what)
+        table.add(f"protection_{name}_p95_ms", figures["p95_ms"], "ms", what, under=100)
+
+
 def _bench_manifests(table: Table, *, quick: bool) -> None:
     from bench.manifests import run
 
@@ -528,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
             used.unlink()
     attempt("infohub", lambda: _bench_infohub(table, quick=args.quick))
     attempt("displacement", lambda: _bench_displacement(table, quick=args.quick, workdir=workdir))
+    attempt("protection", lambda: _bench_protection(table, quick=args.quick, workdir=workdir))
     # Last, on its own database and server: it uses every core for a few minutes.
     attempt("load", lambda: _bench_load(table, quick=args.quick))
 

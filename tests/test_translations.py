@@ -29,7 +29,14 @@ from tests.statistics import StatisticsTestCase
 
 SOURCE = Path(corredor.__file__).parent
 LANGUAGES = ("es", "fr", "ht")
-APP_CATALOGS = ("screening", "manifests", "statistics", "infohub", "displacement")  # as the Makefile's
+APP_CATALOGS = (  # as the Makefile's APP_CATALOGS
+    "screening",
+    "manifests",
+    "statistics",
+    "infohub",
+    "displacement",
+    "protection",
+)
 CATALOG_DIRS = [SOURCE / "locale"] + [SOURCE / app / "locale" for app in APP_CATALOGS]
 # The public hub also speaks Portuguese (its own catalog only: see corredor.infohub.languages).
 EXTRA_LANGUAGES = {"infohub": ("pt",)}

@@ -298,3 +298,6 @@ CORREDOR_HUB_BUNDLE_MAX_BYTES = env_int("CORREDOR_HUB_BUNDLE_MAX_BYTES", 20 * 10
 CORREDOR_RETENTION_DAYS["displacement_household"] = env_int(
     "CORREDOR_RETENTION_DISPLACEMENT_HOUSEHOLD_DAYS", 0
 )
+# Protection (the protection app): a closed protection case is kept this many days after its closure, then
+# purged by `corredor purge` with its events, referrals and return (0 keeps closed cases for ever).
+CORREDOR_RETENTION_DAYS["protection_case"] = env_int("CORREDOR_RETENTION_PROTECTION_CASE_DAYS", 10 * 365)

@@ -35,12 +35,15 @@ class RetentionTests(PersonaTestCase):
         record(cls.alice, cls.recent, on=date(2024, 5, 1))
 
     def test_border_registers_its_policy(self) -> None:
-        assert [p.model for p in retention_policies()] == ["border.traveller"]
+        # Other apps register theirs too (protection's closed cases): the border's is among them.
+        assert "border.traveller" in [p.model for p in retention_policies()]
 
     def test_dry_run_counts_and_removes_nothing(self) -> None:
         before = (Traveller.objects.count(), Crossing.objects.count(), AuditEntry.objects.count())
         reports = purge_run(dry_run=True, now=NOW)
-        assert [(r.policy.model, r.due) for r in reports] == [("border.traveller", 1)]
+        assert [(r.policy.model, r.due) for r in reports if r.policy.model.startswith("border.")] == [
+            ("border.traveller", 1)
+        ]
         assert (Traveller.objects.count(), Crossing.objects.count(), AuditEntry.objects.count()) == before
 
     def test_purge_removes_the_file_whose_period_ended_and_only_that(self) -> None:
@@ -49,7 +52,7 @@ class RetentionTests(PersonaTestCase):
         crossings = set(Crossing.objects.filter(traveller_id=gone).values_list("pk", flat=True))
         stays = set(Stay.objects.filter(traveller_id=gone).values_list("pk", flat=True))
         assert len(crossings) == 2 and len(stays) == 1
-        [report] = purge_run(dry_run=False, now=NOW)
+        [report] = [r for r in purge_run(dry_run=False, now=NOW) if r.policy.model == "border.traveller"]
         assert report.due == 1
         assert report.removed["border.crossing"] == 2 and report.removed["border.traveller"] == 1
         assert not Traveller.objects.filter(pk=gone).exists()

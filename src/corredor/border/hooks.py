@@ -24,7 +24,9 @@ class DeskNotice:
     child, a possible trafficking victim), "warning", or "info". `blocking`: the crossing cannot be admitted
     while the notice stands. A blocking or a "protect" notice makes Refer the desk's default decision.
     `prefill`: values the notice knows for the decision form (a passenger list knows the flight), by the
-    form's field name; the officer can still change them.
+    form's field name; the officer can still change them. `panel`: HTML the hook renders itself (already
+    escaped) to put inside the decision form; its fields are named `hook_...` and come back to the hooks as
+    `CrossingContext.answers` when the decision is recorded.
     """
 
     source: str
@@ -34,6 +36,7 @@ class DeskNotice:
     blocking: bool = False
     prefill: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
+    panel: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class CrossingContext:
     # What a hook found in `before_record` and wants again in `after_record` for the same crossing (e.g. the
     # screening result, not to screen twice), under the hook's name.
     found: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The `hook_...` fields of the desk's decision form (a hook's panel), by name.
+    answers: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 class DeskHook:

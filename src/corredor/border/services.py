@@ -176,6 +176,7 @@ def crossing_record(
     late_reason: str = "",
     exit_permit: str = "",
     missing_exit_reason: str = "",
+    hook_answers: dict[str, str] | None = None,
 ) -> RecordedCrossing:
     """Record that a traveller entered or left (or was refused or referred) at a post.
 
@@ -274,6 +275,7 @@ def crossing_record(
             traveller=traveller,
             direction=direction,
             decision=decision,
+            answers=dict(hook_answers or {}),
         )
         screening_outcome = hooks.before_record(hook_context)
         try:

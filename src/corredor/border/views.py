@@ -206,6 +206,7 @@ def desk_record(request: HttpRequest) -> HttpResponse:
         expired_document_reason=data["expired_document_reason"] if admitted_entry else "",
         missing_exit_reason=data["missing_exit_reason"] if admitted_entry else "",
         exit_permit=data["exit_permit"] if data["action"] == "exit" else "",
+        hook_answers={name: value for name, value in request.POST.items() if name.startswith("hook_")},
     )
     return render(request, "border/_recorded.html", {"recorded": recorded})
 

@@ -31,6 +31,7 @@ from corredor.core.models import BorderPost, Role
 DEMO_SEEDERS = [
     "corredor.screening.demo",
     "corredor.manifests.demo",
+    "corredor.protection.demo",
     "corredor.infohub.demo",
     "corredor.displacement.demo",
     "corredor.statistics.demo",
