@@ -4,6 +4,8 @@ python tests/sync/actor.py setup-central            reference data, an officer a
 python tests/sync/actor.py record N [--seed S]      N admitted entries at the post, each a new traveller
 python tests/sync/actor.py records                  JSON: every outbound model's {pk: digest}
 python tests/sync/actor.py alert SURNAME            a person alert on central's national list
+python tests/sync/actor.py receipts                 central: how many receipts, and how many distinct
+python tests/sync/actor.py cli ARGS...              `corredor ARGS...` (with the skewed clock, if any)
 
 SYNC_SKEW_HOURS shifts this process's clock (a post whose clock is wrong).
 """
@@ -56,7 +58,9 @@ def record(count: int, seed: int) -> None:
             document_code="P",
             issuing_state="NIC",
             number=number,
-            surname=rng.choice(["LOPEZ", "PEREZ", "MORA", "SOLIS", "ROJAS"]),
+            surname=rng.choice(["LOPEZ", "PEREZ", "MORA", "SOLIS", "ROJAS"])
+            + " "
+            + "".join(rng.choice("ABCDEFGHIJKLMNOPRSTUVZ") for _ in range(8)),
             given_names=rng.choice(["ANA", "LUIS", "MARIA", "JOSE"]),
             nationality="NIC",
             birth_date=date(1960, 1, 1) + timedelta(days=rng.randrange(15000)),
@@ -102,8 +106,33 @@ def alert(surname: str) -> None:
     )
 
 
+def screen(surname: str) -> None:
+    from corredor.matching.records import Name, Traveller
+    from corredor.screening import index_cache
+    from corredor.screening.models import PersonAlert
+
+    result = index_cache.screen(Traveller(name=Name(surname=surname)))
+    names = PersonAlert.objects.filter(pk__in=[hit.entry_id for hit in result.persons])
+    print(json.dumps(sorted(names.values_list("surname", flat=True))))
+
+
+def receipts() -> None:
+    from corredor.sync.models import Device, Receipt
+
+    devices = {d.id: d.clock_skew_seconds for d in Device.objects.all()}
+    print(json.dumps({"receipts": Receipt.objects.count(), "skew": devices}))
+
+
 if __name__ == "__main__":
     verb = sys.argv[1]
+    if verb == "cli":
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["corredor", *sys.argv[2:]])
+    if verb == "screen":
+        screen(sys.argv[2])
+    if verb == "receipts":
+        receipts()
     if verb == "setup-central":
         setup_central()
     elif verb == "record":

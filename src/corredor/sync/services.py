@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -185,6 +186,8 @@ def batch_ingest(
     back. A record of another post refuses the whole batch (audited)."""
     with acting_as(device_actor(device)), transaction.atomic():
         result = _ingest(device, records)
+        if settings.CORREDOR_SYNC_FAULT_DELAY:
+            time.sleep(settings.CORREDOR_SYNC_FAULT_DELAY)  # the fault tests kill central here, mid-ingest
         now = timezone.now()
         Device.objects.filter(pk=device.pk).update(
             last_push_at=now,
@@ -208,6 +211,8 @@ def batch_ingest(
 def _ingest(device: Device, records: list[dict[str, Any]]) -> IngestResult:
     result = IngestResult()
     groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    # The post's devices, past and present: a laptop enrolled again pushes what it queued before.
+    own_devices = set(Device.objects.filter(post_id=device.post_id).values_list("id", flat=True))
     for position, record in enumerate(records):
         label = str(record.get("model", "")).lower()
         entry = registry.outbound(label)
@@ -220,7 +225,7 @@ def _ingest(device: Device, records: list[dict[str, Any]]) -> IngestResult:
             )
         owner_device = payload.get(entry.device_field)
         owner_post = _post_value(entry, payload)
-        if owner_device != device.id or (entry.post_field is not None and owner_post != device.post_id):
+        if owner_device not in own_devices or (entry.post_field is not None and owner_post != device.post_id):
             raise refuse(
                 None,
                 _("Device %(device)s of post %(post)s may only send its own post's records.")
