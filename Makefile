@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fuzz test-postgres test-browser bench lint format messages clean
+.PHONY: run test test-fuzz test-postgres test-browser test-sync bench lint format messages clean
 
 $(BIN)/python:
 	$(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
@@ -53,6 +53,14 @@ test-postgres: $(STAMP)
 	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url=$$(scripts/postgres-start | tail -n 1);; esac; \
 	echo "PostgreSQL: $${url%%:*}://...@$${url##*@}"; DATABASE_URL="$$url" $(BIN)/python -m pytest -p no:cacheprovider
 
+# Sync with two real servers on loopback (a post on SQLite; central on SQLite, or on PostgreSQL when
+# DATABASE_URL names one): kill -9 of either side, a dropped response, a batch twice, a skewed clock, and a
+# soak of SYNC_SOAK_CYCLES cycles of random faults.
+SYNC_SOAK_CYCLES ?= 3
+test-sync: $(STAMP)
+	CORREDOR_SYNC_SERVERS=1 SYNC_SOAK_CYCLES=$(SYNC_SOAK_CYCLES) $(BIN)/python -m pytest -p no:cacheprovider \
+		tests/sync/test_two_servers.py
+
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser tests/browser
 
@@ -60,7 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # The catalogs: each app with a locale/ folder keeps its own strings; the project catalog has the rest.
-APP_CATALOGS := screening manifests statistics
+APP_CATALOGS := screening manifests statistics sync
 messages: $(STAMP)
 	cd src/corredor && ../../$(BIN)/corredor makemessages --no-location -l es -l fr -l ht --ignore 'icao/*' \
 		--ignore '*/migrations/*' $(foreach app,$(APP_CATALOGS),--ignore '$(app)/*')

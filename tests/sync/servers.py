@@ -1,5 +1,5 @@
-"""Two real Corredor servers on loopback for the fault tests: central (runserver, on SQLite, or on the
-PostgreSQL of DATABASE_URL, which it empties) and a post (SQLite, driven by commands), with a small HTTP
+"""Two real Corredor servers on loopback for the fault tests: central (runserver, on SQLite, or on a
+database of its own on the PostgreSQL server of DATABASE_URL) and a post (SQLite, driven by commands), with a small HTTP
 proxy between them that can drop a response after central answered, or deliver a request twice."""
 
 from __future__ import annotations
@@ -111,11 +111,24 @@ class Pair:
         base.pop("CORREDOR_DEVICE_ID", None)
         self.central_env = {**base, "CORREDOR_MODE": "central", "CORREDOR_DATA_DIR": str(root / "central")}
         self.postgres = base.get("DATABASE_URL", "").startswith("postgres")
+        if self.postgres:
+            # A database of its own on that server, dropped at the end: never the one DATABASE_URL names.
+            self.server_url = base["DATABASE_URL"]
+            self.database = f"corredor_sync_{os.getpid()}"
+            self._admin(f"DROP DATABASE IF EXISTS {self.database}")
+            self._admin(f"CREATE DATABASE {self.database}")
+            self.central_env["DATABASE_URL"] = self.server_url.rsplit("/", 1)[0] + "/" + self.database
         self.post_env = {**base, "CORREDOR_MODE": "post", "CORREDOR_DATA_DIR": str(root / "post")}
         self.post_env.pop("DATABASE_URL", None)
         self.central: subprocess.Popen[bytes] | None = None
         self.proxy = Proxy(PROXY_PORT, CENTRAL_PORT)
         threading.Thread(target=self.proxy.serve_forever, daemon=True).start()
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.server_url, autocommit=True) as connection:
+            connection.execute(sql)  # type: ignore[arg-type]
 
     # --- processes ---
 
@@ -130,8 +143,6 @@ class Pair:
 
     def start(self) -> None:
         self.run("central", "cli", "migrate", "--no-input", "-v", "0")
-        if self.postgres:
-            self.run("central", "cli", "flush", "--no-input")
         self.run("central", "setup-central")
         self.run("post", "cli", "migrate", "--no-input", "-v", "0")
         self.central_start()
@@ -170,6 +181,8 @@ class Pair:
         self.central_kill()
         self.proxy.shutdown()
         self.proxy.server_close()
+        if self.postgres:
+            self._admin(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
 
     def sync_background(self, **env: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen(

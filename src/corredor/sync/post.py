@@ -115,8 +115,8 @@ def post_enrol(*, central_url: str, code: str, transport: Transport = http_trans
                 summary=f"enrolled with {base}",
             )
     device_file = Path(settings.DATA_DIR) / "sync-device-id"
+    # Read by the settings at the next start of the post's processes (records carry the device id).
     device_file.write_text(str(data["device_id"]) + "\n")
-    settings.CORREDOR_DEVICE_ID = str(data["device_id"])
     return PostState.objects.get(pk=1)
 
 
