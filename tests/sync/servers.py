@@ -1,6 +1,7 @@
 """Two real Corredor servers on loopback for the fault tests: central (runserver, on SQLite, or on a
-database of its own on the PostgreSQL server of DATABASE_URL) and a post (SQLite, driven by commands), with a small HTTP
-proxy between them that can drop a response after central answered, or deliver a request twice."""
+database of its own on the PostgreSQL server of DATABASE_URL) and a post (SQLite, driven by commands),
+with a small HTTP proxy between them that can drop a response after central answered, or deliver a
+request twice."""
 
 from __future__ import annotations
 

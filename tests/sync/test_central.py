@@ -17,7 +17,7 @@ from tests.sync.helpers import as_pushed, forget, signed
 
 class EnrolmentTests(PersonaTestCase):
     def test_a_code_enrols_one_device_once(self) -> None:
-        code, row = services.enrolment_code_create(post_code="PBL")
+        code, _row = services.enrolment_code_create(post_code="PBL")
         device = services.device_enrol(code=code.lower())
         self.assertEqual(device.post_id, "PBL")
         self.assertEqual(len(device.key), 64)
@@ -68,7 +68,7 @@ class PushTests(PersonaTestCase):
         return signed(Client(), device or self.device, "POST", "/api/v1/sync/push", body)
 
     def test_a_batch_is_stored_once_however_often_it_comes(self) -> None:
-        traveller, document, crossing, stay = self._made_at_post()
+        crossing = self._made_at_post()[2]
         first = self._push(self.records)
         self.assertEqual(first.status_code, 200, first.content)
         self.assertEqual(first.json()["stored"], 4)
@@ -112,7 +112,7 @@ class PushTests(PersonaTestCase):
         self.assertTrue(Conflict.objects.filter(object_pk=crossing["pk"], reason="different").exists())
 
     def test_a_passport_central_already_holds_becomes_an_alias(self) -> None:
-        traveller, document, crossing, stay = self._made_at_post()
+        _traveller, document, crossing, _stay = self._made_at_post()
         # Central recorded the same passport meanwhile, under its own id.
         held = TravelDocument.objects.create(
             traveller=Traveller.objects.create(surname="X", nationality_id="NIC"),
@@ -128,7 +128,7 @@ class PushTests(PersonaTestCase):
         self.assertEqual(Crossing.objects.get(pk=crossing.pk).document_id, held.pk)
 
     def test_a_purged_record_does_not_come_back(self) -> None:
-        traveller, document, crossing, stay = self._made_at_post()
+        _traveller, _document, crossing, stay = self._made_at_post()
         Tombstone.objects.create(model_label="border.crossing", object_id=crossing.pk)
         Tombstone.objects.create(model_label="border.stay", object_id=stay.pk)
         response = self._push(self.records)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from corredor.core.errors import ApplicationError
 from corredor.core.models import AuditEntry, StayCategory
 from corredor.matching.records import Name
 from corredor.matching.records import Traveller as Screened
@@ -72,7 +73,7 @@ class OutboxTests(PersonaTestCase):
         )
 
     def test_nothing_written_nothing_queued(self) -> None:
-        with self.assertRaises(Exception):
+        with self.assertRaises(ApplicationError):
             record(self.bob, DocumentInputFactory(), decision="refused", refusal_ground="")
         self.assertEqual(OutboxEntry.objects.count(), 0)
 

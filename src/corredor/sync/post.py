@@ -267,6 +267,12 @@ def feed_apply(entries: list[dict[str, Any]]) -> None:
             )
 
 
+def _nothing_due(now: datetime, days: dict[str, int]) -> models.QuerySet[Any]:
+    from corredor.core.models import Tombstone
+
+    return Tombstone.objects.none()
+
+
 def _tombstones_apply(payloads: list[dict[str, Any]]) -> None:
     """Purges at central: the post removes its copy too (with what points at it), and keeps the tombstone
     so that the record cannot come back."""
@@ -274,8 +280,8 @@ def _tombstones_apply(payloads: list[dict[str, Any]]) -> None:
     from corredor.core.retention import RetentionPolicy, purge_record
 
     policy = RetentionPolicy(
-        name="sync", model="core.tombstone", description="purged at central", due=lambda n, d: None
-    )  # type: ignore[arg-type,return-value]
+        name="sync", model="core.tombstone", description="purged at central", due=_nothing_due
+    )
     now = timezone.now()
     for payload in payloads:
         label, pk = str(payload["model_label"]), str(payload["object_id"])

@@ -335,9 +335,9 @@ def _ingest_model(
         for pk, value in candidates.items():
             first_in_batch.setdefault(value, pk)
         existing: dict[tuple[Any, ...], str] = {}
-        values = list(first_in_batch)
-        for start in range(0, len(values), 300):
-            chunk = values[start : start + 300]
+        keys = list(first_in_batch)
+        for start in range(0, len(keys), 300):
+            chunk = keys[start : start + 300]
             query = reduce(or_, (Q(**dict(zip(names, value, strict=True))) for value in chunk))
             for row in model._default_manager.filter(query).values_list("pk", *names):
                 existing[tuple(serialize._plain(v) for v in row[1:])] = serialize.key_text(row[0])

@@ -29,10 +29,10 @@ class Command(ApplicationCommand):
         with acting_as(Actor(username="cli", role="", origin="corredor device")):
             verb = options["verb"]
             if verb == "code":
-                code, row = services.enrolment_code_create(post_code=options["post"])
+                code, made = services.enrolment_code_create(post_code=options["post"])
                 self.stdout.write(code)
                 self.stderr.write(
-                    f"post {row.post_id}, valid until {row.expires_at:%Y-%m-%d %H:%M} UTC, once"
+                    f"post {made.post_id}, valid until {made.expires_at:%Y-%m-%d %H:%M} UTC, once"
                 )
             elif verb == "revoke":
                 device = services.device_revoke(device_id=options["device_id"])
