@@ -29,7 +29,7 @@ from tests.statistics import StatisticsTestCase
 
 SOURCE = Path(corredor.__file__).parent
 LANGUAGES = ("es", "fr", "ht")
-APP_CATALOGS = ("screening", "manifests", "statistics")  # as the Makefile's APP_CATALOGS
+APP_CATALOGS = ("screening", "manifests", "statistics", "sync")  # as the Makefile's APP_CATALOGS
 CATALOG_DIRS = [SOURCE / "locale"] + [SOURCE / app / "locale" for app in APP_CATALOGS]
 CATALOGS = [(d, lang) for d in CATALOG_DIRS for lang in LANGUAGES]
 
