@@ -10,8 +10,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.conf import settings
@@ -324,8 +322,9 @@ def _ingest_model(
     # A record central already holds under another id (the same passport): central's stays, the post's id
     # becomes an alias of it, and the case is flagged.
     for names in _unique_sets(model):
+        fields = [model._meta.get_field(n) for n in names]  # attnames resolve too
         candidates = {
-            pk: tuple(_normalised(model, payload).get(n) for n in names)
+            pk: tuple(serialize._plain(f.to_python(payload[f.attname])) for f in fields)  # type: ignore[union-attr]
             for pk, payload in new.items()
             if all(payload.get(n) is not None for n in names)
         }
@@ -336,9 +335,10 @@ def _ingest_model(
             first_in_batch.setdefault(value, pk)
         existing: dict[tuple[Any, ...], str] = {}
         keys = list(first_in_batch)
-        for start in range(0, len(keys), 300):
-            chunk = keys[start : start + 300]
-            query = reduce(or_, (Q(**dict(zip(names, value, strict=True))) for value in chunk))
+        # One IN on the last column, the whole key matched here: a few queries for a batch, not one a row.
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            query = Q(**{f"{names[-1]}__in": [value[-1] for value in chunk]})
             for row in model._default_manager.filter(query).values_list("pk", *names):
                 existing[tuple(serialize._plain(v) for v in row[1:])] = serialize.key_text(row[0])
         for pk, value in candidates.items():
