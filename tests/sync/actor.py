@@ -79,10 +79,21 @@ def record(count: int, seed: int) -> None:
 
 
 def records() -> None:
+    from django.conf import settings
+
+    from corredor.core.models import AuditEntry
     from corredor.sync import registry, serialize
+    from corredor.sync.models import PostAuditEntry
 
     out = {}
+    if settings.CORREDOR_MODE == "post":
+        hashes = AuditEntry.objects.values_list("entry_hash", flat=True)
+    else:
+        hashes = PostAuditEntry.objects.values_list("entry_hash", flat=True)
+    out["core.auditentry"] = {h: "" for h in hashes}
     for entry in registry.outbound_models():
+        if entry.ingest is not None:
+            continue
         rows = entry.model._default_manager.exclude(**{entry.device_field: "central"})
         out[entry.label] = {pk: serialize.digest(p) for pk, p in serialize.payloads(rows)}
     print(json.dumps(out))

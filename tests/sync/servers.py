@@ -219,7 +219,7 @@ class Pair:
             )
             different = [pk for pk in post[label] if post[label][pk] != central[label][pk]]
             assert not different, f"{label}: {len(different)} records differ, e.g. {different[:3]}"
-        total = sum(len(rows) for rows in post.values())
+        total = sum(len(rows) for label, rows in post.items() if label != "core.auditentry")
         assert self.receipts()["receipts"] == total, "central stored a record twice or lost one's receipt"
         assert self.status()["pending"] == 0
         return total

@@ -136,7 +136,7 @@ class PushTests(PersonaTestCase):
         self.assertFalse(Crossing.objects.filter(pk=crossing.pk).exists())
 
     def test_bad_records_are_refused_with_where(self) -> None:
-        response = self._push([{"model": "core.auditentry", "pk": "1", "payload": {}}])
+        response = self._push([{"model": "core.country", "pk": "CRI", "payload": {}}])
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["detail"]["record"], 1)
 

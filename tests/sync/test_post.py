@@ -15,7 +15,7 @@ from corredor.matching.records import Traveller as Screened
 from corredor.screening import index_cache
 from corredor.screening.models import Hit, PersonAlert, Watchlist
 from corredor.sync import outbox, post, services
-from corredor.sync.models import OutboxEntry, PostState
+from corredor.sync.models import OutboxEntry, PostAuditEntry, PostState
 from tests.factories import DocumentInputFactory, record
 from tests.personas import PersonaTestCase
 
@@ -39,9 +39,8 @@ class OutboxTests(PersonaTestCase):
     def test_every_record_write_adds_its_outbox_row_in_the_same_transaction(self) -> None:
         made = record(self.bob, DocumentInputFactory())
         rows = set(OutboxEntry.objects.values_list("model_label", flat=True))
-        self.assertEqual(
-            rows, {"border.traveller", "border.traveldocument", "border.crossing", "border.stay"}
-        )
+        expected = {"border.traveller", "border.traveldocument", "border.crossing", "border.stay"}
+        self.assertEqual(rows, expected | {"core.auditentry"})  # the post's audit lines travel too
         self.assertEqual(
             OutboxEntry.objects.filter(object_pk__in=[made.crossing.pk.hex, str(made.crossing.pk)]).count(), 1
         )
@@ -68,9 +67,10 @@ class OutboxTests(PersonaTestCase):
             ]
         )
         Hit.objects.filter(post_id="PBL").update(status="false_match")
-        self.assertEqual(
-            list(OutboxEntry.objects.values_list("model_label", flat=True)), ["screening.hit"] * 2
+        labels = OutboxEntry.objects.exclude(model_label="core.auditentry").values_list(
+            "model_label", flat=True
         )
+        self.assertEqual(list(labels), ["screening.hit"] * 2)
 
     def test_nothing_written_nothing_queued(self) -> None:
         with self.assertRaises(ApplicationError):
@@ -156,16 +156,19 @@ class ClientTests(PersonaTestCase):
         state = self._enrol()
         self.assertEqual(state.post_code, "PBL")
         made = record(self.bob, DocumentInputFactory(), device_id=state.device_id)
-        self.assertEqual(post.status()["pending"], 4)
+        self.assertGreaterEqual(post.status()["pending"], 4)
         report = post.sync_once(transport=self._central)
-        self.assertEqual(report.pushed, 4)
+        self.assertGreaterEqual(report.pushed, 4)
         self.assertGreater(report.pulled, 0)
         status = post.status()
-        self.assertEqual(status["pending"], 0)
         self.assertIsNotNone(status["watchlists_as_of"])
+        # (One database plays both sides here: central's own audit lines of the push are queued as the
+        # post's; the two-server tests check that nothing at all is left.)
+        waiting = OutboxEntry.objects.filter(acked_at=None).exclude(model_label="core.auditentry")
+        self.assertEqual(waiting.count(), 0)
+        # The post's audit lines (the crossing's) are kept at central beside its own chain.
         self.assertTrue(
-            OutboxEntry.objects.filter(object_pk=str(made.crossing.pk)).exclude(acked_at=None).exists()
-            or OutboxEntry.objects.exclude(acked_at=None).count() == 4
+            PostAuditEntry.objects.filter(post_id="PBL", object_id=str(made.crossing.pk)).exists()
         )
 
     def test_a_failure_is_kept_and_nothing_is_lost(self) -> None:
@@ -178,7 +181,7 @@ class ClientTests(PersonaTestCase):
         with self.assertRaises(post.SyncFailed):
             post.sync_once(transport=down)
         status = post.status()
-        self.assertEqual(status["pending"], 4)
+        self.assertGreaterEqual(status["pending"], 4)
         self.assertIn("cannot be reached", status["last_error"])
 
     def test_status_command_json(self) -> None:

@@ -13,7 +13,8 @@ class SyncConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import post_migrate
 
-        from corredor.sync.registry import published_register
+        from corredor.sync import services
+        from corredor.sync.registry import outbound_register, published_register
 
         # Core's reference data travels from central to every post; the users and roles of a post to that
         # post only (their password hashes too: an officer signs in at the post while the link is down).
@@ -31,6 +32,8 @@ class SyncConfig(AppConfig):
             post_field="border_post",
             exclude=("last_login", "groups", "user_permissions"),
         )
+        # The post's own audit log goes to central too (kept beside central's chain, not in it).
+        outbound_register("core.auditentry", device_field="", ingest=services.post_audit_ingest)
         # Purges travel, so an offline post cannot bring a purged record back.
         published_register("core.tombstone", append_only=True)
         if settings.CORREDOR_MODE == "post":

@@ -159,6 +159,37 @@ class FeedDigest(models.Model):
         return f"{self.model_label} {self.object_pk}"
 
 
+class PostAuditEntry(models.Model):
+    """A line of a post's own audit log, as the post wrote it (its chain, its hashes), kept at central so
+    that what was done at a post can be read there. Central's own chain is not touched."""
+
+    post = models.ForeignKey(BorderPost, on_delete=models.PROTECT, related_name="+", verbose_name=_("post"))
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="+", verbose_name=_("device"))
+    sequence = models.BigIntegerField(_("sequence"))
+    at = models.DateTimeField(_("when"))
+    username = models.CharField(_("who"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=30, blank=True)
+    origin = models.CharField(_("from where"), max_length=100, blank=True)
+    action = models.CharField(_("action"), max_length=20)
+    object_type = models.CharField(_("record type"), max_length=60, blank=True)
+    object_id = models.CharField(_("record"), max_length=64, blank=True)
+    summary = models.TextField(_("what"), blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["post_id", "device_id", "sequence"]
+        verbose_name = _("post audit entry")
+        verbose_name_plural = _("post audit entries")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "entry_hash"], name="sync_postaudit_unique_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.sequence} {self.action}"
+
+
 # --- a border post ------------------------------------------------------------------------------------------
 
 

@@ -28,6 +28,9 @@ class Outbound:
     post_field: str | None = None
     device_field: str = "device_id"
     mutable: bool = False
+    # Central stores these rows elsewhere than in the model's own table (a post's audit entries cannot join
+    # central's chain): `ingest(device, {pk: payload})` returns how many it stored.
+    ingest: Callable[[Any, dict[str, dict[str, Any]]], int] | None = field(default=None, compare=False)
 
     @property
     def model(self) -> type[models.Model]:
@@ -56,11 +59,16 @@ _published: dict[str, Published] = {}
 
 
 def outbound_register(
-    label: str, *, post_field: str | None = None, device_field: str = "device_id", mutable: bool = False
+    label: str,
+    *,
+    post_field: str | None = None,
+    device_field: str = "device_id",
+    mutable: bool = False,
+    ingest: Callable[[Any, dict[str, dict[str, Any]]], int] | None = None,
 ) -> None:
     """Declare that a post's rows of this model (``app.model``) are pushed to central."""
     apps.get_model(label)  # fail at start-up on a typo, not at the first push
-    _outbound[label.lower()] = Outbound(label.lower(), post_field, device_field, mutable)
+    _outbound[label.lower()] = Outbound(label.lower(), post_field, device_field, mutable, ingest)
 
 
 def published_register(

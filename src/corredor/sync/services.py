@@ -221,7 +221,7 @@ def _ingest(device: Device, records: list[dict[str, Any]]) -> IngestResult:
                 _("Record %(n)s of the batch is not a record central accepts.") % {"n": position + 1},
                 detail={"record": position + 1, "model": label},
             )
-        owner_device = payload.get(entry.device_field)
+        owner_device = payload.get(entry.device_field) if entry.device_field else device.id
         owner_post = _post_value(entry, payload)
         if owner_device not in own_devices or (entry.post_field is not None and owner_post != device.post_id):
             raise refuse(
@@ -250,6 +250,12 @@ def _ingest(device: Device, records: list[dict[str, Any]]) -> IngestResult:
             aliases[target][post_pk] = central_pk
     # Parents first, so that aliases made in this batch reach the records that point at them.
     for label in sorted(groups, key=lambda name: _depth(name, labels)):
+        custom = registry.outbound(label).ingest  # type: ignore[union-attr]
+        if custom is not None:
+            stored = custom(device, groups[label])
+            result.stored += stored
+            result.duplicates += len(groups[label]) - stored
+            continue
         _ingest_model(device, registry.outbound(label), groups[label], aliases, labels, result)  # type: ignore[arg-type]
     return result
 
@@ -524,3 +530,30 @@ def feed_page(*, device: Device, after: int, limit: int) -> dict[str, Any]:
         "more": more,
         "as_of": state.published_at.isoformat() if state is not None and state.published_at else None,
     }
+
+
+def post_audit_ingest(device: Device, rows: dict[str, dict[str, Any]]) -> int:
+    """A post's own audit entries, kept at central beside its chain (each once: by the post and its hash)."""
+    from corredor.sync.models import PostAuditEntry
+
+    fields = ("sequence", "username", "role", "origin", "action", "object_type", "object_id", "summary")
+    for pk, payload in rows.items():
+        if not payload.get("entry_hash") or not isinstance(payload.get("sequence"), int):
+            raise ApplicationError(
+                _("Audit entry %(id)s of the batch has no sequence or hash.") % {"id": pk},
+                detail={"model": "core.auditentry", "pk": pk},
+            )
+    entries = [
+        PostAuditEntry(
+            post_id=device.post_id,
+            device=device,
+            at=parse_datetime(str(payload.get("at"))) or timezone.now(),
+            prev_hash=str(payload.get("prev_hash", "")),
+            entry_hash=str(payload.get("entry_hash", "")),
+            **{name: payload.get(name) or ("" if name != "sequence" else 0) for name in fields},
+        )
+        for payload in rows.values()
+    ]
+    before = PostAuditEntry.objects.filter(post_id=device.post_id).count()
+    PostAuditEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=500)
+    return PostAuditEntry.objects.filter(post_id=device.post_id).count() - before
