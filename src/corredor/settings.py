@@ -281,8 +281,8 @@ CORREDOR_RETENTION_DAYS = {
     "traveller": env_int("CORREDOR_RETENTION_TRAVELLER_DAYS", 3 * 365),
 }
 
-# Sync (offline border posts <-> central; see docs/deployment.md). A post's device id is the one central gave
-# it at enrolment (`corredor sync enrol` writes it to DATA_DIR/sync-device-id) unless CORREDOR_DEVICE_ID is set.
+# Sync (offline border posts <-> central; see docs/sync.md). A post's device id is the one central gave it
+# at enrolment (`corredor sync enrol` writes it to DATA_DIR/sync-device-id) unless CORREDOR_DEVICE_ID is set.
 _SYNC_DEVICE_FILE = DATA_DIR / "sync-device-id"
 if "CORREDOR_DEVICE_ID" not in os.environ and _SYNC_DEVICE_FILE.exists():
     CORREDOR_DEVICE_ID = _SYNC_DEVICE_FILE.read_text().strip() or CORREDOR_DEVICE_ID
