@@ -38,9 +38,10 @@ def _wait(condition, timeout: float = 60) -> None:  # type: ignore[no-untyped-de
 def test_a_crossing_made_at_the_post_appears_at_central(pair: Pair) -> None:
     pair.sync_once()  # the post's officers come from central first
     pair.run("post", "record", "5")
-    assert pair.status()["pending"] == 20  # traveller, document, crossing and stay each
+    # Traveller, document, crossing and stay each, and the post's audit line of each.
+    assert pair.status()["pending"] == 40
     pair.sync_once()
-    assert pair.assert_same() == 20
+    assert pair.assert_same() == 20  # and 20 audit lines
 
 
 def test_kill_the_post_mid_push(pair: Pair) -> None:
@@ -67,7 +68,7 @@ def test_kill_central_mid_ingest(pair: Pair) -> None:
     worker.kill()
     worker.wait()
     pending = pair.status()["pending"]
-    assert pending == 80  # nothing was acknowledged, nothing lost
+    assert pending == 160  # nothing was acknowledged, nothing lost
     pair.central_start()
     pair.sync_once()
     pair.assert_same()
@@ -79,7 +80,7 @@ def test_connection_cut_after_central_stored_the_batch(pair: Pair) -> None:
     try:
         out = pair.sync_once(check=False)
         assert "pushed" not in out
-        assert pair.status()["pending"] == 40  # the post never heard the acknowledgement
+        assert pair.status()["pending"] == 80  # the post never heard the acknowledgement
         assert "dropped" in (pair.status()["last_error"] or "") or pair.status()["last_error"]
     finally:
         pair.proxy.mode = "pass"
@@ -112,7 +113,7 @@ def test_revoked_device_keeps_its_queue(pair: Pair) -> None:
     pair.run("central", "cli", "device", "revoke", device)
     pair.sync_once(check=False)
     status = pair.status()
-    assert status["pending"] == 8 and "401" in status["last_error"]
+    assert status["pending"] == 16 and "401" in status["last_error"]
     # Enrolled again with a new code, the same queue goes through.
     code = pair.run("central", "cli", "device", "code", "--post", "PBL").strip()
     pair.run("post", "cli", "sync", "enrol", "--central", pair.status()["central"], "--code", code)
