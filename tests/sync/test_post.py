@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from corredor.border.models import Crossing
 from corredor.core.errors import ApplicationError
-from corredor.core.models import AuditEntry, StayCategory
+from corredor.core.models import AuditEntry, StayCategory, Tombstone
 from corredor.matching.records import Name
 from corredor.matching.records import Traveller as Screened
 from corredor.screening import index_cache
@@ -96,6 +97,32 @@ class FeedApplyTests(PersonaTestCase):
         self.assertFalse(StayCategory.objects.filter(pk="unused").exists())
         post.feed_apply([{"model": "core.staycategory", "pk": "tourist", "payload": None}])
         self.assertTrue(StayCategory.objects.filter(pk="tourist").exists())  # crossings point at it
+
+    def test_a_purge_at_central_removes_the_posts_copy_for_good(self) -> None:
+        outbox.outbox_triggers_create()
+        made = record(self.bob, DocumentInputFactory())
+        traveller = made.crossing.traveller_id
+        post.feed_apply(
+            [
+                {
+                    "model": "core.tombstone",
+                    "pk": "7",
+                    "payload": {
+                        "id": 7,
+                        "model_label": "border.traveller",
+                        "object_id": str(traveller),
+                        "purged_at": "2026-12-01T00:00:00+00:00",
+                    },
+                }
+            ]
+        )
+        self.assertFalse(Crossing.objects.filter(traveller_id=traveller).exists())
+        self.assertTrue(
+            Tombstone.objects.filter(model_label="border.crossing", object_id=made.crossing.pk).exists()
+        )
+        # What was queued of it is not sent any more.
+        waiting = OutboxEntry.objects.filter(acked_at=None, model_label="border.traveller")
+        self.assertFalse(waiting.filter(object_pk__in=[str(traveller), traveller.hex]).exists())
 
     def test_an_alert_received_screens_at_once_without_a_restart(self) -> None:
         index_cache.reset()

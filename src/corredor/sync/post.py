@@ -143,10 +143,11 @@ def outbox_pending() -> models.QuerySet[OutboxEntry]:
     return OutboxEntry.objects.filter(acked_at__isnull=True)
 
 
-def _batch(limit: int) -> tuple[list[int], list[dict[str, Any]]]:
-    """The oldest pending outbox entries and their records as they are now (a record written twice is sent
-    once, in its latest state; a record purged meanwhile is not sent)."""
-    entries = list(outbox_pending().order_by("id").values_list("id", "model_label", "object_pk")[:limit])
+def _batch(limit: int, ceiling: int) -> tuple[list[int], list[dict[str, Any]]]:
+    """The oldest pending outbox entries (up to `ceiling`) and their records as they are now (a record
+    written twice is sent once, in its latest state; a record purged meanwhile is not sent)."""
+    pending = outbox_pending().filter(id__lte=ceiling).order_by("id")
+    entries = list(pending.values_list("id", "model_label", "object_pk")[:limit])
     ids = [e[0] for e in entries]
     wanted: dict[str, dict[str, int]] = {}
     for entry_id, label, pk in entries:
@@ -168,8 +169,10 @@ def push(post: PostState, transport: Transport, *, batch_size: int | None = None
     """Push the outbox in batches until it is empty; returns how many records central stored or held."""
     size = batch_size or settings.CORREDOR_SYNC_BATCH
     sent = 0
+    # What is queued now: a run ends even while the desk (or anything else) keeps writing.
+    ceiling = OutboxEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     while True:
-        ids, records = _batch(size)
+        ids, records = _batch(size, ceiling)
         if not ids:
             return sent
         pending = outbox_pending()

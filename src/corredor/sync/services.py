@@ -132,7 +132,10 @@ def device_authenticate(
         )
         raise Unauthorized(_("This device is not allowed to sync (unknown, revoked or a bad signature)."))
     now = timezone.now()
-    post_time = parse_datetime(timestamp) if timestamp else None
+    try:
+        post_time = parse_datetime(timestamp) if timestamp else None
+    except ValueError:  # well-formed but impossible (a 13th month): the clock difference stays unknown
+        post_time = None
     skew = int((post_time - now).total_seconds()) if post_time is not None and post_time.tzinfo else 0
     Device.objects.filter(pk=device.pk).update(last_contact_at=now, clock_skew_seconds=skew)
     device.last_contact_at, device.clock_skew_seconds = now, skew
@@ -190,7 +193,7 @@ def batch_ingest(
         Device.objects.filter(pk=device.pk).update(
             last_push_at=now,
             pending=max(pending, 0),
-            oldest_pending_at=parse_datetime(oldest_pending) if oldest_pending else None,
+            oldest_pending_at=_moment(oldest_pending),
             received=models.F("received") + result.stored,
         )
         if records:
@@ -394,8 +397,17 @@ def _normalised(model: type[models.Model], payload: dict[str, Any]) -> dict[str,
 
 
 def _made_at(payload: dict[str, Any]) -> datetime | None:
-    value = payload.get("created_at")
-    return parse_datetime(value) if isinstance(value, str) else None
+    return _moment(payload.get("created_at"))
+
+
+def _moment(value: Any) -> datetime | None:
+    """A time the post sent, or None when it is missing or not a time."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
 
 
 # --- the feed -----------------------------------------------------------------------------------------------
