@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fuzz test-postgres test-browser bench lint format messages clean
+.PHONY: run test test-fuzz test-postgres test-browser test-sync bench lint format messages clean
 
 $(BIN)/python:
 	$(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
@@ -68,6 +68,14 @@ test-postgres: $(STAMP)
 	echo "PostgreSQL: $${url%%:*}://...@$${url##*@}"; DATABASE_URL="$$url" $(BIN)/python -m pytest -p no:cacheprovider \
 		-n $(TEST_WORKERS) --dist loadscope
 
+# Sync with two real servers on loopback (a post on SQLite; central on SQLite, or on PostgreSQL when
+# DATABASE_URL names one): kill -9 of either side, a dropped response, a batch twice, a skewed clock, and a
+# soak of SYNC_SOAK_CYCLES cycles of random faults.
+SYNC_SOAK_CYCLES ?= 3
+test-sync: $(STAMP)
+	CORREDOR_SYNC_SERVERS=1 SYNC_SOAK_CYCLES=$(SYNC_SOAK_CYCLES) $(BIN)/python -m pytest -p no:cacheprovider \
+		tests/sync/test_two_servers.py
+
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser tests/browser
 
@@ -75,7 +83,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # The catalogs: each app with a locale/ folder keeps its own strings; the project catalog has the rest.
-APP_CATALOGS := screening manifests statistics infohub displacement protection
+APP_CATALOGS := screening manifests statistics infohub displacement protection sync
 messages: $(STAMP)
 	cd src/corredor && ../../$(BIN)/corredor makemessages --no-location -l es -l fr -l ht --ignore 'icao/*' \
 		--ignore '*/migrations/*' $(foreach app,$(APP_CATALOGS),--ignore '$(app)/*')

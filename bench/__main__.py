@@ -27,6 +27,10 @@ The benchmarks, in the order they run (`--only` picks some of them):
 - `load`: 50 officers recording crossings through the real HTTP server (runserver, loopback, its own SQLite
   database) while a 500,000-row watchlist imports and a 500-passenger list arrives: failed crossings
   (target 0) and the desk's p99 (`--quick` or env BENCH_LOAD_SCALE: a smaller run). See bench/load.py.
+- `sync`: a real central and real posts on loopback (bench/sync.py, a subprocess): a post's seven-day backlog
+  of 50,000 crossings pushed (target < 60 s), a 100,000-entry watchlist delta pulled and screened with
+  (< 30 s), central's ingest with 20 posts pushing at once (>= 1,000 crossings/s; central on DATABASE_URL's
+  PostgreSQL when set). `--quick` or env BENCH_SYNC_SCALE: smaller.
 
 `desk`, `manifests` and `statistics` run on one SQLite bench database in the system's temporary directory,
 loaded with the demo generator (1,000,000 crossings; `--quick` 50,000; env BENCH_CROSSINGS overrides). The
@@ -68,6 +72,7 @@ BENCHES = (
     "infohub",
     "displacement",
     "protection",
+    "sync",
     "load",
 )
 ON_DATABASE = {"desk", "manifests", "statistics"}
@@ -451,6 +456,40 @@ def _bench_infohub(table: Table, *, quick: bool) -> None:
     )
 
 
+def _bench_sync(table: Table, *, quick: bool, workdir: Path) -> None:
+    out = workdir / "sync.json"
+    command = [sys.executable, "-m", "bench.sync", "--json", str(out)] + (["--quick"] if quick else [])
+    print("Sync (two real servers on loopback) ...", file=sys.stderr)
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.sync failed:\n{done.stderr[-3000:]}")
+    result = json.loads(out.read_text())
+    scale = f"scale {result['scale']:g} of the issue's sizes; central on {result['central_database']}"
+    full = result["scale"] >= 1
+    table.add(
+        "sync_backlog_s",
+        result["backlog_s"],
+        "s",
+        f"{result['backlog_crossings']:,} crossings (4 records each) pushed by one post; {scale}",
+        under=60 if full else None,
+    )
+    table.add(
+        "sync_watchlist_delta_s",
+        result["delta_s"],
+        "s",
+        f"{result['delta_entries']:,}-entry delta pulled, applied and screened with "
+        f"(found: {result['delta_found']})",
+        under=30 if full else None,
+    )
+    table.add(
+        "sync_ingest_crossings_per_s",
+        result["ingest_crossings_per_s"],
+        "crossings/s",
+        f"{result['ingest_posts']} posts pushing {result['ingest_crossings']:,} crossings at once",
+        at_least=1000 if full else None,
+    )
+
+
 def _bench_statistics(table: Table, *, quick: bool, crossings: int | None) -> None:
     from bench.statistics import run
 
@@ -568,6 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     attempt("protection", lambda: _bench_protection(table, quick=args.quick, workdir=workdir))
     # Last, on its own database and server: it uses every core for a few minutes.
     attempt("load", lambda: _bench_load(table, quick=args.quick))
+    attempt("sync", lambda: _bench_sync(table, quick=args.quick, workdir=workdir))
 
     out = REPO / "bench" / ("results-quick.json" if args.quick else "results.json")
     figures = _merged(out, table.figures, selected, full_run=not args.only)

@@ -36,6 +36,7 @@ APP_CATALOGS = (  # as the Makefile's APP_CATALOGS
     "infohub",
     "displacement",
     "protection",
+    "sync",
 )
 CATALOG_DIRS = [SOURCE / "locale"] + [SOURCE / app / "locale" for app in APP_CATALOGS]
 # The public hub also speaks Portuguese (its own catalog only: see corredor.infohub.languages).

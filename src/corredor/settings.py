@@ -301,3 +301,17 @@ CORREDOR_RETENTION_DAYS["displacement_household"] = env_int(
 # Protection (the protection app): a closed protection case is kept this many days after its closure, then
 # purged by `corredor purge` with its events, referrals and return (0 keeps closed cases for ever).
 CORREDOR_RETENTION_DAYS["protection_case"] = env_int("CORREDOR_RETENTION_PROTECTION_CASE_DAYS", 10 * 365)
+# Sync (offline border posts <-> central; see docs/sync.md). A post's device id is the one central gave it
+# at enrolment (`corredor sync enrol` writes it to DATA_DIR/sync-device-id) unless CORREDOR_DEVICE_ID is set.
+_SYNC_DEVICE_FILE = DATA_DIR / "sync-device-id"
+if "CORREDOR_DEVICE_ID" not in os.environ and _SYNC_DEVICE_FILE.exists():
+    CORREDOR_DEVICE_ID = _SYNC_DEVICE_FILE.read_text().strip() or CORREDOR_DEVICE_ID
+CORREDOR_SYNC_BATCH = env_int("CORREDOR_SYNC_BATCH", 1000)  # records per push
+CORREDOR_SYNC_FEED_PAGE = env_int("CORREDOR_SYNC_FEED_PAGE", 5000)  # feed entries per pull
+CORREDOR_SYNC_TIMEOUT = env_int("CORREDOR_SYNC_TIMEOUT", 60)  # seconds a request to central may take
+CORREDOR_SYNC_INTERVAL = env_int("CORREDOR_SYNC_INTERVAL", 60)  # seconds between syncs (`sync run`)
+CORREDOR_SYNC_MAX_BACKOFF = env_int("CORREDOR_SYNC_MAX_BACKOFF", 900)  # longest wait after failures
+CORREDOR_SYNC_PUBLISH_SECONDS = env_int("CORREDOR_SYNC_PUBLISH_SECONDS", 30)  # feed publication at most every
+CORREDOR_SYNC_SILENT_HOURS = env_int("CORREDOR_SYNC_SILENT_HOURS", 12)  # a post silent longer is flagged
+# Fault tests only: central holds each ingest open this many seconds before committing (to be killed in it).
+CORREDOR_SYNC_FAULT_DELAY = float(env_str("CORREDOR_SYNC_FAULT_DELAY", "0") or 0)

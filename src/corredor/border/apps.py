@@ -21,6 +21,16 @@ class BorderConfig(AppConfig):
                 guarded=("border.traveldocument", "border.crossing", "border.stay", "border.staychange"),
             )
         )
+        # Sync: what a post records travels to central; the refusal grounds and policies come from central.
+        from corredor.sync.registry import outbound_register, published_register
+
+        outbound_register("border.traveller", mutable=True)
+        outbound_register("border.traveldocument", mutable=True)
+        outbound_register("border.crossing", post_field="post")
+        outbound_register("border.stay")
+        outbound_register("border.staychange")
+        published_register("border.refusalground")
+        published_register("border.borderpolicy")
 
 
 def travellers_due(now, days):  # type: ignore[no-untyped-def]

@@ -854,6 +854,22 @@ def import_jobs_reap(*, now: datetime | None = None) -> int:
     return ended
 
 
+# --- sync ----------------------------------------------------------------------------------------------
+
+
+def alerts_received(changed: Sequence[Any], removed: Sequence[Any], *, model: Any = None) -> None:
+    """A border post received alerts (or lists) from central's feed: stamp them with a new change sequence,
+    so that this post's screening index takes them in at its next screening, without a restart."""
+    sequence = _next_sequence()
+    for start in range(0, len(changed), 5000):
+        chunk = list(changed[start : start + 5000])
+        if model is None:  # watchlists: their alerts change with them (an inactive list screens nobody)
+            PersonAlert.objects.filter(watchlist__in=chunk).update(change_seq=sequence)
+            DocumentAlert.objects.filter(watchlist__in=chunk).update(change_seq=sequence)
+        else:
+            model.objects.filter(pk__in=chunk).update(change_seq=sequence)
+
+
 # --- hits -------------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,9 @@
 """Sync: URLs."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from corredor.sync import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("sync/", views.sync_status, name="sync-status"),
+]

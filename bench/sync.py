@@ -1,0 +1,190 @@
+"""`python -m bench.sync [--quick] [--json FILE]`: sync between a real central and real posts on loopback.
+
+- `sync_backlog_s`: a post's seven-day backlog of 50,000 crossings (each with its traveller, document and
+  stay: 200,000 records) pushed to central by one `corredor sync run --once` (target < 60 s);
+- `sync_watchlist_delta_s`: a post pulls a 100,000-entry watchlist delta, applies it, and screens a traveller
+  with it (target < 30 s);
+- `sync_ingest_crossings_per_s`: central's ingest throughput with 20 posts pushing at once (target >= 1,000
+  crossings/s on PostgreSQL: central runs on DATABASE_URL's server when set, else on SQLite).
+
+`--quick` (or env BENCH_SYNC_SCALE, a fraction) makes everything smaller: 2,000 crossings, a 5,000-entry
+delta, 20 posts of 100 crossings each. Central listens on 127.0.0.1:8713.
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+ACTOR = "bench.sync_actor"
+PORT = 8713
+
+
+class Site:
+    def __init__(self, root: Path, mode: str, database_url: str = "") -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.env = {
+            **os.environ,
+            "CORREDOR_MODE": mode,
+            "CORREDOR_DATA_DIR": str(root),
+            "CORREDOR_ALLOW_DEVELOPMENT_KEYS": "1",
+            "CORREDOR_FAST_PASSWORDS": "1",
+            "CORREDOR_SYNC_PUBLISH_SECONDS": "0",
+            "CORREDOR_SYNC_TIMEOUT": "600",
+            "DEBUG": "0",
+            "PYTHONPATH": str(REPO),
+        }
+        self.env.pop("CORREDOR_DEVICE_ID", None)
+        self.env.pop("DATABASE_URL", None)
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, *args], env=self.env, capture_output=True, text=True, cwd=REPO, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{args} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def corredor(self, *args: str) -> str:
+        return self.run("-m", "corredor", *args)
+
+
+def _wait_port(port: int) -> None:
+    for _ in range(600):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(port)
+
+
+def _postgres_database() -> tuple[str, Any]:
+    """A database of its own on DATABASE_URL's PostgreSQL server (dropped afterwards), or ("", None)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return "", None
+    import psycopg
+
+    name = f"corredor_syncbench_{os.getpid()}"
+
+    def admin(sql: str) -> None:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(sql)  # type: ignore[arg-type]
+
+    admin(f"DROP DATABASE IF EXISTS {name}")
+    admin(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name, lambda: admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def run(*, scale: float) -> dict[str, Any]:
+    backlog = max(100, int(50_000 * scale))
+    delta = max(500, int(100_000 * scale))
+    per_post = max(20, int(2_500 * scale))
+    root = Path(tempfile.mkdtemp(prefix="corredor-syncbench-"))
+    database_url, drop = _postgres_database()
+    central = Site(root / "central", "central", database_url)
+    central.corredor("migrate", "--no-input", "-v", "0")
+    codes = json.loads(central.run("-m", ACTOR, "setup-central", "20"))
+    log = open(root / "central.log", "ab")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "corredor", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
+        env=central.env,
+        stdout=log,
+        stderr=log,
+        cwd=REPO,
+    )
+    figures: dict[str, Any] = {"central_database": "postgresql" if database_url else "sqlite"}
+    try:
+        _wait_port(PORT)
+
+        def post_site(index: int, code: str) -> Site:
+            site = Site(root / f"post-{index}", "post")
+            site.corredor("migrate", "--no-input", "-v", "0")
+            enrolment = central.corredor("device", "code", "--post", code).strip()
+            site.corredor("sync", "enrol", "--central", f"http://127.0.0.1:{PORT}", "--code", enrolment)
+            site.corredor("sync", "run", "--once")  # its officers and reference data
+            return site
+
+        # 1. One post's seven-day backlog.
+        first = post_site(0, codes[0])
+        first.run("-m", ACTOR, "backlog", str(backlog), codes[0])
+        started = time.perf_counter()
+        first.corredor("sync", "run", "--once")
+        figures["backlog_crossings"] = backlog
+        figures["backlog_s"] = time.perf_counter() - started
+
+        # 2. A watchlist delta pulled, applied and screened with.
+        central.run("-m", ACTOR, "alerts", str(delta))
+        result = json.loads(first.run("-m", ACTOR, "pull-and-screen"))
+        figures["delta_entries"] = delta
+        figures["delta_s"] = result["total_s"]
+        figures["delta_found"] = result["found"]
+
+        # 3. Twenty posts pushing at once.
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            sites = list(pool.map(lambda pair: post_site(*pair), list(enumerate(codes))[1:20]))
+        sites.append(first)
+        for site, code in zip(sites, [*codes[1:20], codes[0]], strict=True):
+            site.run("-m", ACTOR, "backlog", str(per_post), code)
+        # Each post's process starts, says it is ready, and pushes when told: start-ups are not timed.
+        go = root / "go"
+        pushers = []
+        for index, site in enumerate(sites):
+            ready = root / f"ready-{index}"
+            pushers.append(
+                (
+                    ready,
+                    subprocess.Popen(
+                        [sys.executable, "-m", ACTOR, "push-when-told", str(go), str(ready)],
+                        env=site.env,
+                        stdout=subprocess.PIPE,
+                        cwd=REPO,
+                    ),
+                )
+            )
+        while not all(ready.exists() for ready, _ in pushers):
+            time.sleep(0.05)
+        started = time.perf_counter()
+        go.touch()
+        for _, pusher in pushers:
+            if pusher.wait() != 0:
+                raise RuntimeError("a post's push failed")
+        elapsed = time.perf_counter() - started
+        figures["ingest_posts"] = len(sites)
+        figures["ingest_crossings"] = per_post * len(sites)
+        figures["ingest_crossings_per_s"] = per_post * len(sites) / elapsed
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        if drop is not None:
+            drop()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.sync", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a small run (env BENCH_SYNC_SCALE overrides)")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    scale = float(os.environ.get("BENCH_SYNC_SCALE") or (0.04 if args.quick else 1.0))
+    figures = run(scale=scale)
+    figures["scale"] = scale
+    text = json.dumps(figures, indent=2)
+    if args.json:
+        Path(args.json).write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Rows as plain JSON data and back, for every model the registry names: one field per column (foreign keys
+by their key), many-to-many fields as lists of keys. Values keep their meaning exactly: times as ISO 8601
+with their offset, dates, UUIDs and decimals as text."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import models
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode()
+    return value
+
+
+def columns(model: type[models.Model], exclude: Iterable[str] = ()) -> list[models.Field[Any, Any]]:
+    """The model's columns that travel (every concrete field but the excluded and binary ones)."""
+    skip = set(exclude)
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in skip and f.attname not in skip and not isinstance(f, models.BinaryField)
+    ]
+
+
+def m2m_fields(model: type[models.Model], exclude: Iterable[str] = ()) -> list[Any]:
+    skip = set(exclude)
+    return [f for f in model._meta.many_to_many if f.name not in skip]
+
+
+def key_text(value: Any) -> str:
+    """A primary key as text, the same on every database (a UUID with its dashes)."""
+    return str(value)
+
+
+def key_of(model: type[models.Model], raw: Any) -> str:
+    """The key as text from a value as any database stores it (SQLite keeps a UUID as 32 hex digits)."""
+    return key_text(model._meta.pk.to_python(raw))
+
+
+def payloads(
+    queryset: models.QuerySet[Any], exclude: Iterable[str] = (), *, chunk_size: int = 2000
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(key as text, payload) for each row, streamed."""
+    model = queryset.model
+    fields = columns(model, exclude)
+    names = [f.attname for f in fields]
+    many = m2m_fields(model, exclude)
+    pk_name = model._meta.pk.attname
+    rows = queryset.order_by(pk_name).values_list(*names)
+    batch: list[tuple[Any, ...]] = []
+
+    def flush(batch: list[tuple[Any, ...]]) -> Iterator[tuple[str, dict[str, Any]]]:
+        related: dict[str, dict[Any, list[str]]] = {}
+        if many:
+            pks = [row[names.index(pk_name)] for row in batch]
+            for m2m in many:
+                through = m2m.remote_field.through
+                source = m2m.m2m_field_name()
+                target = m2m.m2m_reverse_field_name()
+                found: dict[Any, list[str]] = {}
+                for a, b in through.objects.filter(**{f"{source}__in": pks}).values_list(
+                    f"{source}_id", f"{target}_id"
+                ):
+                    found.setdefault(a, []).append(key_text(b))
+                related[m2m.name] = found
+        for row in batch:
+            data = {name: _plain(value) for name, value in zip(names, row, strict=True)}
+            pk = row[names.index(pk_name)]
+            for name, found in related.items():
+                data[name] = sorted(found.get(pk, []))
+            yield key_text(pk), data
+
+    for row in rows.iterator(chunk_size=chunk_size):
+        batch.append(row)
+        if len(batch) >= chunk_size:
+            yield from flush(batch)
+            batch = []
+    if batch:
+        yield from flush(batch)
+
+
+def digest(payload: dict[str, Any] | None) -> str:
+    if payload is None:
+        return ""
+    return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def instance(model: type[models.Model], payload: dict[str, Any]) -> models.Model:
+    """A model instance (not saved) from a payload; fields absent from the payload keep their defaults."""
+    values: dict[str, Any] = {}
+    for f in columns(model):
+        if f.attname in payload:
+            raw = payload[f.attname]
+            values[f.attname] = None if raw is None else f.to_python(raw)
+    return model(**values)
+
+
+def m2m_values(model: type[models.Model], payload: dict[str, Any]) -> dict[str, list[Any]]:
+    return {f.name: payload[f.name] for f in model._meta.many_to_many if f.name in payload}
+
+
+def pk_value(model: type[models.Model], text: str) -> Any:
+    return model._meta.pk.to_python(text)
