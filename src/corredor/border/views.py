@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +20,7 @@ from corredor.border.exports import write_overstays_csv
 from corredor.border.forms import DecisionForm, DocumentForm, PostDayFilterForm, query_errors
 from corredor.border.models import Direction, Traveller
 from corredor.border.mrz_display import problems_for_display
+from corredor.core.dates import date_field
 from corredor.core.errors import ApplicationError
 from corredor.core.models import BorderPost, Role, StayCategory
 from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise
@@ -92,19 +92,7 @@ def _document_context(doc: DocumentInput, *, post: str, user: Any, mrz_result: A
 
 def _query_date(request: HttpRequest, name: str) -> date | None:
     """A date from the query string: empty is None; an impossible one (2024-02-30) is a 400 naming it."""
-    text = (request.GET.get(name) or "").strip()
-    if not text:
-        return None
-    try:
-        value = parse_date(text)
-    except ValueError:
-        value = None
-    if value is None:
-        raise ApplicationError(
-            _("“%(value)s” in %(name)s is not a date (YYYY-MM-DD).") % {"value": text[:40], "name": name},
-            detail={"field": name},
-        )
-    return value
+    return date_field(request.GET, name)
 
 
 @login_required

@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from corredor.core.dates import date_field
 from corredor.core.errors import ApplicationError
 from corredor.core.exports import SafeCsvWriter
 from corredor.core.models import Role
@@ -47,19 +47,7 @@ def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
 
 
 def _date(request: HttpRequest, name: str) -> date | None:
-    text = (request.POST.get(name) or "").strip()
-    if not text:
-        return None
-    try:
-        value = parse_date(text)
-    except ValueError:
-        value = None
-    if value is None:
-        raise ApplicationError(
-            _("“%(value)s” in %(name)s is not a date (YYYY-MM-DD).") % {"value": text[:40], "name": name},
-            detail={"field": name},
-        )
-    return value
+    return date_field(request.POST, name)
 
 
 def _consent(request: HttpRequest) -> Any:
