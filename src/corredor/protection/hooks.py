@@ -49,9 +49,13 @@ def _protective_hit(context: CrossingContext) -> bool:
     from corredor.screening import selectors as screening_selectors
     from corredor.screening.hooks import traveller_of
 
-    screening = screening_selectors.screening_run(
-        traveller=traveller_of(context.document), post=context.post_code
-    )
+    # The desk and the crossing's record screen once: screening's hook (registered before this one) leaves
+    # its result in the context. Only a caller without it screens here.
+    screening = context.found.get("screening")
+    if screening is None:
+        screening = screening_selectors.screening_run(
+            traveller=traveller_of(context.document), post=context.post_code
+        )
     return any(p.protective and p.cleared is None for p in screening.persons)
 
 

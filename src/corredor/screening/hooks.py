@@ -225,6 +225,8 @@ class ScreeningHook(DeskHook):
 
     def notices(self, context: CrossingContext) -> list[DeskNotice]:
         screening = selectors.screening_run(traveller=traveller_of(context.document), post=context.post_code)
+        # Hooks after this one (protection asks whether a protective alert was hit) read it, not screen again.
+        context.found[self.name] = screening
         return notices_for(screening, direction=context.direction)
 
     def before_record(self, context: CrossingContext) -> str | None:
