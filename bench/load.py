@@ -147,6 +147,16 @@ def _passenger_list(passengers: int, rng: random.Random) -> bytes:
     return write_paxlst(message, line_breaks=True).encode("latin-1")
 
 
+def _letters(number: int) -> str:
+    """A number written in the letters A to Z (a name part of its own for each traveller)."""
+    letters = ""
+    while True:
+        number, digit = divmod(number, 26)
+        letters = chr(ord("A") + digit) + letters
+        if not number:
+            return letters
+
+
 def _mrz(officer: int, index: int, rng: random.Random) -> str:
     from corredor.icao import build_mrz
 
@@ -155,7 +165,11 @@ def _mrz(officer: int, index: int, rng: random.Random) -> str:
         {
             "issuing_state": state,
             "nationality": state,
-            "surname": rng.choice(("CARGA", "PRUEBA", "ESSAI")) + " " + rng.choice(("UNO", "DOS", "TRES")),
+            # The desk recognises a returning person by name, birth date, nationality and sex as well as by
+            # document: a surname of its own per crossing keeps every traveller new (with a few names drawn
+            # at random, tens of the 20,000 travellers were the same person to the desk, already in the
+            # country, and their entry was rightly refused).
+            "surname": rng.choice(("CARGA", "PRUEBA", "ESSAI")) + " " + _letters(officer * 100_000 + index),
             "given_names": rng.choice(("ANA", "LUIS", "WILNER", "EMILY")),
             # The letters I and O never appear in the demo's numbers: these are new travellers.
             "document_number": f"IO{officer:02d}{index:05d}",
