@@ -64,32 +64,33 @@ def _next_sequence() -> int:
 # --- lists ------------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def watchlist_create(
     *, user: Any, code: str, name: str, owner: str, source: str, active: bool = True
 ) -> Watchlist:
     """A new, empty list (watchlist managers and administrators)."""
     if user is not None:
         permissions.permit_watchlists(user)
-    with transaction.atomic():
-        code = code.strip().lower()
-        if not code or not name.strip():
-            raise ApplicationError(_("A watchlist needs a code and a name."))
-        if source not in Source.values:
-            raise ApplicationError(
-                _("Source must be one of: %(values)s.") % {"values": ", ".join(Source.values)},
-                detail={"field": "source"},
-            )
-        if Watchlist.objects.filter(code=code).exists():
-            raise ApplicationError(_("There is already a watchlist %(code)s.") % {"code": code}, status=409)
-        watchlist = Watchlist.objects.create(
-            code=code, name=name.strip(), owner=owner.strip(), source=source, active=active
+    code = code.strip().lower()
+    if not code or not name.strip():
+        raise ApplicationError(_("A watchlist needs a code and a name."))
+    if source not in Source.values:
+        raise ApplicationError(
+            _("Source must be one of: %(values)s.") % {"values": ", ".join(Source.values)},
+            detail={"field": "source"},
         )
-        audit_write(
-            action="create", object_type="screening.watchlist", object_id=code, summary=f"{name} ({source})"
-        )
-        return watchlist
+    if Watchlist.objects.filter(code=code).exists():
+        raise ApplicationError(_("There is already a watchlist %(code)s.") % {"code": code}, status=409)
+    watchlist = Watchlist.objects.create(
+        code=code, name=name.strip(), owner=owner.strip(), source=source, active=active
+    )
+    audit_write(
+        action="create", object_type="screening.watchlist", object_id=code, summary=f"{name} ({source})"
+    )
+    return watchlist
 
 
+@transaction.atomic
 def watchlist_set_active(
     *, user: Any, watchlist: Watchlist, active: bool, reason: str = "", confirmed: bool = False
 ) -> Watchlist:
@@ -112,21 +113,20 @@ def watchlist_set_active(
                 _("Confirm the deactivation: no traveller will be screened against this list's alerts."),
                 detail={"field": "confirm"},
             )
-    with transaction.atomic():
-        if watchlist.active == active:
-            return watchlist
-        sequence = _next_sequence()
-        Watchlist.objects.filter(pk=watchlist.pk).update(active=active, updated_at=timezone.now())
-        PersonAlert.objects.filter(watchlist=watchlist).update(change_seq=sequence)
-        DocumentAlert.objects.filter(watchlist=watchlist).update(change_seq=sequence)
-        audit_write(
-            action="update",
-            object_type="screening.watchlist",
-            object_id=watchlist.code,
-            summary=("activated" if active else "deactivated") + (f": {reason[:300]}" if reason else ""),
-        )
-        watchlist.refresh_from_db()
+    if watchlist.active == active:
         return watchlist
+    sequence = _next_sequence()
+    Watchlist.objects.filter(pk=watchlist.pk).update(active=active, updated_at=timezone.now())
+    PersonAlert.objects.filter(watchlist=watchlist).update(change_seq=sequence)
+    DocumentAlert.objects.filter(watchlist=watchlist).update(change_seq=sequence)
+    audit_write(
+        action="update",
+        object_type="screening.watchlist",
+        object_id=watchlist.code,
+        summary=("activated" if active else "deactivated") + (f": {reason[:300]}" if reason else ""),
+    )
+    watchlist.refresh_from_db()
+    return watchlist
 
 
 # --- alerts by hand ---------------------------------------------------------------------------------------
@@ -134,6 +134,7 @@ def watchlist_set_active(
 AlertKind = Literal["persons", "documents"]
 
 
+@transaction.atomic
 def alert_save(
     *,
     user: Any,
@@ -172,50 +173,50 @@ def alert_save(
             % {"problems": "; ".join(wording.row_error_text(e.as_dict()) for e in errors)},
             detail=[{"field": e.column, "message": wording.row_error_text(e.as_dict())} for e in errors],
         )
-    with transaction.atomic():
-        clash = model.objects.filter(live_alerts(), watchlist=watchlist, external_id=record.external_id)
-        if existing is not None:
-            clash = clash.exclude(pk=existing.pk)
-        if clash.exists():
-            raise ApplicationError(
-                _("The list already has an alert %(id)s.") % {"id": record.external_id},
-                detail=[{"field": "entry_id", "message": _("already on the list")}],
-                status=409,
-            )
-        sequence = _next_sequence()
-        now = timezone.now()
-        if existing is None:
-            alert = model.objects.create(
-                watchlist=watchlist,
-                external_id=record.external_id,
-                change_seq=sequence,
-                created_at=now,
-                updated_at=now,
-                **record.values(),
-            )
-            action, summary = "create", f"by hand: {why[:300]}"
-        else:
-            alert = model.objects.select_for_update().get(pk=existing.pk)
-            changed = [name for name, value in record.values().items() if getattr(alert, name) != value]
-            if alert.external_id != record.external_id:
-                changed.insert(0, "external_id")
-            alert.external_id = record.external_id
-            for name, value in record.values().items():
-                setattr(alert, name, value)
-            alert.version += 1
-            alert.change_seq = sequence
-            alert.updated_at = now
-            alert.save()
-            action, summary = "update", f"by hand ({', '.join(changed) or 'nothing'} changed): {why[:300]}"
-        audit_write(
-            action=action,
-            object_type=f"screening.{model._meta.model_name}",
-            object_id=f"{watchlist.code}/{alert.external_id}",
-            summary=summary,
+    clash = model.objects.filter(live_alerts(), watchlist=watchlist, external_id=record.external_id)
+    if existing is not None:
+        clash = clash.exclude(pk=existing.pk)
+    if clash.exists():
+        raise ApplicationError(
+            _("The list already has an alert %(id)s.") % {"id": record.external_id},
+            detail=[{"field": "entry_id", "message": _("already on the list")}],
+            status=409,
         )
+    sequence = _next_sequence()
+    now = timezone.now()
+    if existing is None:
+        alert = model.objects.create(
+            watchlist=watchlist,
+            external_id=record.external_id,
+            change_seq=sequence,
+            created_at=now,
+            updated_at=now,
+            **record.values(),
+        )
+        action, summary = "create", f"by hand: {why[:300]}"
+    else:
+        alert = model.objects.select_for_update().get(pk=existing.pk)
+        changed = [name for name, value in record.values().items() if getattr(alert, name) != value]
+        if alert.external_id != record.external_id:
+            changed.insert(0, "external_id")
+        alert.external_id = record.external_id
+        for name, value in record.values().items():
+            setattr(alert, name, value)
+        alert.version += 1
+        alert.change_seq = sequence
+        alert.updated_at = now
+        alert.save()
+        action, summary = "update", f"by hand ({', '.join(changed) or 'nothing'} changed): {why[:300]}"
+    audit_write(
+        action=action,
+        object_type=f"screening.{model._meta.model_name}",
+        object_id=f"{watchlist.code}/{alert.external_id}",
+        summary=summary,
+    )
     return alert, flags
 
 
+@transaction.atomic
 def alert_end(*, user: Any, alert: PersonAlert | DocumentAlert, why: str) -> PersonAlert | DocumentAlert:
     """End (withdraw) one alert by hand, with a reason (audited). Its row stays, so its hits stay
     explained; it leaves the screening index at once."""
@@ -224,21 +225,20 @@ def alert_end(*, user: Any, alert: PersonAlert | DocumentAlert, why: str) -> Per
     if not why:
         raise ApplicationError(_("Say why the alert is ended (audited)."), detail={"field": "why"})
     model = type(alert)
-    with transaction.atomic():
-        current = model.objects.select_for_update().get(pk=alert.pk)
-        if current.removed_at is not None:
-            raise ApplicationError(_("This alert was already ended."), status=409)
-        sequence = _next_sequence()
-        now = timezone.now()
-        model.objects.filter(pk=alert.pk).update(
-            removed_at=now, version=F("version") + 1, change_seq=sequence, updated_at=now
-        )
-        audit_write(
-            action="update",
-            object_type=f"screening.{model._meta.model_name}",
-            object_id=f"{current.watchlist.code}/{current.external_id}",
-            summary=f"ended by hand: {why[:300]}",
-        )
+    current = model.objects.select_for_update().get(pk=alert.pk)
+    if current.removed_at is not None:
+        raise ApplicationError(_("This alert was already ended."), status=409)
+    sequence = _next_sequence()
+    now = timezone.now()
+    model.objects.filter(pk=alert.pk).update(
+        removed_at=now, version=F("version") + 1, change_seq=sequence, updated_at=now
+    )
+    audit_write(
+        action="update",
+        object_type=f"screening.{model._meta.model_name}",
+        object_id=f"{current.watchlist.code}/{current.external_id}",
+        summary=f"ended by hand: {why[:300]}",
+    )
     current.refresh_from_db()
     return current
 
