@@ -28,7 +28,7 @@ from corredor.border.models import (
 )
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError, NotFound
-from corredor.core.models import BorderPost, Role, StayCategory
+from corredor.core.models import BorderPost, Role, StayCategory, User
 from corredor.core.permissions import permit_post, permit_supervise, refuse
 
 P = ParamSpec("P")
@@ -158,7 +158,7 @@ def _already_recorded(crossing_id: uuid.UUID) -> Crossing | None:
 @transaction.atomic
 def crossing_record(
     *,
-    officer: object,
+    officer: User,
     post_code: str,
     direction: str,
     decision: str,
@@ -321,7 +321,7 @@ def _late_window() -> timedelta:
     return timedelta(hours=settings.CORREDOR_LATE_RECORD_HOURS)
 
 
-def _permit_when(officer: object, occurred_at: datetime, *, now: datetime, late_reason: str) -> None:
+def _permit_when(officer: User, occurred_at: datetime, *, now: datetime, late_reason: str) -> None:
     """A crossing's time: never in the future (beyond a clock's skew); further back than the late-record
     window only by a supervisor, with a reason (a late record can otherwise erase an overstay)."""
     _check_not_future(occurred_at, now=now)
@@ -438,7 +438,7 @@ def _open_stay_detail(entry: Crossing) -> dict[str, object]:
 
 def _check_not_in_country(
     *,
-    officer: object,
+    officer: User,
     traveller: Traveller,
     post: BorderPost,
     occurred_at: datetime,
@@ -579,7 +579,7 @@ def _default_transport(post: BorderPost) -> str:
 @transaction.atomic
 def crossing_correct(
     *,
-    officer: object,
+    officer: User,
     crossing_id: uuid.UUID,
     reason: str,
     direction: str | None = None,
@@ -682,7 +682,7 @@ def crossing_correct(
 @transaction.atomic
 def stay_extend(
     *,
-    officer: object,
+    officer: User,
     stay_id: uuid.UUID,
     authorised_until: date | None,
     reason: str,
@@ -732,7 +732,7 @@ def stay_extend(
 
 
 @transaction.atomic
-def document_link(*, user: object, document_id: uuid.UUID, traveller_id: uuid.UUID) -> TravelDocument:
+def document_link(*, user: User, document_id: uuid.UUID, traveller_id: uuid.UUID) -> TravelDocument:
     """Link a document (and its crossings and stays) to another traveller: the same person, resolved.
 
     Only who the person is changes; each crossing's facts (document, time, post, decision) stay as they were.
