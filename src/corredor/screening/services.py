@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -25,6 +25,7 @@ from corredor.core.models import BorderPost
 from corredor.matching import records
 from corredor.screening import importers, index_cache, permissions, selectors, wording
 from corredor.screening.models import (
+    AlertBase,
     DocumentAlert,
     Hit,
     HitSource,
@@ -477,7 +478,7 @@ def _import_rejected(report: ImportReport) -> ImportReport:
 class _Plan:
     """What an import changes, worked out from the file and the list as read (nothing written yet)."""
 
-    model: type[PersonAlert] | type[DocumentAlert]
+    model: type[AlertBase]
     value_fields: list[str]
     creates: list[Any] = field(default_factory=list)
     updates: list[tuple[int, Any]] = field(default_factory=list)  # (the live alert's pk, the record)
@@ -556,7 +557,7 @@ def _stage(job: ImportJob, watchlist: Watchlist, plan: _Plan, beat: _Beat, *, do
         done += len(batch)
         with transaction.atomic():
             _job_alive(job, done=done, total=total)
-            model.objects.bulk_create(batch)
+            model._default_manager.bulk_create(batch)
         if beat.progress is not None:
             beat.progress(done, total)
     with transaction.atomic():
@@ -583,10 +584,10 @@ def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
         with transaction.atomic():
             _job_alive(job)
             sequence = _next_sequence()
-            staged = model.objects.filter(staged_for=job)
+            staged = model._default_manager.filter(staged_for=job)
             if plan.updates:
                 new = staged.filter(replaces=OuterRef("pk"))
-                model.objects.filter(
+                model._default_manager.filter(
                     live_alerts(), pk__in=staged.filter(replaces__isnull=False).values("replaces")
                 ).update(
                     **{name: Subquery(new.values(name)[:1]) for name in plan.value_fields},
@@ -604,7 +605,7 @@ def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
             if plan.creates and not big:
                 staged.update(staged_for=None, change_seq=sequence, updated_at=now)
             for start in range(0, len(plan.removals), 5000):
-                model.objects.filter(
+                model._default_manager.filter(
                     pk__in=plan.removals[start : start + 5000], removed_at__isnull=True
                 ).update(removed_at=now, version=F("version") + 1, change_seq=sequence, updated_at=now)
             ImportJob.objects.filter(pk=job.pk).update(
@@ -627,9 +628,11 @@ def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
 
 def _clashes(job: ImportJob, plan: _Plan) -> bool:
     """Whether an entry of the file was added to the list (by hand) while the file was being staged."""
-    staged_ids = plan.model.objects.filter(staged_for=job, replaces__isnull=True).values("external_id")
+    staged_ids = plan.model._default_manager.filter(staged_for=job, replaces__isnull=True).values(
+        "external_id"
+    )
     return (
-        plan.model.objects.filter(live_alerts(), watchlist_id=job.watchlist_id)
+        plan.model._default_manager.filter(live_alerts(), watchlist_id=job.watchlist_id)
         .exclude(staged_for=job)
         .filter(external_id__in=Subquery(staged_ids))
         .exists()
@@ -810,6 +813,7 @@ def import_jobs_reap(*, now: datetime | None = None) -> int:
     ended = 0
     dead = ImportJob.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=stale).defer("data")
     for job in dead:
+        heartbeat = cast(datetime, job.heartbeat_at)  # not None: filtered on heartbeat_at__lt
         error = _(
             "The import stopped without finishing: no sign of life from %(worker)s since %(time)s (it was "
             "at %(percent)s%%; the worker was stopped or crashed). Nothing was imported: start the import "
@@ -830,7 +834,7 @@ def import_jobs_reap(*, now: datetime | None = None) -> int:
                     action="update",
                     object_type="screening.import",
                     object_id=job.pk,
-                    summary=f"failed: no heartbeat since {job.heartbeat_at.isoformat()} ({job.worker})",
+                    summary=f"failed: no heartbeat since {heartbeat.isoformat()} ({job.worker})",
                 )
     pending_before = now - timedelta(hours=getattr(settings, "CORREDOR_IMPORT_PENDING_HOURS", 24))
     expired = ImportJob.objects.filter(status=ImportStatus.PENDING, created_at__lt=pending_before).update(
