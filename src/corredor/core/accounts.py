@@ -115,7 +115,7 @@ def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "core/password_change.html",
-        {"form": form, "two_factor": twofactor.has_confirmed_device(request.user)},  # type: ignore[arg-type]
+        {"form": form, "two_factor": twofactor.has_confirmed_device(request.user)},
     )
 
 

@@ -65,7 +65,7 @@ def _screen_subjects() -> Callable[..., dict[str, list[Any]]] | None:
         return None
     from corredor.screening.services import screen_subjects
 
-    return screen_subjects  # type: ignore[no-any-return]
+    return screen_subjects
 
 
 def _traveller(subject: Subject) -> Any:

@@ -363,7 +363,7 @@ def watchlist_import(
         format=format or None,
         mapping=column_mapping,
         mode=mode,
-        kind=kind or None,  # type: ignore[arg-type]
+        kind=kind or None,
     )
     if not report.ok:
         raise ApplicationError(
