@@ -10,10 +10,15 @@
 `PersonaTestCase` loads Costa Rica's border posts and stay rules and makes the personas once per class.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.test import TestCase
 
 from corredor.border.models import BorderPolicy, RefusalGround
 from corredor.border.reference import load_border_reference
+from corredor.core.errors import ApplicationError
+from corredor.core.middleware import audit_after_rollback
 from corredor.core.models import BorderPost, Country, StayRule
 from corredor.core.reference import load_posts_and_rules
 from tests.factories import (
@@ -45,3 +50,15 @@ class PersonaTestCase(TestCase):
         cls.ana = AnalystFactory(username="ana")
         cls.aud = AuditorFactory(username="aud")
         cls.admin = AdministratorFactory(username="admin")
+
+
+@contextmanager
+def at_the_boundary() -> Iterator[None]:
+    """What the error boundary (middleware, API handler, command base) does around a service that a test
+    calls directly: a refusal's audit row, left to the boundary by the service's rolled-back transaction,
+    is written on the way out; the error goes on to the test."""
+    try:
+        yield
+    except ApplicationError as error:
+        audit_after_rollback(error)
+        raise

@@ -17,7 +17,7 @@ from corredor.core.errors import ApplicationError, PermissionDenied
 from corredor.core.management.commands.token import token_create
 from corredor.core.models import AuditEntry
 from tests.factories import DocumentInputFactory, mrz_for, row_counts
-from tests.personas import PersonaTestCase
+from tests.personas import PersonaTestCase, at_the_boundary
 
 NOW = datetime.datetime(2026, 3, 10, 15, 0, tzinfo=datetime.UTC)
 
@@ -165,7 +165,7 @@ class LateRecordTests(GuardrailTestCase):
     def test_an_officer_cannot_date_a_crossing_beyond_the_window(self) -> None:
         before = AuditEntry.objects.filter(action="denied").count()
         for when in (NOW - timedelta(hours=73), datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)):
-            with pytest.raises(PermissionDenied) as caught:
+            with pytest.raises(PermissionDenied) as caught, at_the_boundary():
                 record_now(self.alice, DocumentInputFactory(), occurred_at=when)
             assert "more than 72 hours ago" in caught.value.message
         assert AuditEntry.objects.filter(action="denied").count() == before + 2

@@ -15,7 +15,7 @@ from corredor.core.errors import PermissionDenied
 from corredor.core.management.commands.token import token_create
 from corredor.core.models import AuditEntry
 from tests.factories import DocumentInputFactory, SupervisorFactory, record
-from tests.personas import PersonaTestCase
+from tests.personas import PersonaTestCase, at_the_boundary
 
 NOW = datetime.datetime(2026, 3, 10, 18, 0, tzinfo=datetime.UTC)
 TODAY = date(2026, 3, 10)
@@ -45,7 +45,7 @@ class StayExtensionScopeTests(PersonaTestCase):
         stay = self.at_pbl.stay
         assert stay is not None
         denied = AuditEntry.objects.filter(action="denied").count()
-        with pytest.raises(PermissionDenied) as caught:
+        with pytest.raises(PermissionDenied) as caught, at_the_boundary():
             services.stay_extend(
                 officer=self.sofia, stay_id=stay.pk, authorised_until=date(2024, 6, 1), reason="asked"
             )

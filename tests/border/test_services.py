@@ -5,15 +5,16 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from corredor.border import documents, selectors, services
-from corredor.border.models import Crossing, Stay, StayChange, TravelDocument
+from corredor.border.models import Crossing, Stay, StayChange, TravelDocument, Traveller
 from corredor.core.audit import acting_as, actor_for
 from corredor.core.errors import ApplicationError, PermissionDenied
 from corredor.core.models import AuditEntry
 from tests.factories import CrossingFactory, DocumentInputFactory, mrz_for, noon, record, row_counts
-from tests.personas import PersonaTestCase
+from tests.personas import PersonaTestCase, at_the_boundary
 
 D = date(2024, 3, 1)
 
@@ -202,10 +203,31 @@ class RecordEntryTests(PersonaTestCase):
 
     def test_crossing_at_another_post_is_refused_and_audited(self) -> None:
         before = row_counts(audit=False)
-        with acting_as(actor_for(self.bob, "test")), pytest.raises(PermissionDenied) as caught:
+        with (
+            acting_as(actor_for(self.bob, "test")),
+            pytest.raises(PermissionDenied) as caught,
+            at_the_boundary(),
+        ):
             record(self.bob, DocumentInputFactory(), on=D, post_code="SJO")
         assert caught.value.status == 403
         assert "PBL" in caught.value.message and "SJO" in caught.value.message
+        assert row_counts(audit=False) == before
+        denied = AuditEntry.objects.filter(action="denied", username="bob", object_id="post:SJO")
+        assert denied.count() == 1
+
+    def test_a_refusal_inside_an_outer_atomic_block_is_still_audited_after_the_rollback(self) -> None:
+        # A caller's own transaction (another app's service recording a crossing) rolls back the refused
+        # crossing and whatever the caller wrote before it; the refusal's audit row is written afterwards.
+        before = row_counts(audit=False)
+        with (
+            acting_as(actor_for(self.bob, "test")),
+            pytest.raises(PermissionDenied),
+            at_the_boundary(),
+            transaction.atomic(),
+        ):
+            Traveller.objects.create(surname="CALLER", given_names="WROTE", nationality_id="NIC")
+            record(self.bob, DocumentInputFactory(), on=D, post_code="SJO")
+            pytest.fail("not refused")
         assert row_counts(audit=False) == before
         denied = AuditEntry.objects.filter(action="denied", username="bob", object_id="post:SJO")
         assert denied.count() == 1
@@ -328,7 +350,7 @@ class CorrectionTests(PersonaTestCase):
         )
 
     def test_officer_at_another_post_cannot_correct(self) -> None:
-        with acting_as(actor_for(self.bob, "test")), pytest.raises(PermissionDenied):
+        with acting_as(actor_for(self.bob, "test")), pytest.raises(PermissionDenied), at_the_boundary():
             services.crossing_correct(officer=self.bob, crossing_id=self.entry.crossing.pk, reason="mine now")
         assert not Crossing.objects.filter(corrects=self.entry.crossing).exists()
         assert AuditEntry.objects.filter(action="denied", username="bob").exists()
@@ -402,7 +424,7 @@ class ExtensionTests(PersonaTestCase):
     def test_officer_cannot_extend(self) -> None:
         stay = self.entry.stay
         assert stay is not None
-        with acting_as(actor_for(self.alice, "test")), pytest.raises(PermissionDenied):
+        with acting_as(actor_for(self.alice, "test")), pytest.raises(PermissionDenied), at_the_boundary():
             services.stay_extend(
                 officer=self.alice, stay_id=stay.pk, authorised_until=date(2024, 3, 1), reason="please"
             )

@@ -4,7 +4,6 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -14,6 +13,7 @@ from corredor.border import selectors, services
 from corredor.border.documents import document_input
 from corredor.border.models import Crossing, Stay
 from corredor.core.errors import ApplicationError
+from corredor.core.http import AuthenticatedHttpRequest
 from corredor.core.permissions import permit_personal_data
 from corredor.core.schemas import StrictSchema
 
@@ -233,7 +233,7 @@ def _crossing_out(
 @router.post(
     "/crossings", response={201: CrossingOut}, summary="Record a crossing (with the MRZ or typed fields)"
 )
-def crossing_create(request: HttpRequest, payload: CrossingIn) -> Status:
+def crossing_create(request: AuthenticatedHttpRequest, payload: CrossingIn) -> Status:
     document = document_input(
         mrz=payload.mrz, fields=payload.document.model_dump() if payload.document is not None else None
     )
@@ -275,7 +275,7 @@ class CrossingFiltersIn(StrictSchema):
 
 
 @router.get("/crossings", response=CrossingPageOut, summary="List crossings (filters, pagination)")
-def crossing_list(request: HttpRequest, filters: Query[CrossingFiltersIn]) -> CrossingPageOut:
+def crossing_list(request: AuthenticatedHttpRequest, filters: Query[CrossingFiltersIn]) -> CrossingPageOut:
     post = _known_post(filters.post)
     page = selectors.crossings_page(
         user=request.user,
@@ -309,7 +309,7 @@ def _known_post(code: str | None) -> str | None:
 
 
 @router.get("/crossings/{crossing_id}", response=CrossingOut, summary="One crossing")
-def crossing_detail(request: HttpRequest, crossing_id: uuid.UUID) -> CrossingOut:
+def crossing_detail(request: AuthenticatedHttpRequest, crossing_id: uuid.UUID) -> CrossingOut:
     return _crossing_out(selectors.crossing_get(user=request.user, crossing_id=crossing_id))
 
 
@@ -318,7 +318,9 @@ def crossing_detail(request: HttpRequest, crossing_id: uuid.UUID) -> CrossingOut
     response={201: CrossingOut},
     summary="Correct a crossing (a new event)",
 )
-def crossing_correction(request: HttpRequest, crossing_id: uuid.UUID, payload: CorrectionIn) -> Status:
+def crossing_correction(
+    request: AuthenticatedHttpRequest, crossing_id: uuid.UUID, payload: CorrectionIn
+) -> Status:
     correction = services.crossing_correct(
         officer=request.user, crossing_id=crossing_id, **payload.model_dump()
     )
@@ -326,7 +328,7 @@ def crossing_correction(request: HttpRequest, crossing_id: uuid.UUID, payload: C
 
 
 @router.get("/travellers/{traveller_id}", response=TravellerOut, summary="A traveller and their history")
-def traveller_detail(request: HttpRequest, traveller_id: uuid.UUID) -> TravellerOut:
+def traveller_detail(request: AuthenticatedHttpRequest, traveller_id: uuid.UUID) -> TravellerOut:
     history = selectors.traveller_get(user=request.user, traveller_id=traveller_id, purpose="api")
     t = history.traveller
     return TravellerOut(
@@ -348,7 +350,7 @@ def traveller_detail(request: HttpRequest, traveller_id: uuid.UUID) -> Traveller
 
 @router.get("/overstays", response=list[OverstayOut], summary="Overstays as of a day (default today)")
 def overstay_list(
-    request: HttpRequest, as_of: date | None = None, post: str | None = None
+    request: AuthenticatedHttpRequest, as_of: date | None = None, post: str | None = None
 ) -> list[OverstayOut]:
     rows = selectors.overstays(user=request.user, as_of=as_of or timezone.localdate(), post=_known_post(post))
     return [OverstayOut(**row.__dict__) for row in rows]
@@ -357,7 +359,7 @@ def overstay_list(
 @router.post(
     "/stays/{stay_id}/extensions", response={201: ExtensionOut}, summary="Extend a stay or change status"
 )
-def stay_extension(request: HttpRequest, stay_id: uuid.UUID, payload: ExtensionIn) -> Status:
+def stay_extension(request: AuthenticatedHttpRequest, stay_id: uuid.UUID, payload: ExtensionIn) -> Status:
     permit_personal_data(request.user)
     change = services.stay_extend(officer=request.user, stay_id=stay_id, **payload.model_dump())
     return Status(

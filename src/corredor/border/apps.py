@@ -1,4 +1,8 @@
+from datetime import datetime
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,7 +37,7 @@ class BorderConfig(AppConfig):
         published_register("border.borderpolicy")
 
 
-def travellers_due(now, days):  # type: ignore[no-untyped-def]
+def travellers_due(now: datetime, days: dict[str, int]) -> QuerySet[Any]:
     from datetime import timedelta
 
     from django.db.models import OuterRef, Q, Subquery

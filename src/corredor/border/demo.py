@@ -17,17 +17,24 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import random
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from corredor.border import stay_rules
 from corredor.icao import build_mrz, check_digit
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+    from django.db.models import Model
+
+_T = TypeVar("_T")
 
 # --- names ------------------------------------------------------------------------------------------------
 
@@ -611,7 +618,7 @@ class _Random(random.Random):
     def randint(self, a: int, b: int) -> int:
         return a + int(self.random() * (b - a + 1))
 
-    def choice(self, seq: Sequence[Any]) -> Any:
+    def choice(self, seq: SupportsLenAndGetItem[_T]) -> _T:
         return seq[int(self.random() * len(seq))]
 
 
@@ -1212,6 +1219,7 @@ def scripted_people(context: DemoContext) -> list[Person]:
         mrz = scripted.mrz()
         surname, given = _mrz_names(mrz, "TD3")
         # (entry post, entry day, flight, exit day or None)
+        trip: tuple[str, date, str, date | None]
         if scripted.key == "in_country":
             trip = (context.post_for("SJO"), year_end - timedelta(days=12), "AM650", None)
         elif scripted.key == "overstay":
@@ -1457,6 +1465,14 @@ def _sqlite_converter(model_field: Any) -> Callable[[Any], Any] | None:
     return None
 
 
+def _converted(index: int, convert: Callable[[Any], Any]) -> Callable[[Sequence[Any]], Any]:
+    return lambda row: convert(row[index])
+
+
+def _constant(value: Any) -> Callable[[Sequence[Any]], Any]:
+    return lambda row: value
+
+
 class _SqliteWriter:
     """Inserts rows (named tuples whose fields are the model's attnames) with one `executemany`, converting
     values as Django's SQLite backend does and filling the other columns with their defaults.
@@ -1477,13 +1493,10 @@ class _SqliteWriter:
             if model_field.attname in row_fields:
                 index = row_fields.index(model_field.attname)
                 convert = _sqlite_converter(model_field)
-                if convert is None:
-                    getters.append(lambda row, i=index: row[i])
-                else:
-                    getters.append(lambda row, i=index, c=convert: c(row[i]))
+                getters.append(operator.itemgetter(index) if convert is None else _converted(index, convert))
             else:
                 default = model_field.get_db_prep_save(model_field.get_default(), connection)
-                getters.append(lambda row, d=default: d)
+                getters.append(_constant(default))
         self.getters = getters
 
     def write(self, cursor: Any, rows: Sequence[Sequence[Any]]) -> None:
@@ -1509,7 +1522,12 @@ class _Writer:
 
         self.load = load
         self.connection = connection
-        self.models = {"traveller": Traveller, "document": TravelDocument, "crossing": Crossing, "stay": Stay}
+        self.models: dict[str, type[Model]] = {
+            "traveller": Traveller,
+            "document": TravelDocument,
+            "crossing": Crossing,
+            "stay": Stay,
+        }
         self.sqlite: dict[str, _SqliteWriter] = {}
         if connection.vendor == "sqlite":
             self.sqlite = {
@@ -1534,7 +1552,9 @@ class _Writer:
             else:
                 for key, _ in _ROW_TYPES:
                     model = self.models[key]
-                    model.objects.bulk_create([model(**row._asdict()) for row in rows[key]], batch_size=1000)
+                    model._default_manager.bulk_create(
+                        [model(**row._asdict()) for row in rows[key]], batch_size=1000
+                    )
         load = self.load
         load.travellers += len(rows["traveller"])
         load.documents += len(rows["document"])

@@ -78,10 +78,22 @@ def document_input_from_mrz(mrz_text: str) -> tuple[DocumentInput, MrzResult]:
 
 def document_input_from_fields(fields: Mapping[str, Any]) -> DocumentInput:
     """A typed-in document (a form's or a schema's fields); names beyond the document's are ignored."""
-    values = {name: fields.get(name) for name in TYPED_FIELDS}
-    for name in ("document_code", "issuing_state", "number", "surname", "given_names", "nationality", "sex"):
-        values[name] = str(values[name] or "")
-    return DocumentInput(**values, mrz="")
+
+    def text(name: str) -> str:
+        return str(fields.get(name) or "")
+
+    return DocumentInput(
+        document_code=text("document_code"),
+        issuing_state=text("issuing_state"),
+        number=text("number"),
+        surname=text("surname"),
+        given_names=text("given_names"),
+        nationality=text("nationality"),
+        birth_date=fields.get("birth_date"),
+        sex=text("sex"),
+        expiry_date=fields.get("expiry_date"),
+        mrz="",
+    )
 
 
 def document_input(*, mrz: str | None, fields: Mapping[str, Any] | None) -> DocumentInput:

@@ -1,5 +1,8 @@
 """Forms of the desk: the typed-in document, and the decision recorded after a scan."""
 
+from datetime import date
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +37,7 @@ class DocumentForm(forms.Form):
         label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean_birth_date(self):  # type: ignore[no-untyped-def]
+    def clean_birth_date(self) -> date | None:
         value = self.cleaned_data.get("birth_date")
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("The birth date is in the future."))
@@ -71,19 +74,23 @@ class DecisionForm(forms.Form):
         label=_("Minor's exit permit"), required=False, choices=[("", "—"), *ExitPermit.choices]
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stay_category"].choices = [(c.code, c.name) for c in stay_categories_active()]
+        # The stubs cannot know a field's kind from its name.
+        cast(forms.ChoiceField, self.fields["stay_category"]).choices = [
+            (c.code, c.name) for c in stay_categories_active()
+        ]
 
     # The stay's fields matter only to an admitted entry: a bad or empty days box must never stop an exit,
     # a refusal or a referral from being recorded.
     STAY_FIELDS = ("stay_category", "stay_days", "area_entered_on")
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") != "entry":
             for name in self.STAY_FIELDS:
-                self._errors.pop(name, None)
+                self.errors.pop(name, None)
                 cleaned[name] = None
         return cleaned
 

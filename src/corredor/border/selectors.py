@@ -8,7 +8,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, When
@@ -36,6 +36,19 @@ from corredor.core.models import BorderPost, StayCategory, StayRule
 from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise
 
 
+class EffectiveUntil(TypedDict):
+    """What `stays_with_effective_until` adds to each stay."""
+
+    has_change: bool
+    effective_until: date | None
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    StayWithEnd = WithAnnotations[Stay, EffectiveUntil]
+
+
 def _end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
@@ -49,7 +62,7 @@ def _latest_change(field: str) -> Subquery:
     return Subquery(StayChange.objects.filter(stay=OuterRef("pk")).order_by("-created_at").values(field)[:1])
 
 
-def stays_with_effective_until() -> QuerySet[Stay]:
+def stays_with_effective_until() -> "QuerySet[StayWithEnd]":
     """Stays annotated with the day they are authorised until once extensions are applied."""
     # The latest change decides even when it has no end (a change to an open-ended status): Coalesce would
     # fall back to the original end and list a new resident as an overstay.
@@ -165,7 +178,7 @@ def stay_allowance(
             explanation=_("default for the category"),
         )
     members: list[str] | None = None
-    if rule.common_area_id:
+    if rule.common_area is not None:
         members = list(rule.common_area.members.values_list("code", flat=True))
     else:
         members = [settings.CORREDOR_COUNTRY]
@@ -246,7 +259,7 @@ class TravellerHistory:
     traveller: Traveller
     documents: list[TravelDocument]
     crossings: list[Crossing]
-    stays: list[Stay]
+    stays: list["StayWithEnd"]
     status: TravellerStatus
     # Crossings at posts the reader does not work for: counted, not shown.
     hidden_crossings: int = 0
@@ -518,7 +531,7 @@ def crossing_get(*, user: Any, crossing_id: uuid.UUID) -> Crossing:
     return crossing
 
 
-def _present_stays(as_of: date) -> QuerySet[Stay]:
+def _present_stays(as_of: date) -> "QuerySet[StayWithEnd]":
     # The traveller's last admitted crossing up to the end of `as_of` is this stay's entry: nothing later
     # (an exit, or a newer entry with its own stay) has happened.
     end = _end_of_day(as_of)
@@ -535,7 +548,7 @@ def _present_stays(as_of: date) -> QuerySet[Stay]:
     )
 
 
-def in_country(*, user: Any, as_of: date | None = None) -> QuerySet[Stay]:
+def in_country(*, user: Any, as_of: date | None = None) -> "QuerySet[StayWithEnd]":
     """Stays of everyone in the country on `as_of` (admitted entry, no exit since)."""
     permit_supervise(user)
     return _present_stays(as_of or timezone.localdate()).select_related(
@@ -593,7 +606,8 @@ def overstay_rows(*, as_of: date, post: str | None = None) -> list[OverstayRow]:
             entry_post=stay.entry.post_id,
             entered_on=timezone.localdate(stay.entry.occurred_at),
             category=stay.category_id,
-            authorised_until=stay.effective_until,
+            # Not None: open-ended stays have no end, and the filter above keeps only stays that ended.
+            authorised_until=cast(date, stay.effective_until),
             days_over=stay_rules.overstay_days(stay.effective_until, as_of),
         )
         for stay in qs.order_by("effective_until", "id")

@@ -28,7 +28,7 @@ from corredor.border.models import (
 )
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError, NotFound
-from corredor.core.models import BorderPost, Role, StayCategory
+from corredor.core.models import BorderPost, Role, StayCategory, User
 from corredor.core.permissions import permit_post, permit_supervise, refuse
 
 P = ParamSpec("P")
@@ -155,9 +155,10 @@ def _already_recorded(crossing_id: uuid.UUID) -> Crossing | None:
 
 
 @_once_more_if_recorded_meanwhile
+@transaction.atomic
 def crossing_record(
     *,
-    officer: object,
+    officer: User,
     post_code: str,
     direction: str,
     decision: str,
@@ -190,139 +191,137 @@ def crossing_record(
     further back than the late-record window needs a supervisor and a reason; a national minor's exit
     records whether the exit permit was seen where the country requires one.
     """
-    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
     permit_post(officer, post_code)
     now = timezone.now()
     if occurred_at is not None:
         _permit_when(officer, occurred_at, now=now, late_reason=late_reason)
-    with transaction.atomic():
-        if crossing_id is not None:
-            already = _already_recorded(crossing_id)
-            if already is not None:
-                _same_request(
-                    already,
-                    post_code=post_code,
-                    direction=direction,
-                    decision=decision,
-                    document=document,
-                    occurred_at=occurred_at,
-                    refusal_ground=refusal_ground,
-                    transport_reference=transport_reference,
-                )
-                return RecordedCrossing(crossing=already, stay=Stay.objects.filter(entry=already).first())
-        if direction not in Direction.values:
-            raise ApplicationError(_("Direction must be entry or exit."), detail={"field": "direction"})
-        if decision not in Decision.values:
-            raise ApplicationError(
-                _("Decision must be admitted, refused or referred."), detail={"field": "decision"}
-            )
-        post = _get_post(post_code)
-        occurred_at = occurred_at or now
-        refusal_ground = _check_refusal_ground(
-            decision=decision, refusal_ground=refusal_ground, country=post.country_id
-        )
-        device_id = device_id or settings.CORREDOR_DEVICE_ID
-        travel_document = document_resolve(doc=document, device_id=device_id)
-        traveller = travel_document.traveller
-        on = timezone.localdate(occurred_at)
-        warnings = selectors.crossing_warnings(
-            traveller=traveller, document=travel_document, direction=direction, on=on
-        )
-        grants_stay = direction == Direction.ENTRY and decision == Decision.ADMITTED
-        category = None
-        authorised_until = None
-        if grants_stay:
-            expired_document_reason = _check_expired_document(
-                travel_document, on=on, country=post.country_id, reason=expired_document_reason
-            )
-            _check_not_in_country(
-                officer=officer,
-                traveller=traveller,
-                post=post,
-                occurred_at=occurred_at,
-                missing_exit_reason=missing_exit_reason,
-                device_id=device_id,
-            )
-            category, stay_days, authorised_until = _stay_terms(
-                traveller=traveller,
-                nationality=travel_document.nationality_id,
-                stay_category=stay_category,
-                stay_days=stay_days,
-                entry_date=on,
-                area_entered_on=area_entered_on,
-            )
-        elif stay_days or (stay_category and direction == Direction.EXIT):
-            raise ApplicationError(
-                _("A stay is granted only on an admitted entry."), detail={"field": "stay_category"}
-            )
-        else:
-            expired_document_reason = ""
-        exit_permit = _check_exit_permit(
-            travel_document,
-            direction=direction,
-            decision=decision,
-            on=on,
-            country=post.country_id,
-            exit_permit=exit_permit,
-        )
-        if exit_permit == ExitPermit.NOT_SEEN:
-            warnings.append(_("The minor's exit permit was not seen."))
-        hook_context = hooks.CrossingContext(
-            document=document,
-            post_code=post_code,
-            officer=officer,
-            travel_document=travel_document,
-            traveller=traveller,
-            direction=direction,
-            decision=decision,
-            answers=dict(hook_answers or {}),
-        )
-        screening_outcome = hooks.before_record(hook_context)
-        try:
-            crossing = Crossing.objects.create(
-                id=crossing_id or uuid.uuid4(),
-                traveller=traveller,
-                document=travel_document,
+    if crossing_id is not None:
+        already = _already_recorded(crossing_id)
+        if already is not None:
+            _same_request(
+                already,
+                post_code=post_code,
                 direction=direction,
-                post=post,
-                occurred_at=occurred_at,
-                officer=officer,
-                transport=transport or _default_transport(post),
-                transport_reference=transport_reference.strip().upper()[:40],
                 decision=decision,
-                screening_outcome=screening_outcome,
-                note=note,
+                document=document,
+                occurred_at=occurred_at,
                 refusal_ground=refusal_ground,
-                expired_document_reason=expired_document_reason,
-                late_reason=late_reason.strip() if occurred_at < now - _late_window() else "",
-                exit_permit=exit_permit,
-                device_id=device_id,
+                transport_reference=transport_reference,
             )
-        except IntegrityError as exc:
-            # Nothing more can be asked in this broken transaction: the retry looks again, after the rollback.
-            if crossing_id is not None:
-                raise _RecordedMeanwhile from exc
-            raise
-        stay = None
-        if grants_stay and category is not None:
-            stay = Stay.objects.create(
-                traveller=traveller,
-                entry=crossing,
-                category=category,
-                granted_days=None if category.open_ended else stay_days,
-                authorised_until=authorised_until,
-                area_entered_on=area_entered_on,
-                device_id=device_id,
-            )
-        hooks.after_record(crossing, hook_context)
-        return RecordedCrossing(crossing=crossing, stay=stay, warnings=warnings)
+            return RecordedCrossing(crossing=already, stay=Stay.objects.filter(entry=already).first())
+    if direction not in Direction.values:
+        raise ApplicationError(_("Direction must be entry or exit."), detail={"field": "direction"})
+    if decision not in Decision.values:
+        raise ApplicationError(
+            _("Decision must be admitted, refused or referred."), detail={"field": "decision"}
+        )
+    post = _get_post(post_code)
+    occurred_at = occurred_at or now
+    refusal_ground = _check_refusal_ground(
+        decision=decision, refusal_ground=refusal_ground, country=post.country_id
+    )
+    device_id = device_id or settings.CORREDOR_DEVICE_ID
+    travel_document = document_resolve(doc=document, device_id=device_id)
+    traveller = travel_document.traveller
+    on = timezone.localdate(occurred_at)
+    warnings = selectors.crossing_warnings(
+        traveller=traveller, document=travel_document, direction=direction, on=on
+    )
+    grants_stay = direction == Direction.ENTRY and decision == Decision.ADMITTED
+    category = None
+    authorised_until = None
+    if grants_stay:
+        expired_document_reason = _check_expired_document(
+            travel_document, on=on, country=post.country_id, reason=expired_document_reason
+        )
+        _check_not_in_country(
+            officer=officer,
+            traveller=traveller,
+            post=post,
+            occurred_at=occurred_at,
+            missing_exit_reason=missing_exit_reason,
+            device_id=device_id,
+        )
+        category, stay_days, authorised_until = _stay_terms(
+            traveller=traveller,
+            nationality=travel_document.nationality_id,
+            stay_category=stay_category,
+            stay_days=stay_days,
+            entry_date=on,
+            area_entered_on=area_entered_on,
+        )
+    elif stay_days or (stay_category and direction == Direction.EXIT):
+        raise ApplicationError(
+            _("A stay is granted only on an admitted entry."), detail={"field": "stay_category"}
+        )
+    else:
+        expired_document_reason = ""
+    exit_permit = _check_exit_permit(
+        travel_document,
+        direction=direction,
+        decision=decision,
+        on=on,
+        country=post.country_id,
+        exit_permit=exit_permit,
+    )
+    if exit_permit == ExitPermit.NOT_SEEN:
+        warnings.append(_("The minor's exit permit was not seen."))
+    hook_context = hooks.CrossingContext(
+        document=document,
+        post_code=post_code,
+        officer=officer,
+        travel_document=travel_document,
+        traveller=traveller,
+        direction=direction,
+        decision=decision,
+        answers=dict(hook_answers or {}),
+    )
+    screening_outcome = hooks.before_record(hook_context)
+    try:
+        crossing = Crossing.objects.create(
+            id=crossing_id or uuid.uuid4(),
+            traveller=traveller,
+            document=travel_document,
+            direction=direction,
+            post=post,
+            occurred_at=occurred_at,
+            officer=officer,
+            transport=transport or _default_transport(post),
+            transport_reference=transport_reference.strip().upper()[:40],
+            decision=decision,
+            screening_outcome=screening_outcome,
+            note=note,
+            refusal_ground=refusal_ground,
+            expired_document_reason=expired_document_reason,
+            late_reason=late_reason.strip() if occurred_at < now - _late_window() else "",
+            exit_permit=exit_permit,
+            device_id=device_id,
+        )
+    except IntegrityError as exc:
+        # Nothing more can be asked in this broken transaction: the retry looks again, after the rollback.
+        if crossing_id is not None:
+            raise _RecordedMeanwhile from exc
+        raise
+    stay = None
+    if grants_stay and category is not None:
+        stay = Stay.objects.create(
+            traveller=traveller,
+            entry=crossing,
+            category=category,
+            granted_days=None if category.open_ended else stay_days,
+            authorised_until=authorised_until,
+            area_entered_on=area_entered_on,
+            device_id=device_id,
+        )
+    hooks.after_record(crossing, hook_context)
+    return RecordedCrossing(crossing=crossing, stay=stay, warnings=warnings)
 
 
 def _late_window() -> timedelta:
     return timedelta(hours=settings.CORREDOR_LATE_RECORD_HOURS)
 
 
-def _permit_when(officer: object, occurred_at: datetime, *, now: datetime, late_reason: str) -> None:
+def _permit_when(officer: User, occurred_at: datetime, *, now: datetime, late_reason: str) -> None:
     """A crossing's time: never in the future (beyond a clock's skew); further back than the late-record
     window only by a supervisor, with a reason (a late record can otherwise erase an overstay)."""
     _check_not_future(occurred_at, now=now)
@@ -439,7 +438,7 @@ def _open_stay_detail(entry: Crossing) -> dict[str, object]:
 
 def _check_not_in_country(
     *,
-    officer: object,
+    officer: User,
     traveller: Traveller,
     post: BorderPost,
     occurred_at: datetime,
@@ -577,9 +576,10 @@ def _default_transport(post: BorderPost) -> str:
     return {"airport": "air", "land": "land", "seaport": "sea"}.get(post.kind, "")
 
 
+@transaction.atomic
 def crossing_correct(
     *,
-    officer: object,
+    officer: User,
     crossing_id: uuid.UUID,
     reason: str,
     direction: str | None = None,
@@ -593,7 +593,6 @@ def crossing_correct(
 
     The stay the original granted ends with it (a correction into a refusal must not leave a stay behind);
     an admitted entry in the correction grants its own."""
-    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
     original = Crossing.objects.select_related("post", "document", "traveller").filter(id=crossing_id).first()
     if original is None:
         raise NotFound(_("No crossing %(id)s.") % {"id": crossing_id})
@@ -602,90 +601,88 @@ def crossing_correct(
     ):
         permit_supervise(officer, original.post_id)
     permit_post(officer, original.post_id)
-    with transaction.atomic():
-        if not reason.strip():
-            raise ApplicationError(_("A correction needs a reason."), detail={"field": "reason"})
-        if Crossing.objects.filter(corrects=original).exists():
-            raise ApplicationError(
-                _("This crossing has already been corrected; correct the correction."), status=409
-            )
-        if occurred_at is not None:
-            _check_not_future(occurred_at)
-        new_direction = direction or original.direction
-        new_decision = decision or original.decision
-        if new_direction not in Direction.values or new_decision not in Decision.values:
-            raise ApplicationError(_("Direction or decision not recognised."))
-        new_ground = _check_refusal_ground(
-            decision=new_decision,
-            refusal_ground=original.refusal_ground if refusal_ground is None else refusal_ground,
-            country=original.post.country_id,
+    if not reason.strip():
+        raise ApplicationError(_("A correction needs a reason."), detail={"field": "reason"})
+    if Crossing.objects.filter(corrects=original).exists():
+        raise ApplicationError(
+            _("This crossing has already been corrected; correct the correction."), status=409
         )
-        # A correction is screened like any crossing: turning a referral into an admission must not bypass it.
-        hook_context = hooks.CrossingContext(
-            document=documents.document_input_of(original.document),
-            post_code=original.post_id,
+    if occurred_at is not None:
+        _check_not_future(occurred_at)
+    new_direction = direction or original.direction
+    new_decision = decision or original.decision
+    if new_direction not in Direction.values or new_decision not in Decision.values:
+        raise ApplicationError(_("Direction or decision not recognised."))
+    new_ground = _check_refusal_ground(
+        decision=new_decision,
+        refusal_ground=original.refusal_ground if refusal_ground is None else refusal_ground,
+        country=original.post.country_id,
+    )
+    # A correction is screened like any crossing: turning a referral into an admission must not bypass it.
+    hook_context = hooks.CrossingContext(
+        document=documents.document_input_of(original.document),
+        post_code=original.post_id,
+        officer=officer,
+        travel_document=original.document,
+        traveller=original.traveller,
+        direction=new_direction,
+        decision=new_decision,
+    )
+    screening_outcome = hooks.before_record(hook_context)
+    correction = Crossing.objects.create(
+        traveller=original.traveller,
+        document=original.document,
+        direction=new_direction,
+        post=original.post,
+        occurred_at=occurred_at or original.occurred_at,
+        officer=officer,
+        transport=original.transport,
+        transport_reference=original.transport_reference,
+        decision=new_decision,
+        screening_outcome=screening_outcome,
+        note=_("Correction: %(reason)s") % {"reason": reason.strip()},
+        refusal_ground=new_ground,
+        exit_permit=original.exit_permit if new_direction == Direction.EXIT else "",
+        corrects=original,
+        device_id=settings.CORREDOR_DEVICE_ID,
+    )
+    old_stay = Stay.objects.select_related("category").filter(entry=original).first()
+    if old_stay is not None:
+        StayChange.objects.create(
+            stay=old_stay,
+            kind=StayChange.Kind.ENDED,
+            category=old_stay.category,
+            authorised_until=timezone.localdate(original.occurred_at) - timedelta(days=1),
+            reason=_("Its entry was corrected: %(reason)s") % {"reason": reason.strip()},
             officer=officer,
-            travel_document=original.document,
-            traveller=original.traveller,
-            direction=new_direction,
-            decision=new_decision,
-        )
-        screening_outcome = hooks.before_record(hook_context)
-        correction = Crossing.objects.create(
-            traveller=original.traveller,
-            document=original.document,
-            direction=new_direction,
-            post=original.post,
-            occurred_at=occurred_at or original.occurred_at,
-            officer=officer,
-            transport=original.transport,
-            transport_reference=original.transport_reference,
-            decision=new_decision,
-            screening_outcome=screening_outcome,
-            note=_("Correction: %(reason)s") % {"reason": reason.strip()},
-            refusal_ground=new_ground,
-            exit_permit=original.exit_permit if new_direction == Direction.EXIT else "",
-            corrects=original,
             device_id=settings.CORREDOR_DEVICE_ID,
         )
-        old_stay = Stay.objects.select_related("category").filter(entry=original).first()
-        if old_stay is not None:
-            StayChange.objects.create(
-                stay=old_stay,
-                kind=StayChange.Kind.ENDED,
-                category=old_stay.category,
-                authorised_until=timezone.localdate(original.occurred_at) - timedelta(days=1),
-                reason=_("Its entry was corrected: %(reason)s") % {"reason": reason.strip()},
-                officer=officer,
-                device_id=settings.CORREDOR_DEVICE_ID,
-            )
-        if new_direction == Direction.ENTRY and new_decision == Decision.ADMITTED:
-            category, days, until = _stay_terms(
-                traveller=original.traveller,
-                nationality=original.document.nationality_id,
-                stay_category=stay_category or (old_stay.category_id if old_stay else None),
-                stay_days=stay_days
-                if stay_days is not None
-                else (old_stay.granted_days if old_stay else None),
-                entry_date=timezone.localdate(correction.occurred_at),
-                area_entered_on=old_stay.area_entered_on if old_stay else None,
-            )
-            Stay.objects.create(
-                traveller=original.traveller,
-                entry=correction,
-                category=category,
-                granted_days=days,
-                authorised_until=until,
-                area_entered_on=old_stay.area_entered_on if old_stay else None,
-                device_id=settings.CORREDOR_DEVICE_ID,
-            )
-        hooks.after_record(correction, hook_context)
-        return correction
+    if new_direction == Direction.ENTRY and new_decision == Decision.ADMITTED:
+        category, days, until = _stay_terms(
+            traveller=original.traveller,
+            nationality=original.document.nationality_id,
+            stay_category=stay_category or (old_stay.category_id if old_stay else None),
+            stay_days=stay_days if stay_days is not None else (old_stay.granted_days if old_stay else None),
+            entry_date=timezone.localdate(correction.occurred_at),
+            area_entered_on=old_stay.area_entered_on if old_stay else None,
+        )
+        Stay.objects.create(
+            traveller=original.traveller,
+            entry=correction,
+            category=category,
+            granted_days=days,
+            authorised_until=until,
+            area_entered_on=old_stay.area_entered_on if old_stay else None,
+            device_id=settings.CORREDOR_DEVICE_ID,
+        )
+    hooks.after_record(correction, hook_context)
+    return correction
 
 
+@transaction.atomic
 def stay_extend(
     *,
-    officer: object,
+    officer: User,
     stay_id: uuid.UUID,
     authorised_until: date | None,
     reason: str,
@@ -698,70 +695,64 @@ def stay_extend(
     stay = Stay.objects.select_related("entry", "category").filter(id=stay_id).first()
     if stay is None:
         raise NotFound(_("No stay %(id)s.") % {"id": stay_id})
-    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
     # The scope: a supervisor extends the stays granted at their own post; an administrator any stay.
     border_permissions.permit_stay_change(officer, stay.entry.post_id)
-    with transaction.atomic():
-        if not reason.strip():
-            raise ApplicationError(_("An extension needs a reason."), detail={"field": "reason"})
-        latest = stay.changes.order_by("-created_at").first()
-        if latest is not None and latest.kind == StayChange.Kind.ENDED:
-            raise ApplicationError(
-                _("This stay ended when its entry was corrected; it cannot be extended."), status=409
-            )
-        current_until = selectors.stay_effective_until(stay=stay)
-        new_category = _get_category(category) if category else stay.category
-        kind = StayChange.Kind.STATUS if new_category.pk != stay.category_id else StayChange.Kind.EXTENSION
-        if new_category.open_ended:
-            authorised_until = None
-        elif authorised_until is None:
-            raise ApplicationError(
-                _("Give the day the stay is authorised until."), detail={"field": "authorised_until"}
-            )
-        elif (
-            kind == StayChange.Kind.EXTENSION
-            and current_until is not None
-            and authorised_until <= current_until
-        ):
-            raise ApplicationError(
-                _("An extension must go beyond the current end of stay (%(until)s).")
-                % {"until": current_until},
-                detail={"field": "authorised_until"},
-            )
-        return StayChange.objects.create(
-            stay=stay,
-            kind=kind,
-            category=new_category,
-            authorised_until=authorised_until,
-            reason=reason.strip(),
-            officer=officer,
-            device_id=settings.CORREDOR_DEVICE_ID,
+    if not reason.strip():
+        raise ApplicationError(_("An extension needs a reason."), detail={"field": "reason"})
+    latest = stay.changes.order_by("-created_at").first()
+    if latest is not None and latest.kind == StayChange.Kind.ENDED:
+        raise ApplicationError(
+            _("This stay ended when its entry was corrected; it cannot be extended."), status=409
         )
+    current_until = selectors.stay_effective_until(stay=stay)
+    new_category = _get_category(category) if category else stay.category
+    kind = StayChange.Kind.STATUS if new_category.pk != stay.category_id else StayChange.Kind.EXTENSION
+    if new_category.open_ended:
+        authorised_until = None
+    elif authorised_until is None:
+        raise ApplicationError(
+            _("Give the day the stay is authorised until."), detail={"field": "authorised_until"}
+        )
+    elif (
+        kind == StayChange.Kind.EXTENSION and current_until is not None and authorised_until <= current_until
+    ):
+        raise ApplicationError(
+            _("An extension must go beyond the current end of stay (%(until)s).") % {"until": current_until},
+            detail={"field": "authorised_until"},
+        )
+    return StayChange.objects.create(
+        stay=stay,
+        kind=kind,
+        category=new_category,
+        authorised_until=authorised_until,
+        reason=reason.strip(),
+        officer=officer,
+        device_id=settings.CORREDOR_DEVICE_ID,
+    )
 
 
-def document_link(*, user: object, document_id: uuid.UUID, traveller_id: uuid.UUID) -> TravelDocument:
+@transaction.atomic
+def document_link(*, user: User, document_id: uuid.UUID, traveller_id: uuid.UUID) -> TravelDocument:
     """Link a document (and its crossings and stays) to another traveller: the same person, resolved.
 
     Only who the person is changes; each crossing's facts (document, time, post, decision) stay as they were.
     """
-    # Permission is checked before the transaction opens, so that a refusal's audit entry is not rolled back.
     permit_supervise(user)
-    with transaction.atomic():
-        document = TravelDocument.objects.filter(id=document_id).first()
-        target = Traveller.objects.filter(id=traveller_id).first()
-        if document is None or target is None:
-            raise NotFound(_("No such document or traveller."))
-        previous = document.traveller_id
-        if previous == target.pk:
-            return document
-        TravelDocument.objects.filter(id=document.pk).update(traveller=target)
-        Crossing.objects.filter(document=document).update(traveller=target)
-        Stay.objects.filter(entry__document=document).update(traveller=target)
-        audit_write(
-            action="update",
-            object_type="border.traveldocument",
-            object_id=document.pk,
-            summary=f"linked from traveller {previous} to {target.pk}",
-        )
-        document.refresh_from_db()
+    document = TravelDocument.objects.filter(id=document_id).first()
+    target = Traveller.objects.filter(id=traveller_id).first()
+    if document is None or target is None:
+        raise NotFound(_("No such document or traveller."))
+    previous = document.traveller_id
+    if previous == target.pk:
         return document
+    TravelDocument.objects.filter(id=document.pk).update(traveller=target)
+    Crossing.objects.filter(document=document).update(traveller=target)
+    Stay.objects.filter(entry__document=document).update(traveller=target)
+    audit_write(
+        action="update",
+        object_type="border.traveldocument",
+        object_id=document.pk,
+        summary=f"linked from traveller {previous} to {target.pk}",
+    )
+    document.refresh_from_db()
+    return document

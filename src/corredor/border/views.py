@@ -4,7 +4,7 @@ permit, call a service or selector, render."""
 import uuid
 import zoneinfo
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -22,6 +22,7 @@ from corredor.border.models import Direction, Traveller
 from corredor.border.mrz_display import problems_for_display
 from corredor.core.dates import date_field
 from corredor.core.errors import ApplicationError
+from corredor.core.http import AuthenticatedHttpRequest
 from corredor.core.models import BorderPost, Role, StayCategory
 from corredor.core.permissions import permit_personal_data, permit_post, permit_supervise
 from corredor.core.selectors import posts_active
@@ -35,7 +36,7 @@ ACTIONS = {
 }
 
 
-def desk_post(request: HttpRequest) -> str:
+def desk_post(request: AuthenticatedHttpRequest) -> str:
     """The post the desk works for: the officer's own; administrators pick one.
 
     Times on the page are shown in that post's time zone.
@@ -47,10 +48,10 @@ def desk_post(request: HttpRequest) -> str:
     return code
 
 
-def _chosen_post(request: HttpRequest) -> str:
+def _chosen_post(request: AuthenticatedHttpRequest) -> str:
     user = request.user
     if user.role in (Role.OFFICER, Role.SUPERVISOR):
-        return user.border_post_id
+        return cast(str, user.border_post_id)  # set for these roles (a check constraint on User)
     chosen = request.GET.get("post") or request.POST.get("post") or request.session.get("desk_post")
     if chosen and BorderPost.objects.filter(code=chosen, active=True).exists():
         request.session["desk_post"] = chosen
@@ -96,7 +97,7 @@ def _query_date(request: HttpRequest, name: str) -> date | None:
 
 
 @login_required
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
     post = desk_post(request)
     permit_post(request.user, post)
     return render(
@@ -108,7 +109,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def desk_scan(request: HttpRequest) -> HttpResponse:
+def desk_scan(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The scanner's Enter: parse the MRZ and show document, problems, history and the decision, at once."""
     post = desk_post(request)
     text = request.POST.get("mrz", "")
@@ -142,7 +143,7 @@ def desk_scan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def desk_manual(request: HttpRequest) -> HttpResponse:
+def desk_manual(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A document without an MRZ: typed in, then the same decision panel as a scan."""
     post = desk_post(request)
     form = DocumentForm(request.POST)
@@ -157,14 +158,14 @@ def desk_manual(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def desk_record(request: HttpRequest) -> HttpResponse:
+def desk_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record the officer's decision: one crossing, and the stay on an admitted entry."""
     post = desk_post(request)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         raise ApplicationError(
             _("The decision form has errors: %(errors)s")
-            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
+            % {"errors": "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items())}
         )
     data = form.cleaned_data
     if data["mrz"]:
@@ -194,14 +195,14 @@ def desk_record(request: HttpRequest) -> HttpResponse:
         expired_document_reason=data["expired_document_reason"] if admitted_entry else "",
         missing_exit_reason=data["missing_exit_reason"] if admitted_entry else "",
         exit_permit=data["exit_permit"] if data["action"] == "exit" else "",
-        hook_answers={name: value for name, value in request.POST.items() if name.startswith("hook_")},
+        hook_answers={name: value for name, value in request.POST.dict().items() if name.startswith("hook_")},
     )
     return render(request, "border/_recorded.html", {"recorded": recorded})
 
 
 @login_required
 @require_http_methods(["GET"])
-def desk_allowance(request: HttpRequest) -> HttpResponse:
+def desk_allowance(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The days the rules allow for the chosen category: refills the days box when the category changes."""
     permit_personal_data(request.user)
     category = StayCategory.objects.filter(code=request.GET.get("stay_category", "")).first()
@@ -231,7 +232,7 @@ def desk_allowance(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def traveller_search(request: HttpRequest) -> HttpResponse:
+def traveller_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     permit_personal_data(request.user)
     results = selectors.traveller_search(user=request.user, query=query) if query else []
@@ -239,7 +240,7 @@ def traveller_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def traveller_page(request: HttpRequest, traveller_id: uuid.UUID) -> HttpResponse:
+def traveller_page(request: AuthenticatedHttpRequest, traveller_id: uuid.UUID) -> HttpResponse:
     history = selectors.traveller_get(user=request.user, traveller_id=traveller_id)
     return render(request, "border/traveller.html", {"history": history, "today": timezone.localdate()})
 
@@ -248,7 +249,7 @@ POST_DAY_PAGE = 100
 
 
 @login_required
-def post_day(request: HttpRequest) -> HttpResponse:
+def post_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The post's crossings of a day (default today), for supervisors: filters and pages."""
     post = desk_post(request)
     form = PostDayFilterForm(request.GET)
@@ -299,7 +300,7 @@ def post_day(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def overstay_list(request: HttpRequest) -> HttpResponse:
+def overstay_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     as_of = _query_date(request, "as_of") or timezone.localdate()
     post = (request.GET.get("post") or "").strip().upper() or None
     if post and not selectors.post_exists(code=post):
@@ -315,7 +316,7 @@ def overstay_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def crossing_correct(request: HttpRequest, crossing_id: uuid.UUID) -> HttpResponse:
+def crossing_correct(request: AuthenticatedHttpRequest, crossing_id: uuid.UUID) -> HttpResponse:
     correction = services.crossing_correct(
         officer=request.user,
         crossing_id=crossing_id,

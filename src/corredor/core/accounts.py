@@ -17,6 +17,7 @@ from django_otp import match_token
 
 from corredor.core import twofactor
 from corredor.core.audit import audit_write
+from corredor.core.http import AuthenticatedHttpRequest
 from corredor.core.security import two_factor_required
 
 
@@ -102,7 +103,7 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A person changes their own password (the old one first); the session stays, others are ended."""
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +115,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/password_change.html",
-        {"form": form, "two_factor": twofactor.has_confirmed_device(request.user)},  # type: ignore[arg-type]
+        {"form": form, "two_factor": twofactor.has_confirmed_device(request.user)},
     )
 
 

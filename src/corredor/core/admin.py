@@ -36,7 +36,7 @@ def _value(user: User, field: str) -> str:
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "get_full_name", "role", "border_post", "is_active")
     list_filter = ("role", "border_post", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Role"), {"fields": ("role", "border_post")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Role"), {"fields": ("role", "border_post")}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Role"), {"fields": ("role", "border_post")}))
     actions = ["reset_two_factor"]
 

@@ -114,7 +114,7 @@ def purge_record(*, root: models.Model, policy: RetentionPolicy, now: datetime) 
     found: dict[type[models.Model], set[Any]] = {}
     _dependents(type(root), {root.pk}, found)
     counts: Counter[str] = Counter()
-    tombstones = []
+    tombstones: list[Tombstone] = []
     for model, pks in found.items():
         label = model._meta.label_lower
         if isinstance(model._meta.pk, models.UUIDField):

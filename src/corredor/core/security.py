@@ -114,7 +114,7 @@ class TwoFactorRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()
             and (two_factor_required(user) or self._enrolled(request))
             and not self._open(request)
         ):

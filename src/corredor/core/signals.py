@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -17,7 +18,9 @@ class Audited:
 
 
 @receiver(post_save)
-def audit_on_save(sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def audit_on_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw or not isinstance(instance, Audited):
         return
     audit_write(

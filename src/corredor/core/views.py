@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from corredor.core.audit import audit_verify, audit_write
 from corredor.core.errors import ApplicationError
 from corredor.core.exports import safe_row
+from corredor.core.http import AuthenticatedHttpRequest
 from corredor.core.middleware import error_response
 from corredor.core.models import AuditEntry, Role
 from corredor.core.permissions import permit_audit_log
@@ -30,7 +31,7 @@ def render_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = request.user.role
     if role in (Role.OFFICER, Role.SUPERVISOR):
         return redirect("desk")
@@ -119,7 +120,7 @@ class _Echo:
 
 
 @login_required
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered entries as CSV (the export is itself audited, with its filters)."""
     permit_audit_log(request.user)
     entries, filters = _filtered(request)

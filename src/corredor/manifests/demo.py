@@ -10,7 +10,7 @@ and their officers, and loads nothing when demo lists are already there.
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -214,22 +214,37 @@ def _sloppy(text: str, declared: int) -> str:
     return text + "\n-- end of transmission --\n"
 
 
+_MRZ_FIELDS = (
+    "document_code",
+    "issuing_state",
+    "surname",
+    "given_names",
+    "nationality",
+    "birth_date",
+    "sex",
+    "expiry_date",
+)
+
+
 def _document_input(person: Person) -> Any:
     from corredor.border.services import DocumentInput
 
     document = person.documents[0]
-    fields = {
-        "issuing_state": document.issuing_state or "",
-        "surname": person.surname,
-        "given_names": person.given_names,
-        "nationality": person.nationality or "",
-        "birth_date": person.birth_date,
-        "sex": person.sex or "X",
-        "expiry_date": document.expiry_date,
-    }
+    doc = DocumentInput(
+        document_code="P",
+        issuing_state=document.issuing_state or "",
+        number=document.number,
+        surname=person.surname,
+        given_names=person.given_names,
+        nationality=person.nationality or "",
+        birth_date=person.birth_date,
+        sex=person.sex or "X",
+        expiry_date=document.expiry_date,
+    )
     # The desk reads the passport's MRZ, so the demo's arrivals carry one like every other demo document.
-    mrz = build_mrz({**fields, "document_code": "P", "document_number": document.number}, format="TD3")
-    return DocumentInput(document_code="P", number=document.number, mrz=mrz, **fields)
+    mrz_fields = {name: getattr(doc, name) for name in _MRZ_FIELDS}
+    mrz = build_mrz({**mrz_fields, "document_number": doc.number}, format="TD3")
+    return replace(doc, mrz=mrz)
 
 
 def _stranger(rng: random.Random, route: Route, on: date) -> Person:
@@ -333,6 +348,8 @@ def seed(*, rng: random.Random, now: datetime, scale: float = 1.0, record_arriva
             if not record_arrivals or landed_at + timedelta(minutes=20) > now:
                 continue
             officer = officers[route.post]
+            if officer is None:
+                continue  # no officer at the post to record anyone
             # Most passengers of a flight that landed hours ago have presented; of a recent one, fewer.
             share = 0.9 if landed_at + timedelta(minutes=90) < now else 0.55
             people = [p for p in passengers.persons if p.surname != SCRIPTED_PASSENGER.surname]

@@ -65,17 +65,19 @@ def _screen_subjects() -> Callable[..., dict[str, list[Any]]] | None:
         return None
     from corredor.screening.services import screen_subjects
 
-    return screen_subjects  # type: ignore[no-any-return]
+    return screen_subjects
 
 
 def _traveller(subject: Subject) -> Any:
-    from corredor.matching.records import Name, PartialDate, Traveller
+    from corredor.matching.records import Name, PartialDate, Sex, Traveller
+
+    sexes: dict[str, Sex] = {"M": "M", "F": "F", "X": "X"}
 
     return Traveller(
         name=Name(surname=subject.surname, given_names=subject.given_names),
         birth_date=PartialDate.from_date(subject.birth_date) if subject.birth_date else None,
         nationality=subject.nationality or None,
-        sex=subject.sex if subject.sex in ("M", "F", "X") else None,
+        sex=sexes.get(subject.sex or ""),
         document_number=subject.document_number,
         issuing_state=subject.issuing_state,
     )

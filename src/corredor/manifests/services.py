@@ -169,7 +169,8 @@ def _plan(message: Message, posts: dict[str, BorderPost]) -> _Plan:
             % {"flight": flight.designator},
             detail={**where, "tag": "DTM"},
         )
-    post = posts[chosen.arrival_airport if direction == Direction.ARRIVAL else chosen.departure_airport or ""]
+    post_code = chosen.arrival_airport if direction == Direction.ARRIVAL else chosen.departure_airport
+    post = posts[post_code or ""]  # the chosen leg's airport is one of the posts
     at_post = arrival if direction == Direction.ARRIVAL else departure
     # Times are local at each airport; only the post's own time zone is known here.
     if at_post is None:

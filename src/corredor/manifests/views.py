@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from corredor.border.views import desk_post
 from corredor.core.errors import ApplicationError
+from corredor.core.http import AuthenticatedHttpRequest
 from corredor.core.models import BorderPost
 from corredor.core.selectors import posts_active
 from corredor.manifests import selectors
@@ -50,7 +51,7 @@ def _post_param(request: HttpRequest) -> str | None:
 
 
 @login_required
-def flight_list(request: HttpRequest) -> HttpResponse:
+def flight_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _post_param(request)
     day = _date_param(request, "day")
     post = desk_post(request)
@@ -86,7 +87,7 @@ def flight_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def flight_page(request: HttpRequest, flight_id: uuid.UUID) -> HttpResponse:
+def flight_page(request: AuthenticatedHttpRequest, flight_id: uuid.UUID) -> HttpResponse:
     detail = selectors.flight_detail(
         user=request.user,
         flight_id=flight_id,
@@ -98,7 +99,7 @@ def flight_page(request: HttpRequest, flight_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     date_to = _date_param(request, "date_to") or today
     date_from = _date_param(request, "date_from") or date_to - timedelta(days=29)

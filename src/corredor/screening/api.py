@@ -100,16 +100,16 @@ def _match_out(match: selectors.PersonMatch | selectors.DocumentMatch) -> MatchO
     if isinstance(match, selectors.PersonMatch):
         return MatchOut(
             kind="person",
-            listed=alert.display_name,
-            category=alert.category,
-            protective=alert.protective,
-            action=alert.officer_action,
+            listed=match.alert.display_name,
+            category=match.alert.category,
+            protective=match.alert.protective,
+            action=match.alert.officer_action,
             **common,
         )
     return MatchOut(
         kind="document",
-        listed=f"{alert.issuing_state} {alert.number}",
-        reason=alert.reason,
+        listed=f"{match.alert.issuing_state} {match.alert.number}",
+        reason=match.alert.reason,
         match=match.hit.kind,
         action=match_kind_text(match.hit.kind),
         **common,
@@ -144,7 +144,10 @@ def check(request: HttpRequest, payload: CheckIn) -> CheckOut:
         object_id=screening.fingerprint[:16],
         summary=f"api check: {screening.outcome}",
     )
-    matches = [*screening.persons, *screening.documents]
+    matches: list[selectors.PersonMatch | selectors.DocumentMatch] = [
+        *screening.persons,
+        *screening.documents,
+    ]
     return CheckOut(
         outcome=screening.outcome,  # type: ignore[arg-type]
         warnings=warnings,
@@ -360,7 +363,7 @@ def watchlist_import(
         format=format or None,
         mapping=column_mapping,
         mode=mode,
-        kind=kind or None,  # type: ignore[arg-type]
+        kind=kind or None,
     )
     if not report.ok:
         raise ApplicationError(

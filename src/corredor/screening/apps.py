@@ -36,7 +36,7 @@ class ScreeningConfig(AppConfig):
         ):
             published_register(
                 label,
-                queryset=lambda model=model: model.objects.filter(live_alerts()),  # type: ignore[misc,attr-defined]
+                queryset=lambda model=model: model.objects.filter(live_alerts()),  # type: ignore[misc]
                 exclude=("change_seq", "staged_for", "replaces"),
                 on_applied=lambda changed, removed, model=model: services.alerts_received(  # type: ignore[misc]
                     changed, removed, model=model

@@ -20,7 +20,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from corredor.matching.index import ScreeningIndex
 from corredor.matching.records import Name, PartialDate, Traveller, WatchlistEntry
@@ -29,8 +29,20 @@ from corredor.matching.score import DEFAULT_THRESHOLD
 NATIONAL = "dgme-nacional"
 INTERPOL = "interpol-demo"
 
+
+class ScriptedHit(TypedDict):
+    key: str
+    nationality: str
+    surname: str
+    given_names: str
+    sex: str
+    birth_date: date
+    number: str
+    expiry_date: date
+
+
 #: The scripted traveller who hits at the desk (added to border.demo.SCRIPTED as "watchlist_hit").
-SCRIPTED_HIT = {
+SCRIPTED_HIT: ScriptedHit = {
     "key": "watchlist_hit",
     "nationality": "VEN",
     "surname": "Rondón Carrasquero",

@@ -168,9 +168,9 @@ def _cleared_notice(match: selectors.PersonMatch | selectors.DocumentMatch) -> D
     assert cleared is not None
     alert = match.alert
     what = (
-        f"{alert.get_category_display()}: {alert.display_name}"
+        f"{match.alert.get_category_display()}: {match.alert.display_name}"
         if isinstance(match, selectors.PersonMatch)
-        else f"{alert.get_reason_display()}: {alert.issuing_state} {alert.number}"
+        else f"{match.alert.get_reason_display()}: {match.alert.issuing_state} {match.alert.number}"
     )
     return DeskNotice(
         source="screening",

@@ -780,7 +780,7 @@ def _person(
     kept: dict[str, str] = {}
     for problem in unusable:
         value = as_written if problem.column == "birth_date" and as_written else problem.value
-        kept[problem.column] = value
+        kept[problem.column or ""] = value  # an attribute's problem always names its column
         flags.append(
             locate(
                 problem.column,

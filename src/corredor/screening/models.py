@@ -9,7 +9,7 @@ change sequence (:class:`ScreeningState`), which is how each process's in-memory
 import re
 import uuid
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corredor.matching.records import PartialDate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from corredor.screening.selectors import HitFlight
 
 PARTIAL_DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -55,7 +60,7 @@ PROTECTIVE_CATEGORIES = frozenset(
 #: refused_entry: a person barred from entering may leave).
 BLOCKING_CATEGORIES = frozenset({Category.WANTED, Category.REFUSED_ENTRY})
 
-DEFAULT_ACTIONS = {
+DEFAULT_ACTIONS: dict[str, "StrPromise"] = {
     Category.WANTED: _(
         "Do not admit and do not alert the traveller. Keep the traveller at the desk and call the supervisor "
         "and the police liaison."
@@ -309,6 +314,8 @@ class Hit(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=HitKind.choices)
+    #: Not a column: the passenger list's flight of a hit, set by the pages that show it (`hit_flights`).
+    flight: "HitFlight | None"
     person_alert = models.ForeignKey(
         PersonAlert, on_delete=models.PROTECT, null=True, blank=True, related_name="hits"
     )

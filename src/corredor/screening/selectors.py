@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.apps import apps
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -37,6 +37,9 @@ from corredor.screening.models import (
     live_alerts,
 )
 from corredor.screening.permissions import permit_hits, permit_watchlists
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- screening one traveller ------------------------------------------------------------------------------
 
@@ -153,7 +156,8 @@ class Screening:
         return "clear"
 
     def blocking(self, direction: str | None) -> list[PersonMatch | DocumentMatch]:
-        return [m for m in [*self.persons, *self.documents] if m.blocks(direction)]
+        matches: list[PersonMatch | DocumentMatch] = [*self.persons, *self.documents]
+        return [m for m in matches if m.blocks(direction)]
 
 
 def screening_run(
@@ -239,14 +243,24 @@ def _verdicts(
     found: dict[tuple[str, int, int, str], Adjudication] = {}
     for pk, kind, person_id, document_id, version, status, by, at, reason in rows:
         alert_id = person_id if kind == "person" else document_id
-        found[(kind, alert_id, version, status)] = Adjudication(pk, status, by or "", at, reason)
+        # A verdict always carries its time (hit_adjudicate): only open hits have none.
+        found[(kind, alert_id, version, status)] = Adjudication(
+            pk, status, by or "", cast(datetime, at), reason
+        )
     return found
 
 
 # --- lists and alerts -------------------------------------------------------------------------------------
 
 
-def watchlists_list(*, user: Any) -> QuerySet[Watchlist]:
+class ListedCounts(TypedDict):
+    """What `watchlists_list` adds to each list: its live alerts of each kind."""
+
+    persons: int
+    documents: int
+
+
+def watchlists_list(*, user: Any) -> QuerySet[WithAnnotations[Watchlist, ListedCounts]]:
     """Every list, with how many person and document alerts are listed (watchlist managers only)."""
     permit_watchlists(user)
 

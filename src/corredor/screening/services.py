@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -25,6 +25,7 @@ from corredor.core.models import BorderPost
 from corredor.matching import records
 from corredor.screening import importers, index_cache, permissions, selectors, wording
 from corredor.screening.models import (
+    AlertBase,
     DocumentAlert,
     Hit,
     HitSource,
@@ -64,32 +65,33 @@ def _next_sequence() -> int:
 # --- lists ------------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def watchlist_create(
     *, user: Any, code: str, name: str, owner: str, source: str, active: bool = True
 ) -> Watchlist:
     """A new, empty list (watchlist managers and administrators)."""
     if user is not None:
         permissions.permit_watchlists(user)
-    with transaction.atomic():
-        code = code.strip().lower()
-        if not code or not name.strip():
-            raise ApplicationError(_("A watchlist needs a code and a name."))
-        if source not in Source.values:
-            raise ApplicationError(
-                _("Source must be one of: %(values)s.") % {"values": ", ".join(Source.values)},
-                detail={"field": "source"},
-            )
-        if Watchlist.objects.filter(code=code).exists():
-            raise ApplicationError(_("There is already a watchlist %(code)s.") % {"code": code}, status=409)
-        watchlist = Watchlist.objects.create(
-            code=code, name=name.strip(), owner=owner.strip(), source=source, active=active
+    code = code.strip().lower()
+    if not code or not name.strip():
+        raise ApplicationError(_("A watchlist needs a code and a name."))
+    if source not in Source.values:
+        raise ApplicationError(
+            _("Source must be one of: %(values)s.") % {"values": ", ".join(Source.values)},
+            detail={"field": "source"},
         )
-        audit_write(
-            action="create", object_type="screening.watchlist", object_id=code, summary=f"{name} ({source})"
-        )
-        return watchlist
+    if Watchlist.objects.filter(code=code).exists():
+        raise ApplicationError(_("There is already a watchlist %(code)s.") % {"code": code}, status=409)
+    watchlist = Watchlist.objects.create(
+        code=code, name=name.strip(), owner=owner.strip(), source=source, active=active
+    )
+    audit_write(
+        action="create", object_type="screening.watchlist", object_id=code, summary=f"{name} ({source})"
+    )
+    return watchlist
 
 
+@transaction.atomic
 def watchlist_set_active(
     *, user: Any, watchlist: Watchlist, active: bool, reason: str = "", confirmed: bool = False
 ) -> Watchlist:
@@ -112,21 +114,20 @@ def watchlist_set_active(
                 _("Confirm the deactivation: no traveller will be screened against this list's alerts."),
                 detail={"field": "confirm"},
             )
-    with transaction.atomic():
-        if watchlist.active == active:
-            return watchlist
-        sequence = _next_sequence()
-        Watchlist.objects.filter(pk=watchlist.pk).update(active=active, updated_at=timezone.now())
-        PersonAlert.objects.filter(watchlist=watchlist).update(change_seq=sequence)
-        DocumentAlert.objects.filter(watchlist=watchlist).update(change_seq=sequence)
-        audit_write(
-            action="update",
-            object_type="screening.watchlist",
-            object_id=watchlist.code,
-            summary=("activated" if active else "deactivated") + (f": {reason[:300]}" if reason else ""),
-        )
-        watchlist.refresh_from_db()
+    if watchlist.active == active:
         return watchlist
+    sequence = _next_sequence()
+    Watchlist.objects.filter(pk=watchlist.pk).update(active=active, updated_at=timezone.now())
+    PersonAlert.objects.filter(watchlist=watchlist).update(change_seq=sequence)
+    DocumentAlert.objects.filter(watchlist=watchlist).update(change_seq=sequence)
+    audit_write(
+        action="update",
+        object_type="screening.watchlist",
+        object_id=watchlist.code,
+        summary=("activated" if active else "deactivated") + (f": {reason[:300]}" if reason else ""),
+    )
+    watchlist.refresh_from_db()
+    return watchlist
 
 
 # --- alerts by hand ---------------------------------------------------------------------------------------
@@ -134,6 +135,7 @@ def watchlist_set_active(
 AlertKind = Literal["persons", "documents"]
 
 
+@transaction.atomic
 def alert_save(
     *,
     user: Any,
@@ -172,50 +174,50 @@ def alert_save(
             % {"problems": "; ".join(wording.row_error_text(e.as_dict()) for e in errors)},
             detail=[{"field": e.column, "message": wording.row_error_text(e.as_dict())} for e in errors],
         )
-    with transaction.atomic():
-        clash = model.objects.filter(live_alerts(), watchlist=watchlist, external_id=record.external_id)
-        if existing is not None:
-            clash = clash.exclude(pk=existing.pk)
-        if clash.exists():
-            raise ApplicationError(
-                _("The list already has an alert %(id)s.") % {"id": record.external_id},
-                detail=[{"field": "entry_id", "message": _("already on the list")}],
-                status=409,
-            )
-        sequence = _next_sequence()
-        now = timezone.now()
-        if existing is None:
-            alert = model.objects.create(
-                watchlist=watchlist,
-                external_id=record.external_id,
-                change_seq=sequence,
-                created_at=now,
-                updated_at=now,
-                **record.values(),
-            )
-            action, summary = "create", f"by hand: {why[:300]}"
-        else:
-            alert = model.objects.select_for_update().get(pk=existing.pk)
-            changed = [name for name, value in record.values().items() if getattr(alert, name) != value]
-            if alert.external_id != record.external_id:
-                changed.insert(0, "external_id")
-            alert.external_id = record.external_id
-            for name, value in record.values().items():
-                setattr(alert, name, value)
-            alert.version += 1
-            alert.change_seq = sequence
-            alert.updated_at = now
-            alert.save()
-            action, summary = "update", f"by hand ({', '.join(changed) or 'nothing'} changed): {why[:300]}"
-        audit_write(
-            action=action,
-            object_type=f"screening.{model._meta.model_name}",
-            object_id=f"{watchlist.code}/{alert.external_id}",
-            summary=summary,
+    clash = model.objects.filter(live_alerts(), watchlist=watchlist, external_id=record.external_id)
+    if existing is not None:
+        clash = clash.exclude(pk=existing.pk)
+    if clash.exists():
+        raise ApplicationError(
+            _("The list already has an alert %(id)s.") % {"id": record.external_id},
+            detail=[{"field": "entry_id", "message": _("already on the list")}],
+            status=409,
         )
+    sequence = _next_sequence()
+    now = timezone.now()
+    if existing is None:
+        alert = model.objects.create(
+            watchlist=watchlist,
+            external_id=record.external_id,
+            change_seq=sequence,
+            created_at=now,
+            updated_at=now,
+            **record.values(),
+        )
+        action, summary = "create", f"by hand: {why[:300]}"
+    else:
+        alert = model.objects.select_for_update().get(pk=existing.pk)
+        changed = [name for name, value in record.values().items() if getattr(alert, name) != value]
+        if alert.external_id != record.external_id:
+            changed.insert(0, "external_id")
+        alert.external_id = record.external_id
+        for name, value in record.values().items():
+            setattr(alert, name, value)
+        alert.version += 1
+        alert.change_seq = sequence
+        alert.updated_at = now
+        alert.save()
+        action, summary = "update", f"by hand ({', '.join(changed) or 'nothing'} changed): {why[:300]}"
+    audit_write(
+        action=action,
+        object_type=f"screening.{model._meta.model_name}",
+        object_id=f"{watchlist.code}/{alert.external_id}",
+        summary=summary,
+    )
     return alert, flags
 
 
+@transaction.atomic
 def alert_end(*, user: Any, alert: PersonAlert | DocumentAlert, why: str) -> PersonAlert | DocumentAlert:
     """End (withdraw) one alert by hand, with a reason (audited). Its row stays, so its hits stay
     explained; it leaves the screening index at once."""
@@ -224,21 +226,20 @@ def alert_end(*, user: Any, alert: PersonAlert | DocumentAlert, why: str) -> Per
     if not why:
         raise ApplicationError(_("Say why the alert is ended (audited)."), detail={"field": "why"})
     model = type(alert)
-    with transaction.atomic():
-        current = model.objects.select_for_update().get(pk=alert.pk)
-        if current.removed_at is not None:
-            raise ApplicationError(_("This alert was already ended."), status=409)
-        sequence = _next_sequence()
-        now = timezone.now()
-        model.objects.filter(pk=alert.pk).update(
-            removed_at=now, version=F("version") + 1, change_seq=sequence, updated_at=now
-        )
-        audit_write(
-            action="update",
-            object_type=f"screening.{model._meta.model_name}",
-            object_id=f"{current.watchlist.code}/{current.external_id}",
-            summary=f"ended by hand: {why[:300]}",
-        )
+    current = model.objects.select_for_update().get(pk=alert.pk)
+    if current.removed_at is not None:
+        raise ApplicationError(_("This alert was already ended."), status=409)
+    sequence = _next_sequence()
+    now = timezone.now()
+    model.objects.filter(pk=alert.pk).update(
+        removed_at=now, version=F("version") + 1, change_seq=sequence, updated_at=now
+    )
+    audit_write(
+        action="update",
+        object_type=f"screening.{model._meta.model_name}",
+        object_id=f"{current.watchlist.code}/{current.external_id}",
+        summary=f"ended by hand: {why[:300]}",
+    )
     current.refresh_from_db()
     return current
 
@@ -477,7 +478,7 @@ def _import_rejected(report: ImportReport) -> ImportReport:
 class _Plan:
     """What an import changes, worked out from the file and the list as read (nothing written yet)."""
 
-    model: type[PersonAlert] | type[DocumentAlert]
+    model: type[AlertBase]
     value_fields: list[str]
     creates: list[Any] = field(default_factory=list)
     updates: list[tuple[int, Any]] = field(default_factory=list)  # (the live alert's pk, the record)
@@ -556,7 +557,7 @@ def _stage(job: ImportJob, watchlist: Watchlist, plan: _Plan, beat: _Beat, *, do
         done += len(batch)
         with transaction.atomic():
             _job_alive(job, done=done, total=total)
-            model.objects.bulk_create(batch)
+            model._default_manager.bulk_create(batch)
         if beat.progress is not None:
             beat.progress(done, total)
     with transaction.atomic():
@@ -583,10 +584,10 @@ def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
         with transaction.atomic():
             _job_alive(job)
             sequence = _next_sequence()
-            staged = model.objects.filter(staged_for=job)
+            staged = model._default_manager.filter(staged_for=job)
             if plan.updates:
                 new = staged.filter(replaces=OuterRef("pk"))
-                model.objects.filter(
+                model._default_manager.filter(
                     live_alerts(), pk__in=staged.filter(replaces__isnull=False).values("replaces")
                 ).update(
                     **{name: Subquery(new.values(name)[:1]) for name in plan.value_fields},
@@ -604,7 +605,7 @@ def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
             if plan.creates and not big:
                 staged.update(staged_for=None, change_seq=sequence, updated_at=now)
             for start in range(0, len(plan.removals), 5000):
-                model.objects.filter(
+                model._default_manager.filter(
                     pk__in=plan.removals[start : start + 5000], removed_at__isnull=True
                 ).update(removed_at=now, version=F("version") + 1, change_seq=sequence, updated_at=now)
             ImportJob.objects.filter(pk=job.pk).update(
@@ -627,9 +628,11 @@ def _activate(job: ImportJob, plan: _Plan, report: ImportReport) -> None:
 
 def _clashes(job: ImportJob, plan: _Plan) -> bool:
     """Whether an entry of the file was added to the list (by hand) while the file was being staged."""
-    staged_ids = plan.model.objects.filter(staged_for=job, replaces__isnull=True).values("external_id")
+    staged_ids = plan.model._default_manager.filter(staged_for=job, replaces__isnull=True).values(
+        "external_id"
+    )
     return (
-        plan.model.objects.filter(live_alerts(), watchlist_id=job.watchlist_id)
+        plan.model._default_manager.filter(live_alerts(), watchlist_id=job.watchlist_id)
         .exclude(staged_for=job)
         .filter(external_id__in=Subquery(staged_ids))
         .exists()
@@ -810,6 +813,7 @@ def import_jobs_reap(*, now: datetime | None = None) -> int:
     ended = 0
     dead = ImportJob.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=stale).defer("data")
     for job in dead:
+        heartbeat = cast(datetime, job.heartbeat_at)  # not None: filtered on heartbeat_at__lt
         error = _(
             "The import stopped without finishing: no sign of life from %(worker)s since %(time)s (it was "
             "at %(percent)s%%; the worker was stopped or crashed). Nothing was imported: start the import "
@@ -830,7 +834,7 @@ def import_jobs_reap(*, now: datetime | None = None) -> int:
                     action="update",
                     object_type="screening.import",
                     object_id=job.pk,
-                    summary=f"failed: no heartbeat since {job.heartbeat_at.isoformat()} ({job.worker})",
+                    summary=f"failed: no heartbeat since {heartbeat.isoformat()} ({job.worker})",
                 )
     pending_before = now - timedelta(hours=getattr(settings, "CORREDOR_IMPORT_PENDING_HOURS", 24))
     expired = ImportJob.objects.filter(status=ImportStatus.PENDING, created_at__lt=pending_before).update(

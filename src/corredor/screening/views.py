@@ -10,12 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corredor.core.errors import ApplicationError
+from corredor.core.http import AuthenticatedHttpRequest
 from corredor.core.models import Role
 from corredor.core.selectors import posts_active
 from corredor.screening import selectors, services
@@ -49,7 +50,7 @@ def _form_error(form: Any, error: ApplicationError) -> None:
 
 
 @login_required
-def watchlists(request: HttpRequest) -> HttpResponse:
+def watchlists(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The lists, and a form to start a new one."""
     form = WatchlistForm(request.POST or None)
     lists = list(selectors.watchlists_list(user=request.user))
@@ -65,7 +66,7 @@ def watchlists(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def watchlist_detail(request: HttpRequest, code: str) -> HttpResponse:
+def watchlist_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """One list: its alerts (searchable, persons or documents), its imports."""
     kind = "documents" if request.GET.get("kind") == "documents" else "persons"
     query = request.GET.get("q", "").strip()
@@ -90,7 +91,7 @@ def watchlist_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def watchlist_active(request: HttpRequest, code: str) -> HttpResponse:
+def watchlist_active(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Activate a list (one click), or deactivate it: a page that asks why and for a confirmation."""
     watchlist = selectors.watchlist_get(user=request.user, code=code)
     activate = request.POST.get("active") == "1" if request.method == "POST" else False
@@ -123,7 +124,9 @@ def watchlist_active(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def alert_form(request: HttpRequest, code: str, kind: str, alert_id: int | None = None) -> HttpResponse:
+def alert_form(
+    request: AuthenticatedHttpRequest, code: str, kind: str, alert_id: int | None = None
+) -> HttpResponse:
     """Add one alert by hand, or change one; the same page ends it (with a reason)."""
     kind = "documents" if kind == "documents" else "persons"
     watchlist = selectors.watchlist_get(user=request.user, code=code)
@@ -175,7 +178,7 @@ def alert_form(request: HttpRequest, code: str, kind: str, alert_id: int | None 
 
 @login_required
 @require_POST
-def alert_end(request: HttpRequest, code: str, kind: str, alert_id: int) -> HttpResponse:
+def alert_end(request: AuthenticatedHttpRequest, code: str, kind: str, alert_id: int) -> HttpResponse:
     watchlist = selectors.watchlist_get(user=request.user, code=code)
     alert = selectors.alert_get(user=request.user, watchlist=watchlist, kind=kind, alert_id=alert_id)
     form = EndAlertForm(request.POST, prefix="end")
@@ -239,7 +242,7 @@ def _initial(alert: PersonAlert | DocumentAlert) -> dict[str, Any]:
 
 
 @login_required
-def import_upload(request: HttpRequest, code: str) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Step 1 of an import: the file. Its header is read for step 2, the column mapping."""
     form = UploadForm(request.POST or None, request.FILES or None)
     watchlist = selectors.watchlist_get(user=request.user, code=code)
@@ -259,7 +262,7 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def import_job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, job_id: uuid.UUID) -> HttpResponse:
     """Step 2 (the column mapping, while pending), then the progress bar and the validation report."""
     job = selectors.import_job_get(user=request.user, job_id=job_id)
     form = None
@@ -280,14 +283,14 @@ def import_job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def import_status(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+def import_status(request: AuthenticatedHttpRequest, job_id: uuid.UUID) -> HttpResponse:
     """The progress bar (polled by htmx while the import runs) and, once done, the report."""
     job = selectors.import_job_get(user=request.user, job_id=job_id)
     return render(request, "screening/_import_status.html", {"job": job})
 
 
 @login_required
-def hits(request: HttpRequest) -> HttpResponse:
+def hits(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Supervisors: the open hits at their post, or the adjudications made (history)."""
     status = "adjudicated" if request.GET.get("status") == "adjudicated" else "open"
     post = request.GET.get("post") or None if request.user.role == Role.ADMINISTRATOR else None
@@ -304,7 +307,7 @@ def hits(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hit_detail(request: HttpRequest, hit_id: uuid.UUID) -> HttpResponse:
+def hit_detail(request: AuthenticatedHttpRequest, hit_id: uuid.UUID) -> HttpResponse:
     """One hit: what was screened, what it matched and why; the adjudication form while it is open."""
     form = AdjudicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -145,7 +145,7 @@ def table(request: HttpRequest, params: Query[TableIn]) -> dict[str, Any]:
                 TOTAL if v == TOTAL else (period_label(v, dim.period) if dim.period else str(v))
             )
         cells.append({"categories": categories, "value": value, "suppressed": bool(status)})
-    primary, secondary = int((result.status == 1).sum()), int((result.status == 2).sum())
+    primary, secondary = int((result.cell_status == 1).sum()), int((result.cell_status == 2).sum())
     audit_write(
         action="export",
         object_type="statistics.table",

@@ -271,7 +271,11 @@ def bulletin_context(*, month: str, engine: Engine | None = None, user: Any = No
         "ctx": context_data,
         "stock_total": number_text(context_data.stock_total),
         "last_incident_year": last_incident_year,
-        "last_incident_value": number_text(dict(context_data.incident_trend).get(last_incident_year)),
+        "last_incident_value": number_text(
+            dict(context_data.incident_trend).get(last_incident_year)
+            if last_incident_year is not None
+            else None
+        ),
         "k": k,
         "last_day": engine.last_day,
         "generated": date.today(),

@@ -305,6 +305,13 @@ class Result:
         self.k = k
         return self
 
+    @property
+    def cell_status(self) -> np.ndarray:
+        """Each cell's disclosure status (published, primary or secondary suppression) once `protect` ran."""
+        if self.status is None:
+            raise ValueError("The result is not protected yet: call protect() first.")
+        return self.status
+
     def merge_sex_x(self, k: int) -> bool:
         """Sex X ("unspecified" on the document) counts few people. Where any X cell would be withheld,
         X is published merged with the records whose sex was not stated (one category, "other or not
@@ -529,6 +536,7 @@ class Engine:
                 status=503,
             )
         self.manifest = manifest
+        self.events_file, self.spells_file = manifest.events, manifest.spells
         self.first_day = date.fromisoformat(manifest.first_day) if manifest.first_day else None
         self.last_day = date.fromisoformat(manifest.last_day) if manifest.last_day else None
         self.last_seconds = 0.0
@@ -543,8 +551,8 @@ class Engine:
     def _sources(self) -> str:
         # The effective crossings and the spells are derived by every refresh (see extract.py).
         return (
-            f"e AS (SELECT * FROM read_parquet('{self.root / self.manifest.events}')), "
-            f"s AS (SELECT * FROM read_parquet('{self.root / self.manifest.spells}'))"
+            f"e AS (SELECT * FROM read_parquet('{self.root / self.events_file}')), "
+            f"s AS (SELECT * FROM read_parquet('{self.root / self.spells_file}'))"
         )
 
     def default_range(self) -> tuple[date, date]:
@@ -915,7 +923,7 @@ class Engine:
         last = min(query.date_to, self.last_day or query.date_to)
         if period is None:
             return [(None, query.date_from, last)]
-        out = []
+        out: list[tuple[date | None, date, date]] = []
         for start in periods_between(query.date_from, query.date_to, period):
             end = period_next(start, period) - timedelta(days=1)
             out.append((start, max(start, query.date_from), min(end, last)))

@@ -243,7 +243,7 @@ def write_hxl(result: Result) -> bytes:
     tags += [tag for _c, _n, tag in columns]
     writer.writerow(header)
     writer.writerow(tags)
-    status = result.status
+    status = result.cell_status
     for row_combo in _product([result.categories[a] for a in row_axes]):
         if TOTAL in row_combo:
             continue  # HXL rows are the inner cells; totals are the pivot's total columns

@@ -10,10 +10,11 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext as _
 
 from corredor.core.errors import ApplicationError
@@ -386,6 +387,10 @@ def chart_periods(
         # Every note begins with the period's name: "Noviembre de 2025 ...", not "noviembre".
         return capfirst((name or label)(start))
 
+    def day(value: date | None) -> str:
+        # Notes are made only for periods the records begin or end in: then both days are known.
+        return date_format(value, "DATE_FORMAT") if value is not None else ""
+
     indexes, labels, notes = [], [], []
     partial = set()
     for index, start in enumerate(periods):
@@ -394,7 +399,7 @@ def chart_periods(
             partial.add(start)
             notes.append(
                 _("%(period)s is incomplete (the records begin on %(day)s) and is not drawn.")
-                % {"period": name_of(start), "day": date_format(first_day, "DATE_FORMAT")}
+                % {"period": name_of(start), "day": day(first_day)}
             )
             continue
         indexes.append(index)
@@ -403,7 +408,7 @@ def chart_periods(
             labels.append(label(start) + "*")
             notes.append(
                 _("* %(period)s is incomplete (the records end on %(day)s).")
-                % {"period": name_of(start), "day": date_format(last_day, "DATE_FORMAT")}
+                % {"period": name_of(start), "day": day(last_day)}
             )
         elif coverage == "both":
             # All the records lie within this one period: draw it, marked, rather than nothing.
@@ -413,8 +418,8 @@ def chart_periods(
                 _("* %(period)s is incomplete (the records run from %(first)s to %(last)s).")
                 % {
                     "period": name_of(start),
-                    "first": date_format(first_day, "DATE_FORMAT"),
-                    "last": date_format(last_day, "DATE_FORMAT"),
+                    "first": day(first_day),
+                    "last": day(last_day),
                 }
             )
         else:
@@ -437,6 +442,9 @@ def external_figures(
     year (origin empty). Public data: no permission needed beyond the caller's own."""
     origin = origin.upper() if origin else None
     destination = destination.upper() if destination else None
+    # Both bilateral datasets have origin, destination and year.
+    qs: QuerySet[MigrantStock] | QuerySet[RefugeeFigure]
+    value: Combinable
     if dataset == Dataset.UNDESA_STOCK:
         qs = MigrantStock.objects.all()
         value = F("value")
@@ -446,19 +454,19 @@ def external_figures(
     elif dataset == Dataset.MISSING_MIGRANTS:
         if origin:
             return []  # incidents have no origin
-        qs = MissingMigrantIncident.objects.exclude(year__isnull=True)
+        incidents = MissingMigrantIncident.objects.exclude(year__isnull=True)
         if destination is not None:
-            qs = qs.filter(country=destination)
+            incidents = incidents.filter(country=destination)
         if year is not None:
-            qs = qs.filter(year=year)
-        rows = (
-            qs.values("country", "year")
+            incidents = incidents.filter(year=year)
+        by_year = (
+            incidents.values("country", "year")
             .annotate(value=Sum(F("dead") + F("missing")))
             .order_by("year", "country")
         )
         return [
             {"origin": "", "destination": row["country"], "year": row["year"], "value": row["value"]}
-            for row in rows
+            for row in by_year
         ]
     else:
         raise ApplicationError(
@@ -470,10 +478,10 @@ def external_figures(
         qs = qs.filter(destination=destination)
     if year is not None:
         qs = qs.filter(year=year)
-    rows = qs.annotate(total=value).values("origin", "destination", "year", "total")
+    totals = qs.annotate(total=value).values("origin", "destination", "year", "total")
     return [
         {"origin": r["origin"], "destination": r["destination"], "year": r["year"], "value": r["total"]}
-        for r in rows.order_by("year", "origin", "destination")
+        for r in totals.order_by("year", "origin", "destination")
     ]
 
 
@@ -557,7 +565,7 @@ def country_context(*, user: Any, country: str, top: int = 10) -> CountryContext
     )
     context.incidents = list(corridor.only("latitude", "longitude", "dead", "missing", "year", "country"))
     context.incident_trend = [
-        (row["year"], row["value"])
+        (cast(int, row["year"]), row["value"])  # not None: excluded
         for row in corridor.exclude(year__isnull=True)
         .values("year")
         .annotate(value=Sum(F("dead") + F("missing")))

@@ -299,9 +299,9 @@ def statistics_export(
     result = engine.table(measure, by=by, date_from=date_from, date_to=date_to, filters=scoped).protect(k)
     file = exports.render(result, fmt, lang=lang)
     counts = {
-        "primary": int((result.status == 1).sum()),
-        "secondary": int((result.status == 2).sum()),
-        "cells": int(result.status.size),
+        "primary": int((result.cell_status == 1).sum()),
+        "secondary": int((result.cell_status == 2).sum()),
+        "cells": int(result.cell_status.size),
     }
     filter_text = " ".join(f"{code}={'+'.join(values)}" for code, values in sorted(scoped.items()))
     audit_write(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from corredor.core.audit import audit_write
 from corredor.core.errors import ApplicationError
+from corredor.core.http import AuthenticatedHttpRequest
 from corredor.core.models import BorderPost
 from corredor.icao import country_to_alpha3
 from corredor.statistics import charts, figures, geo, permissions, selectors, services
@@ -66,7 +67,7 @@ def _label(dim: str, value: Any) -> str:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Errors and refusals go to the one boundary (core.middleware): a page with their status.
     permissions.permit_statistics(request.user)  # closed on permissions: before reading the query
     parsed = _parse(request)
@@ -103,7 +104,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     downloads = figures.Downloads(board.date_from, board.date_to, board.filters)
     # The breakdowns cover the whole months of the range that have ended (selectors.fixed_range).
     fine_downloads = (
-        figures.Downloads(board.fine_from, board.fine_to, board.filters) if board.fine_from else None
+        figures.Downloads(board.fine_from, board.fine_to, board.filters)
+        if board.fine_from and board.fine_to  # both or neither
+        else None
     )
     cards: list[figures.Figure] = [
         figures.entries_exits_figure(board.flows, chart_periods, downloads=downloads),
@@ -196,7 +199,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A protected table as a file, the same as `corredor stats export` (audited)."""
     get = request.GET
     permissions.permit_statistics(request.user)
@@ -219,7 +222,7 @@ def download(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def bulletin(request: HttpRequest) -> HttpResponse:
+def bulletin(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The monthly bulletin, as `corredor bulletin` writes it: last month unless ?month=YYYY-MM, in the
     reader's language; ?format=pdf for the PDF. A supervisor's is their own post's. Audited as an export."""
     pdf = request.GET.get("format") == "pdf"
@@ -243,7 +246,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def explore(request: HttpRequest) -> HttpResponse:
+def explore(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Build a table: a measure broken down by chosen dimensions, protected, with its downloads."""
     get = request.GET
     permissions.permit_statistics(request.user)
@@ -269,9 +272,10 @@ def explore(request: HttpRequest) -> HttpResponse:
         if exc.status == 403:
             raise
         error = exc
-    state = None
-    if result is not None:
-        state = {"date_from": result.date_from, "date_to": result.date_to, "filters": result.filters}
+    downloads = None
+    # A table always carries its range (the engine fills it in).
+    if result is not None and result.date_from is not None and result.date_to is not None:
+        downloads = figures.Downloads(result.date_from, result.date_to, result.filters)
     counts = None
     if result is not None and result.status is not None:
         counts = {"primary": int((result.status == 1).sum()), "secondary": int((result.status == 2).sum())}
@@ -289,7 +293,7 @@ def explore(request: HttpRequest) -> HttpResponse:
             "table": figures.table(result, percent=result.measure.kind == "rate")
             if result is not None
             else None,
-            "downloads": figures.Downloads(**state).links(measure, by) if state else None,
+            "downloads": downloads.links(measure, by) if downloads else None,
             "counts": counts,
             "k": selectors.min_cell(),
             "error": error,
@@ -300,7 +304,7 @@ def explore(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def context_page(request: HttpRequest) -> HttpResponse:
+def context_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The international picture beside the country's own records: UN DESA stock, UNHCR, Missing
     Migrants on the corridor (map and trend)."""
     own = country_to_alpha3(settings.CORREDOR_COUNTRY) or settings.CORREDOR_COUNTRY
@@ -335,7 +339,7 @@ def context_page(request: HttpRequest) -> HttpResponse:
     )
     imported = context.imported
     years, totals = charts.as_series(context.incident_trend)
-    view = {
+    view: dict[str, Any] = {
         "country": country,
         "country_name": name,
         "own": own,

@@ -10,9 +10,9 @@ and they must import no Django.
 """
 
 import sys
-from typing import Any
+from typing import Any, TextIO, cast
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, OutputWrapper
 
 from corredor.core.errors import ApplicationError, Busy, PermissionDenied, busy_from
 from corredor.core.middleware import audit_after_rollback
@@ -22,6 +22,12 @@ EXIT_INPUT = 65  # EX_DATAERR
 EXIT_BUSY = 75  # EX_TEMPFAIL
 EXIT_REFUSED = 77  # EX_NOPERM
 EXIT_OTHER = 1
+
+
+def wrapped_stream(output: OutputWrapper) -> TextIO:
+    """The stream under a command's `self.stdout` or `self.stderr` (a progress bar redraws it in place, a
+    pure core's command line writes to it). Django keeps it in `_out`, which its stubs do not declare."""
+    return cast(TextIO, output._out)
 
 
 def exit_status(error: ApplicationError) -> int:

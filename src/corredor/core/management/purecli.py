@@ -9,6 +9,8 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from corredor.core.management.base import wrapped_stream
+
 CoreCli = Callable[[list[str], TextIO, TextIO, TextIO], int]
 
 
@@ -27,6 +29,6 @@ class PureCoreCommand(BaseCommand):
         sys.exit(self.cli(argv[2:], sys.stdin, sys.stdout, sys.stderr))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = self.cli(list(args), sys.stdin, self.stdout._out, self.stderr._out)
+        code = self.cli(list(args), sys.stdin, wrapped_stream(self.stdout), wrapped_stream(self.stderr))
         if code:
             sys.exit(code)

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from corredor.clitools import ProgressBar
 from corredor.core.audit import Actor, acting_as
 from corredor.core.errors import ApplicationError
-from corredor.core.management.base import ApplicationCommand
+from corredor.core.management.base import ApplicationCommand, wrapped_stream
 from corredor.manifests import services
 from corredor.manifests.models import Flight, Source
 
@@ -87,7 +87,7 @@ class Command(ApplicationCommand):
         archive = Path(options["archive"]) if options["archive"] else folder / "received"
         rejected = Path(options["rejected"]) if options["rejected"] else folder / "rejected"
         files = _waiting_files(folder)
-        progress = ProgressBar("lists", stream=self.stderr._out) if len(files) > 1 else None
+        progress = ProgressBar("lists", stream=wrapped_stream(self.stderr)) if len(files) > 1 else None
         counts = {"stored": 0, "duplicate": 0, "rejected": 0}
         for done, path in enumerate(files, start=1):
             # Not the error boundary's job: a file that cannot be received is moved aside with its error and

@@ -7,7 +7,6 @@ corredor watchlist list
 """
 
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any, TextIO
@@ -15,7 +14,7 @@ from typing import Any, TextIO
 from django.core.management.base import CommandError, CommandParser
 
 from corredor.core.audit import Actor, acting_as
-from corredor.core.management.base import ApplicationCommand
+from corredor.core.management.base import ApplicationCommand, wrapped_stream
 from corredor.screening import services
 from corredor.screening.models import Source, Watchlist, live_alerts
 
@@ -114,8 +113,7 @@ class Command(ApplicationCommand):
                 raise CommandError(f"--mapping is not valid JSON: {error}") from None
             if not isinstance(mapping, dict):
                 raise CommandError('--mapping must be a JSON object {"file column": "our column"}')
-        stderr = self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr
-        bar = Bar(path.name, stderr)
+        bar = Bar(path.name, wrapped_stream(self.stderr))
         try:
             report = services.watchlist_import(
                 user=None,
@@ -133,8 +131,8 @@ class Command(ApplicationCommand):
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         if not report.ok:
-            for error in report.errors:
-                self.stderr.write(f"{path.name}: {error}")
+            for problem in report.errors:
+                self.stderr.write(f"{path.name}: {problem}")
             raise CommandError(f"{len(report.errors)} problems: nothing imported.")
         self.stdout.write(
             f"{watchlist.code}: {report.rows:,} rows ({report.kind}, {report.mode}): {report.created:,} new, "
