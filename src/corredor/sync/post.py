@@ -305,6 +305,62 @@ def _tombstones_apply(payloads: list[dict[str, Any]]) -> None:
         ).update(acked_at=now)
 
 
+# --- the national history -----------------------------------------------------------------------------------
+
+
+class NotEnrolled(SyncFailed):
+    """This installation has no device credential: it cannot ask central anything."""
+
+
+def timed_transport(timeout: float) -> Transport:
+    """The HTTP transport with its own timeout (the desk waits for central only briefly)."""
+
+    def transport(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, bytes]:
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+        except Exception as error:  # refused, timed out, dropped: the desk falls back to the local history
+            reason = getattr(error, "reason", error)
+            raise SyncFailed(_("Central cannot be reached: %(why)s") % {"why": reason}) from error
+
+    return transport
+
+
+def national_history(
+    *,
+    user: Any,
+    issuing_state: str = "",
+    number: str = "",
+    traveller_id: str = "",
+    transport: Transport | None = None,
+) -> dict[str, Any]:
+    """Ask central for a traveller's crossings at every post, for `user` at this post's desk, waiting at most
+    CORREDOR_SYNC_HISTORY_TIMEOUT seconds. Raises SyncFailed (NotEnrolled, unreachable, slow, refused); the
+    caller shows the post's own history instead. The answer is shown, never stored at the post."""
+    post = state()
+    if post is None:
+        raise NotEnrolled(_("This post is not enrolled with central."))
+    body = json.dumps(
+        {
+            "user": user.get_username(),
+            "issuing_state": issuing_state,
+            "number": number,
+            "traveller_id": traveller_id,
+        }
+    ).encode()
+    chosen = transport or timed_transport(float(settings.CORREDOR_SYNC_HISTORY_TIMEOUT))
+    return _signed(post, "POST", "/api/v1/sync/history", body, chosen)
+
+
+def last_synced_at() -> datetime | None:
+    """When this post last pushed and pulled successfully (what its local history is as of)."""
+    post = state()
+    return post.last_success_at if post else None
+
+
 # --- one sync -----------------------------------------------------------------------------------------------
 
 
