@@ -171,16 +171,17 @@ def push(post: PostState, transport: Transport, *, batch_size: int | None = None
     sent = 0
     # What is queued now: a run ends even while the desk (or anything else) keeps writing.
     ceiling = OutboxEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    # Counted once (a count per batch reads the whole queue each time), then less what central acknowledged.
+    waiting = outbox_pending().count()
     while True:
         ids, records = _batch(size, ceiling)
         if not ids:
             return sent
-        pending = outbox_pending()
-        oldest = pending.order_by("id").values_list("created_at", flat=True).first()
+        oldest = outbox_pending().order_by("id").values_list("created_at", flat=True).first()
         body = json.dumps(
             {
                 "batch_id": str(uuid.uuid4()),
-                "pending": pending.count(),
+                "pending": max(waiting, len(ids)),
                 "oldest_pending_at": oldest.isoformat() if oldest else "",
                 "records": records,
             },
@@ -194,6 +195,7 @@ def push(post: PostState, transport: Transport, *, batch_size: int | None = None
                 continue
             raise
         OutboxEntry.objects.filter(id__in=ids).update(acked_at=timezone.now())
+        waiting -= len(ids)
         sent += len(records)
 
 
