@@ -26,6 +26,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_PLAIN_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "EmailField",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallAutoField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+
+
+def _internal_type(f: models.Field[Any, Any]) -> str:
+    target = f.target_field if f.is_relation else f  # type: ignore[attr-defined]
+    return str(target.get_internal_type())
+
+
 def columns(model: type[models.Model], exclude: Iterable[str] = ()) -> list[models.Field[Any, Any]]:
     """The model's columns that travel (every concrete field but the excluded and binary ones)."""
     skip = set(exclude)
@@ -78,12 +103,17 @@ def payloads(
                     found.setdefault(a, []).append(key_text(b))
                 related[m2m.name] = found
         for row in batch:
-            data = {name: _plain(value) for name, value in zip(names, row, strict=True)}
+            data = {
+                name: value if as_is else _plain(value)
+                for name, value, as_is in zip(names, row, plain, strict=True)
+            }
             pk = row[names.index(pk_name)]
             for name, found in related.items():
                 data[name] = sorted(found.get(pk, []))
             yield key_text(pk), data
 
+    # Columns whose values are plain JSON already (text, numbers, booleans) are taken as they are.
+    plain = [_PLAIN_TYPES.__contains__(_internal_type(f)) for f in fields]
     for row in rows.iterator(chunk_size=chunk_size):
         batch.append(row)
         if len(batch) >= chunk_size:
