@@ -242,7 +242,11 @@ def feed_apply(entries: list[dict[str, Any]]) -> None:
         if entry.label == "core.tombstone":
             _tombstones_apply(list(upserts.values()))
             continue
-        if upserts:
+        many = serialize.m2m_fields(model, entry.exclude)
+        if upserts and not many:
+            # Reference rows and alerts as plain rows, inserted or updated in one statement per 500.
+            serialize.rows_write(model, list(upserts.values()), upsert=True)
+        elif upserts:
             objects = [serialize.instance(model, payload) for payload in upserts.values()]
             some = next(iter(upserts.values()))
             fields = [
@@ -258,7 +262,6 @@ def feed_apply(entries: list[dict[str, Any]]) -> None:
                 update_fields=fields or None,
                 batch_size=500,
             )
-            many = serialize.m2m_fields(model, entry.exclude)
             for obj, payload in zip(objects, upserts.values(), strict=True):
                 for m2m in many:
                     if m2m.name in payload:

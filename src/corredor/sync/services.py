@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -368,13 +367,13 @@ def _ingest_model(
                     payload=payload,
                 )
             )
-    rows_insert(model, list(new.values()))
+    serialize.rows_write(model, list(new.values()))
     Conflict.objects.bulk_create(conflicts)
     result.conflicts += len(conflicts)
     result.stored += len(new)
     result.by_model[label] = result.by_model.get(label, 0) + len(new)
     now = timezone.now()
-    rows_insert(
+    serialize.rows_write(
         Receipt,
         [
             {
@@ -388,101 +387,6 @@ def _ingest_model(
         ],
         ignore_conflicts=True,
     )
-
-
-# Column types whose plain JSON value (text, number, boolean) the database takes as it is: PostgreSQL casts
-# text to uuid, date and timestamptz itself (psycopg sends text untyped); SQLite keeps UUIDs as 32 hex digits
-# and times as naive UTC text, so there those go through the field's own conversion.
-_AS_IS = {
-    "postgresql": {
-        "AutoField",
-        "BigAutoField",
-        "BigIntegerField",
-        "BooleanField",
-        "CharField",
-        "DateField",
-        "DateTimeField",
-        "DecimalField",
-        "FloatField",
-        "IntegerField",
-        "PositiveBigIntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "SlugField",
-        "SmallIntegerField",
-        "TextField",
-        "TimeField",
-        "UUIDField",
-    },
-    "sqlite": {
-        "AutoField",
-        "BigAutoField",
-        "BigIntegerField",
-        "BooleanField",
-        "CharField",
-        "DateField",
-        "IntegerField",
-        "PositiveBigIntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "SlugField",
-        "SmallIntegerField",
-        "TextField",
-    },
-}
-
-
-def _converter(f: models.Field[Any, Any], vendor: str) -> Any:
-    target = f.target_field if f.is_relation else f  # type: ignore[attr-defined]
-    if target.get_internal_type() in _AS_IS.get(vendor, set()):
-        return None
-
-    def convert(raw: Any) -> Any:
-        if raw is None:
-            return None
-        return f.get_db_prep_save(f.to_python(raw) if isinstance(raw, str) else raw, connection)
-
-    return convert
-
-
-def rows_insert(
-    model: type[models.Model], rows: list[dict[str, Any]], *, ignore_conflicts: bool = False
-) -> None:
-    """Insert plain rows (values by column attname, as a post sent them) in one statement per 500: the ORM's
-    bulk_create builds a model instance and prepares every value in Python, which is most of an ingest's
-    time. A row missing a column of the model goes through the ORM instead (the column's default)."""
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.BinaryField)]
-    if model._meta.pk.attname not in rows[0] and isinstance(model._meta.pk, models.AutoField):
-        fields = [f for f in fields if not f.primary_key]
-    names = [f.attname for f in fields]
-    if any(name not in row for row in rows for name in names):
-        objects = [serialize.instance(model, row) for row in rows]
-        model._default_manager.bulk_create(objects, batch_size=500, ignore_conflicts=ignore_conflicts)
-        return
-    converters = [_converter(f, connection.vendor) for f in fields]
-    quote = connection.ops.quote_name
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    head = connection.ops.insert_statement(on_conflict=on_conflict)
-    columns = ", ".join(quote(f.column) for f in fields)
-    suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) or ""
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, min(500, connection.ops.bulk_batch_size(fields, rows)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            params: list[Any] = []
-            for row in chunk:
-                for name, convert in zip(names, converters, strict=True):
-                    value = row[name]
-                    params.append(value if convert is None else convert(value))
-            cursor.execute(
-                f"{head} {quote(model._meta.db_table)} ({columns}) VALUES "
-                + ", ".join([one] * len(chunk))
-                + f" {suffix}",
-                params,
-            )
 
 
 def _normalised(model: type[models.Model], payload: dict[str, Any]) -> dict[str, Any]:
