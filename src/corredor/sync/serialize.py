@@ -177,9 +177,11 @@ def rows_write(
     *,
     ignore_conflicts: bool = False,
     upsert: bool = False,
+    conflict_on: tuple[str, ...] = (),
 ) -> None:
     """Insert plain rows (values by column attname, as they travelled) in one statement per 500 rows; with
-    `upsert`, a row whose key is already there has the columns it carries updated. The ORM's bulk_create
+    `upsert`, a row whose key (the primary key, or the columns `conflict_on`) is already there has the
+    columns it carries updated. The ORM's bulk_create
     builds a model instance and prepares every value in Python, which was most of a sync's time.
 
     Every row carries the same columns (the first row's); a column none carries gets its default on insert
@@ -190,11 +192,12 @@ def rows_write(
     from django.db.models.constants import OnConflict
 
     pk = model._meta.pk
+    keys = [model._meta.get_field(name) for name in conflict_on] or [pk]
     every = [f for f in model._meta.concrete_fields if not isinstance(f, models.BinaryField)]
     carried = [f for f in every if f.attname in rows[0]]
     names = [f.attname for f in carried]
     if any(len(row) < len(names) or any(n not in row for n in names) for row in rows) or (
-        upsert and pk.attname not in rows[0]
+        upsert and any(k.attname not in rows[0] for k in keys)  # type: ignore[union-attr]
     ):
         objects = [instance(model, row) for row in rows]
         if upsert:
@@ -202,8 +205,8 @@ def rows_write(
                 objects,
                 batch_size=500,
                 update_conflicts=True,
-                unique_fields=[pk.name],
-                update_fields=[f.name for f in carried if not f.primary_key],
+                unique_fields=[k.name for k in keys],
+                update_fields=[f.name for f in carried if not f.primary_key and f not in keys],
             )
         else:
             model._default_manager.bulk_create(objects, batch_size=500, ignore_conflicts=ignore_conflicts)
@@ -219,9 +222,14 @@ def rows_write(
     converters = [_converter(f, connection) for f in carried]
     quote = connection.ops.quote_name
     on_conflict = OnConflict.UPDATE if upsert else OnConflict.IGNORE if ignore_conflicts else None
-    updated = [f for f in carried if not f.primary_key]
+    updated = [f for f in carried if not f.primary_key and f not in keys]
     suffix = (
-        connection.ops.on_conflict_suffix_sql(fields, on_conflict, [f.column for f in updated], [pk.column])
+        connection.ops.on_conflict_suffix_sql(
+            fields,
+            on_conflict,
+            [f.column for f in updated],
+            [k.column for k in keys],  # type: ignore[union-attr]
+        )
         if on_conflict is not None and (updated or not upsert)
         else ""
     )
@@ -229,7 +237,7 @@ def rows_write(
         on_conflict = OnConflict.IGNORE
         suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
     head = connection.ops.insert_statement(on_conflict=on_conflict)
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(500, connection.ops.bulk_batch_size(fields, rows)))
     with connection.cursor() as cursor:
