@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -144,10 +145,10 @@ def outbox_pending() -> models.QuerySet[OutboxEntry]:
     return OutboxEntry.objects.filter(acked_at__isnull=True)
 
 
-def _batch(limit: int, ceiling: int) -> tuple[list[int], list[dict[str, Any]]]:
-    """The oldest pending outbox entries (up to `ceiling`) and their records as they are now (a record
-    written twice is sent once, in its latest state; a record purged meanwhile is not sent)."""
-    pending = outbox_pending().filter(id__lte=ceiling).order_by("id")
+def _batch(limit: int, ceiling: int, after: int = 0) -> tuple[list[int], list[dict[str, Any]]]:
+    """The oldest pending outbox entries after `after` (up to `ceiling`) and their records as they are now (a
+    record written twice is sent once, in its latest state; a record purged meanwhile is not sent)."""
+    pending = outbox_pending().filter(id__gt=after, id__lte=ceiling).order_by("id")
     entries = list(pending.values_list("id", "model_label", "object_pk")[:limit])
     ids = [e[0] for e in entries]
     if not ids:
@@ -172,37 +173,62 @@ def _batch(limit: int, ceiling: int) -> tuple[list[int], list[dict[str, Any]]]:
 
 
 def push(post: PostState, transport: Transport, *, batch_size: int | None = None) -> int:
-    """Push the outbox in batches until it is empty; returns how many records central stored or held."""
+    """Push the outbox in batches until it is empty; returns how many records central stored or held.
+
+    Over HTTP the next batch is read and serialised while central stores the one before (a thread sends;
+    the database is used from this thread only, and a batch is marked acknowledged only once central
+    answered for it). Other transports (the tests' in-process central) send one batch at a time."""
     size = batch_size or settings.CORREDOR_SYNC_BATCH
     sent = 0
     # What is queued now: a run ends even while the desk (or anything else) keeps writing.
     ceiling = OutboxEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     # Counted once (a count per batch reads the whole queue each time), then less what central acknowledged.
     waiting = outbox_pending().count()
-    while True:
-        ids, records = _batch(size, ceiling)
-        if not ids:
-            return sent
-        oldest = outbox_pending().order_by("id").values_list("created_at", flat=True).first()
-        body = json.dumps(
-            {
-                "batch_id": str(uuid.uuid4()),
-                "pending": max(waiting, len(ids)),
-                "oldest_pending_at": oldest.isoformat() if oldest else "",
-                "records": records,
-            },
-            separators=(",", ":"),
-        ).encode()
-        try:
-            _signed(post, "POST", "/api/v1/sync/push", body, transport)
-        except SyncFailed as error:
-            if (error.detail or {}).get("status") == 413 and size > 1:
-                size = max(1, size // 2)
-                continue
-            raise
-        OutboxEntry.objects.filter(id__in=ids).update(acked_at=timezone.now())
-        waiting -= len(ids)
-        sent += len(records)
+    pool = ThreadPoolExecutor(max_workers=1) if transport is http_transport else None
+    flight: tuple[list[int], int, Future[dict[str, Any]]] | None = None
+    after = 0
+    try:
+        while True:
+            ids, records = _batch(size, ceiling, after)
+            if flight is not None:
+                done, count, answer = flight
+                flight = None
+                try:
+                    answer.result()
+                except SyncFailed as error:
+                    if (error.detail or {}).get("status") == 413 and size > 1:
+                        size = max(1, size // 2)
+                        after = done[0] - 1  # read that batch again, smaller
+                        continue
+                    raise
+                OutboxEntry.objects.filter(id__in=done).update(acked_at=timezone.now())
+                waiting -= len(done)
+                sent += count
+            if not ids:
+                return sent
+            oldest = outbox_pending().order_by("id").values_list("created_at", flat=True).first()
+            body = json.dumps(
+                {
+                    "batch_id": str(uuid.uuid4()),
+                    "pending": max(waiting, len(ids)),
+                    "oldest_pending_at": oldest.isoformat() if oldest else "",
+                    "records": records,
+                },
+                separators=(",", ":"),
+            ).encode()
+            if pool is not None:
+                answer = pool.submit(_signed, post, "POST", "/api/v1/sync/push", body, transport)
+            else:
+                answer = Future()
+                try:
+                    answer.set_result(_signed(post, "POST", "/api/v1/sync/push", body, transport))
+                except SyncFailed as error:
+                    answer.set_exception(error)
+            flight = (ids, len(records), answer)
+            after = ids[-1]
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)  # a batch still in flight is not acknowledged: it is sent again
 
 
 # --- pull ---------------------------------------------------------------------------------------------------
