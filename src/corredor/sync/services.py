@@ -525,11 +525,10 @@ def feed_page(*, device: Device, after: int, limit: int) -> dict[str, Any]:
     limit = max(1, min(limit, settings.CORREDOR_SYNC_FEED_PAGE))
     # Publications are serialised and commit in sequence order: everything up to `newest` is final.
     newest = FeedEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
-    if after >= newest:
-        # A post that has everything published asks for what changed since: publish it now (if due). A post
-        # still paging through the feed is not made to wait for a comparison of every published row per page.
-        if feed_publish_if_due():
-            newest = FeedEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    # A post that has everything published asks for what changed since: publish it now (if due). A post still
+    # paging through the feed is not made to wait for a comparison of every published row on each page.
+    if after >= newest and feed_publish_if_due():
+        newest = FeedEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     rows = list(
         FeedEntry.objects.filter(sequence__gt=after, sequence__lte=newest)
         .filter(Q(post__isnull=True) | Q(post_id=device.post_id))
