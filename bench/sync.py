@@ -8,7 +8,8 @@
   crossings/s on PostgreSQL: central runs on DATABASE_URL's server when set, else on SQLite).
 
 `--quick` (or env BENCH_SYNC_SCALE, a fraction) makes everything smaller: 2,000 crossings, a 5,000-entry
-delta, 20 posts of 100 crossings each. Central listens on 127.0.0.1:8713.
+delta, 20 posts of 100 crossings each. Central listens on 127.0.0.1:8713, served by gunicorn with
+BENCH_SYNC_WORKERS workers (default 4, as docs/deployment.md runs it).
 """
 
 import argparse
@@ -97,14 +98,31 @@ def run(*, scale: float) -> dict[str, Any]:
     central.corredor("migrate", "--no-input", "-v", "0")
     codes = json.loads(central.run("-m", ACTOR, "setup-central", "20"))
     log = open(root / "central.log", "ab")  # noqa: SIM115
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            raise RuntimeError(f"port {PORT} is taken: another central is running")
+    # Central as docs/deployment.md runs it: gunicorn with its workers (each a process of its own).
+    workers = os.environ.get("BENCH_SYNC_WORKERS", "4")
     server = subprocess.Popen(
-        [sys.executable, "-m", "corredor", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "corredor.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            workers,
+            "--timeout",
+            "600",
+        ],
         env=central.env,
         stdout=log,
         stderr=log,
         cwd=REPO,
     )
-    figures: dict[str, Any] = {"central_database": "postgresql" if database_url else "sqlite"}
+    figures: dict[str, Any] = {
+        "central_database": "postgresql" if database_url else "sqlite",
+        "central_workers": int(workers),
+    }
     try:
         _wait_port(PORT)
 
@@ -130,6 +148,8 @@ def run(*, scale: float) -> dict[str, Any]:
         figures["delta_entries"] = delta
         figures["delta_s"] = result["total_s"]
         figures["delta_found"] = result["found"]
+        figures["delta_pull_s"] = result["pull_s"]
+        figures["delta_screen_s"] = result["screen_s"]
 
         # 3. Twenty posts pushing at once.
         with ThreadPoolExecutor(max_workers=4) as pool:

@@ -149,6 +149,8 @@ def alerts(count: int) -> None:
             external_id="target",
             surname="QUISPEHUAMAN",
             given_names="ROSA",
+            birth_date="1984-03-12",
+            nationality="PER",
             category="wanted",
         )
     )
@@ -179,7 +181,17 @@ def pull_and_screen() -> None:
     started = time.perf_counter()
     report = post.sync_once()
     pulled = time.perf_counter()
-    result = index_cache.screen(Traveller(name=Name(surname="QUISPEHUAMAN", given_names="ROSA")))
+    from corredor.matching.records import PartialDate
+
+    # As the desk screens a document: its name, birth date and nationality (a name alone is a common-name
+    # match that the matcher does not count as a hit).
+    result = index_cache.screen(
+        Traveller(
+            name=Name(surname="QUISPEHUAMAN", given_names="ROSA"),
+            birth_date=PartialDate.parse("1984-03-12"),
+            nationality="PER",
+        )
+    )
     done = time.perf_counter()
     print(
         json.dumps(

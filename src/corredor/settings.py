@@ -313,5 +313,7 @@ CORREDOR_SYNC_INTERVAL = env_int("CORREDOR_SYNC_INTERVAL", 60)  # seconds betwee
 CORREDOR_SYNC_MAX_BACKOFF = env_int("CORREDOR_SYNC_MAX_BACKOFF", 900)  # longest wait after failures
 CORREDOR_SYNC_PUBLISH_SECONDS = env_int("CORREDOR_SYNC_PUBLISH_SECONDS", 30)  # feed publication at most every
 CORREDOR_SYNC_SILENT_HOURS = env_int("CORREDOR_SYNC_SILENT_HOURS", 12)  # a post silent longer is flagged
+# Seconds the desk at a post waits for central's national history before it shows the local one.
+CORREDOR_SYNC_HISTORY_TIMEOUT = float(env_str("CORREDOR_SYNC_HISTORY_TIMEOUT", "1.5") or 1.5)
 # Fault tests only: central holds each ingest open this many seconds before committing (to be killed in it).
 CORREDOR_SYNC_FAULT_DELAY = float(env_str("CORREDOR_SYNC_FAULT_DELAY", "0") or 0)

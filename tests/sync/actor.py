@@ -5,6 +5,10 @@ python tests/sync/actor.py record N [--seed S]      N admitted entries at the po
 python tests/sync/actor.py records                  JSON: every outbound model's {pk: digest}
 python tests/sync/actor.py alert SURNAME            a person alert on central's national list
 python tests/sync/actor.py receipts                 central: how many receipts, and how many distinct
+python tests/sync/actor.py record-at NUMBER           central: an entry at SJO (another post) of passport
+                                                    NIC NUMBER
+python tests/sync/actor.py desk NUMBER                post: what the desk's history panel says for passport
+                                                    NIC NUMBER (JSON: origin, panel, seconds)
 python tests/sync/actor.py cli ARGS...              `corredor ARGS...` (with the skewed clock, if any)
 
 SYNC_SKEW_HOURS shifts this process's clock (a post whose clock is wrong).
@@ -15,6 +19,7 @@ import os
 import random
 import sys
 from datetime import date, timedelta
+from typing import Any
 
 if os.environ.get("SYNC_SKEW_HOURS"):
     import datetime as _dt
@@ -43,6 +48,53 @@ def setup_central() -> None:
         user.save()
     User.objects.get_or_create(username="carl", defaults={"role": "officer", "border_post_id": "SJO"})
     User.objects.get_or_create(username="wanda", defaults={"role": "administrator"})
+
+
+def _passport(number: str) -> "Any":
+    from corredor.border.documents import DocumentInput
+
+    return DocumentInput(
+        document_code="P",
+        issuing_state="NIC",
+        number=number,
+        surname="QUESADA",
+        given_names="ELENA",
+        nationality="NIC",
+        birth_date=date(1981, 5, 17),
+        sex="F",
+        expiry_date=date(2031, 1, 1),
+    )
+
+
+def record_at(number: str) -> None:
+    from corredor.border.services import crossing_record
+    from corredor.core.models import User
+
+    crossing_record(
+        officer=User.objects.get(username="carl"),
+        post_code="SJO",
+        direction="entry",
+        decision="admitted",
+        document=_passport(number),
+        transport="air",
+        stay_category="tourist",
+    )
+
+
+def desk(number: str) -> None:
+    import time
+
+    from django.utils import translation
+
+    from corredor.border.selectors import desk_assess
+    from corredor.core.models import User
+
+    translation.activate("en")
+    started = time.monotonic()
+    assessment = desk_assess(user=User.objects.get(username="olga"), document=_passport(number), post="PBL")
+    seconds = time.monotonic() - started
+    panel = next(n for n in assessment.notices if n.source == "national_history")
+    print(json.dumps({"origin": panel.data["origin"], "panel": panel.panel, "seconds": seconds}))
 
 
 def record(count: int, seed: int) -> None:
@@ -155,3 +207,7 @@ if __name__ == "__main__":
         records()
     elif verb == "alert":
         alert(sys.argv[2])
+    elif verb == "record-at":
+        record_at(sys.argv[2])
+    elif verb == "desk":
+        desk(sys.argv[2])

@@ -27,13 +27,15 @@ PROXY_PORT = int(os.environ.get("SYNC_PROXY_PORT", "8712"))
 
 class Proxy(http.server.ThreadingHTTPServer):
     """Forwards to central. `mode`: "pass"; "drop" closes the connection after central answered (the
-    post never hears that its batch was stored); "twice" delivers each push twice."""
+    post never hears that its batch was stored); "twice" delivers each push twice; "hang" holds every
+    request for `hang_seconds` before forwarding it (a link so slow that it is as good as down)."""
 
     daemon_threads = True
 
     def __init__(self, port: int, upstream: int) -> None:
         self.upstream = upstream
         self.mode = "pass"
+        self.hang_seconds = 5.0
         self.pushes = 0
         self.dropped = 0
         super().__init__(("127.0.0.1", port), _Handler)
@@ -53,6 +55,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if push:
             self.server.pushes += 1
         times = 2 if push and self.server.mode == "twice" else 1
+        if self.server.mode == "hang":
+            time.sleep(self.server.hang_seconds)
         try:
             for _ in range(times):
                 upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream, timeout=120)

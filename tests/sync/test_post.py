@@ -273,3 +273,28 @@ class PageTests(PersonaTestCase):
         self.assertContains(response, "pbl-1")
         self.assertContains(response, "data-watchlists-as-of")
         self.assertEqual(self._get(self.ana).status_code, 403)
+
+
+@override_settings(CORREDOR_MODE="post")
+class PushBatchTests(PersonaTestCase):
+    def test_a_batch_too_big_for_central_is_sent_again_in_halves_and_all_is_acknowledged(self) -> None:
+        outbox.outbox_triggers_create()
+        state = PostState.objects.create(central_url="https://c", device_id="pbl-1", post_code="PBL", key="k")
+        for _ in range(3):
+            record(self.bob, DocumentInputFactory())
+        sizes: list[int] = []
+
+        def small_central(
+            method: str, url: str, body: bytes | None, headers: dict[str, str]
+        ) -> tuple[int, bytes]:
+            count = len(json.loads(body or b"{}")["records"])
+            sizes.append(count)
+            if count > 3:
+                return 413, b'{"message": "too big"}'
+            return 200, b'{"batch_id": "x"}'
+
+        queued = post.outbox_pending().count()
+        self.assertEqual(post.push(state, small_central, batch_size=8), queued)
+        self.assertEqual(post.outbox_pending().count(), 0)
+        self.assertEqual(sizes[0], 8)
+        self.assertTrue(all(n <= 3 for n in sizes[sizes.index(8) + 2 :]))

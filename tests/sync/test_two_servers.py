@@ -1,6 +1,7 @@
 """A real central and a real post on loopback: interrupted at every point, they end with exactly the same
 records, none twice. Run by `make test-sync` (CORREDOR_SYNC_SERVERS=1; SYNC_SOAK_CYCLES for the soak)."""
 
+import json
 import os
 import random
 import time
@@ -129,6 +130,34 @@ def test_watchlist_change_reaches_the_posts_screening(pair: Pair) -> None:
     pair.sync_once()  # the post's index takes the new alert in without a restart
     assert pair.run("post", "screen", "QUIJANO").strip() == '["QUIJANO"]'
     assert pair.status()["watchlists_as_of"]
+
+
+def test_the_desk_asks_central_for_the_national_history_and_falls_back_to_the_local_one(pair: Pair) -> None:
+    pair.sync_once()  # the post's officers
+    pair.run("central", "record-at", "H13000013")  # an entry at SJO, another post: not in the post's database
+    held = {label: len(rows) for label, rows in pair.records("post").items() if label != "core.auditentry"}
+    online = json.loads(pair.run("post", "desk", "H13000013"))
+    assert online["origin"] == "central"
+    assert "(entered at SJO)" in online["panel"] and "And 1 crossing at another post." in online["panel"]
+    # Shown, not stored: the post holds what it held.
+    assert held == {k: len(r) for k, r in pair.records("post").items() if k != "core.auditentry"}
+    last_sync = pair.status()["last_success_at"]
+    timeout = 1.5  # CORREDOR_SYNC_HISTORY_TIMEOUT's default
+    # A link so slow it is as good as down: the desk waits no longer than the timeout.
+    pair.proxy.mode = "hang"
+    try:
+        slow = json.loads(pair.run("post", "desk", "H13000013"))
+    finally:
+        pair.proxy.mode = "pass"
+    assert slow["origin"] == "local" and slow["seconds"] < timeout + 1.0
+    # Central killed: at once the local history, labelled with the post's last sync.
+    pair.central_kill()
+    try:
+        offline = json.loads(pair.run("post", "desk", "H13000013"))
+    finally:
+        pair.central_start()
+    assert offline["origin"] == "local" and offline["seconds"] < timeout
+    assert "Local history — as of last sync " + last_sync[:4] in offline["panel"]
 
 
 def test_soak(pair: Pair) -> None:

@@ -35,6 +35,14 @@ class BorderConfig(AppConfig):
         outbound_register("border.staychange")
         published_register("border.refusalground")
         published_register("border.borderpolicy")
+        # Sync, part 3: central answers a post's question for a traveller's national history, and the desk
+        # at a post asks it (it falls back to the post's own history, labelled, when central does not answer).
+        from corredor.border import hooks
+        from corredor.border.national import NationalHistoryHook, history_answer
+        from corredor.sync.registry import history_register
+
+        history_register(history_answer)
+        hooks.register(NationalHistoryHook())
 
 
 def travellers_due(now: datetime, days: dict[str, int]) -> QuerySet[Any]:

@@ -1,16 +1,18 @@
 """Sync: the API's router (mounted at /api/v1/sync/), central's side. A post enrols with a one-time code,
-then signs every request with its device key (see `signing`): push a batch of its records, pull the feed."""
+then signs every request with its device key (see `signing`): push a batch of its records, pull the feed,
+and, while the link is up, ask for a traveller's national history for an officer at its desk."""
 
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from corredor.core.errors import NotFound
+from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.schemas import StrictSchema
-from corredor.sync import services, signing
+from corredor.sync import selectors, services, signing
 from corredor.sync.models import Device
 
 router = Router(tags=["sync"])
@@ -115,3 +117,57 @@ class SyncFeedOut(Schema):
 @router.get("/feed", response=SyncFeedOut, auth=DeviceSignature(), summary="Pull the feed after a sequence")
 def feed(request: HttpRequest, after: int = 0, limit: int = 1000) -> dict[str, Any]:
     return services.feed_page(device=request.sync_device, after=after, limit=limit)  # type: ignore[attr-defined]
+
+
+class SyncHistoryIn(StrictSchema):
+    user: str = Field(..., max_length=150, description="The officer at the post's desk who asks")
+    issuing_state: str = Field("", max_length=3)
+    number: str = Field("", max_length=40, description="The document's number, as read")
+    traveller_id: str = Field("", max_length=64, description="Or the traveller's id")
+
+
+class SyncHistoryCrossingOut(Schema):
+    id: str
+    occurred_at: str
+    post: str
+    direction: str
+    decision: str
+    stay_category: str = ""
+    authorised_until: str | None = None
+    corrected: bool = False
+
+
+class SyncHistoryOut(Schema):
+    found: bool
+    traveller_id: str | None = None
+    in_country: bool = False
+    authorised_until: str | None = None
+    overstay_days: int = 0
+    last_crossing: SyncHistoryCrossingOut | None = None
+    crossings: list[SyncHistoryCrossingOut] = []
+    hidden_crossings: int = Field(0, description="Crossings at posts the officer does not work for: counted")
+    as_of: str
+
+
+@router.post(
+    "/history",
+    response=SyncHistoryOut,
+    auth=DeviceSignature(),
+    summary="A traveller's national history, for an officer at the device's post",
+)
+def history(request: HttpRequest, payload: SyncHistoryIn) -> dict[str, Any]:
+    """Central answers as the officer (who must work at the device's post): their role is checked and the
+    read is audited. A POST, so that the document number stays out of URLs and their logs."""
+    if not (payload.traveller_id or (payload.issuing_state and payload.number)):
+        raise ApplicationError(
+            _("Give the document (issuing state and number) or the traveller's id."),
+            detail={"fields": ["issuing_state", "number", "traveller_id"]},
+        )
+    answer = selectors.national_history(
+        device=request.sync_device,  # type: ignore[attr-defined]
+        username=payload.user,
+        issuing_state=payload.issuing_state.upper(),
+        number=payload.number,
+        traveller_id=payload.traveller_id,
+    )
+    return {**answer, "as_of": timezone.now().isoformat()}

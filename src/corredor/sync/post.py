@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,8 +22,9 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -143,58 +145,90 @@ def outbox_pending() -> models.QuerySet[OutboxEntry]:
     return OutboxEntry.objects.filter(acked_at__isnull=True)
 
 
-def _batch(limit: int, ceiling: int) -> tuple[list[int], list[dict[str, Any]]]:
-    """The oldest pending outbox entries (up to `ceiling`) and their records as they are now (a record
-    written twice is sent once, in its latest state; a record purged meanwhile is not sent)."""
-    pending = outbox_pending().filter(id__lte=ceiling).order_by("id")
+def _batch(limit: int, ceiling: int, after: int = 0) -> tuple[list[int], list[dict[str, Any]]]:
+    """The oldest pending outbox entries after `after` (up to `ceiling`) and their records as they are now (a
+    record written twice is sent once, in its latest state; a record purged meanwhile is not sent)."""
+    pending = outbox_pending().filter(id__gt=after, id__lte=ceiling).order_by("id")
     entries = list(pending.values_list("id", "model_label", "object_pk")[:limit])
     ids = [e[0] for e in entries]
-    wanted: dict[str, dict[str, int]] = {}
-    for entry_id, label, pk in entries:
+    if not ids:
+        return ids, []
+    records: list[dict[str, Any]] = []
+    for label in dict.fromkeys(e[1] for e in entries):
         declared = registry.outbound(label)
         if declared is None:
             continue
-        key = serialize.key_of(declared.model, pk)
-        wanted.setdefault(label, {})[key] = entry_id
-    records: list[tuple[int, dict[str, Any]]] = []
-    for label, keys in wanted.items():
-        model = registry.outbound(label).model  # type: ignore[union-attr]
-        for pk, payload in serialize.payloads(model._default_manager.filter(pk__in=list(keys))):
-            records.append((keys[pk], {"model": label, "pk": pk, "payload": payload}))
-    records.sort(key=lambda r: r[0])
-    return ids, [r for _, r in records]
+        model = declared.model
+        # The batch's rows of this model, read by a subquery over the same stretch of the outbox (pending
+        # entries between the batch's first and last id are exactly the batch): a list of a thousand keys
+        # costs the ORM more than the read itself. Each record once, in its state now.
+        rows = RawSQL(
+            f"SELECT CAST(object_pk AS {model._meta.pk.db_type(connection)}) FROM {outbox.TABLE} "
+            "WHERE id >= %s AND id <= %s AND model_label = %s AND acked_at IS NULL",
+            (ids[0], ids[-1], label),
+        )
+        for pk, payload in serialize.payloads(model._default_manager.filter(pk__in=rows)):
+            records.append({"model": label, "pk": pk, "payload": payload})
+    return ids, records
 
 
 def push(post: PostState, transport: Transport, *, batch_size: int | None = None) -> int:
-    """Push the outbox in batches until it is empty; returns how many records central stored or held."""
+    """Push the outbox in batches until it is empty; returns how many records central stored or held.
+
+    Over HTTP the next batch is read and serialised while central stores the one before (a thread sends;
+    the database is used from this thread only, and a batch is marked acknowledged only once central
+    answered for it). Other transports (the tests' in-process central) send one batch at a time."""
     size = batch_size or settings.CORREDOR_SYNC_BATCH
     sent = 0
     # What is queued now: a run ends even while the desk (or anything else) keeps writing.
     ceiling = OutboxEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    while True:
-        ids, records = _batch(size, ceiling)
-        if not ids:
-            return sent
-        pending = outbox_pending()
-        oldest = pending.order_by("id").values_list("created_at", flat=True).first()
-        body = json.dumps(
-            {
-                "batch_id": str(uuid.uuid4()),
-                "pending": pending.count(),
-                "oldest_pending_at": oldest.isoformat() if oldest else "",
-                "records": records,
-            },
-            separators=(",", ":"),
-        ).encode()
-        try:
-            _signed(post, "POST", "/api/v1/sync/push", body, transport)
-        except SyncFailed as error:
-            if (error.detail or {}).get("status") == 413 and size > 1:
-                size = max(1, size // 2)
-                continue
-            raise
-        OutboxEntry.objects.filter(id__in=ids).update(acked_at=timezone.now())
-        sent += len(records)
+    # Counted once (a count per batch reads the whole queue each time), then less what central acknowledged.
+    waiting = outbox_pending().count()
+    pool = ThreadPoolExecutor(max_workers=1) if transport is http_transport else None
+    flight: tuple[list[int], int, Future[dict[str, Any]]] | None = None
+    after = 0
+    try:
+        while True:
+            ids, records = _batch(size, ceiling, after)
+            if flight is not None:
+                done, count, answer = flight
+                flight = None
+                try:
+                    answer.result()
+                except SyncFailed as error:
+                    if (error.detail or {}).get("status") == 413 and size > 1:
+                        size = max(1, size // 2)
+                        after = done[0] - 1  # read that batch again, smaller
+                        continue
+                    raise
+                OutboxEntry.objects.filter(id__in=done).update(acked_at=timezone.now())
+                waiting -= len(done)
+                sent += count
+            if not ids:
+                return sent
+            oldest = outbox_pending().order_by("id").values_list("created_at", flat=True).first()
+            body = json.dumps(
+                {
+                    "batch_id": str(uuid.uuid4()),
+                    "pending": max(waiting, len(ids)),
+                    "oldest_pending_at": oldest.isoformat() if oldest else "",
+                    "records": records,
+                },
+                separators=(",", ":"),
+            ).encode()
+            if pool is not None:
+                answer = pool.submit(_signed, post, "POST", "/api/v1/sync/push", body, transport)
+            else:
+                answer = Future()
+                try:
+                    answer.set_result(_signed(post, "POST", "/api/v1/sync/push", body, transport))
+                except SyncFailed as error:
+                    answer.set_exception(error)
+            flight = (ids, len(records), answer)
+            after = ids[-1]
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)  # a batch still in flight is not acknowledged: it is sent again
 
 
 # --- pull ---------------------------------------------------------------------------------------------------
@@ -234,7 +268,11 @@ def feed_apply(entries: list[dict[str, Any]]) -> None:
         if entry.label == "core.tombstone":
             _tombstones_apply(list(upserts.values()))
             continue
-        if upserts:
+        many = serialize.m2m_fields(model, entry.exclude)
+        if upserts and not many:
+            # Reference rows and alerts as plain rows, inserted or updated in one statement per 500.
+            serialize.rows_write(model, list(upserts.values()), upsert=True)
+        elif upserts:
             objects = [serialize.instance(model, payload) for payload in upserts.values()]
             some = next(iter(upserts.values()))
             fields = [
@@ -250,7 +288,6 @@ def feed_apply(entries: list[dict[str, Any]]) -> None:
                 update_fields=fields or None,
                 batch_size=500,
             )
-            many = serialize.m2m_fields(model, entry.exclude)
             for obj, payload in zip(objects, upserts.values(), strict=True):
                 for m2m in many:
                     if m2m.name in payload:
@@ -303,6 +340,62 @@ def _tombstones_apply(payloads: list[dict[str, Any]]) -> None:
         OutboxEntry.objects.filter(
             model_label=label, object_pk__in=[pk, pk.replace("-", "")], acked_at__isnull=True
         ).update(acked_at=now)
+
+
+# --- the national history -----------------------------------------------------------------------------------
+
+
+class NotEnrolled(SyncFailed):
+    """This installation has no device credential: it cannot ask central anything."""
+
+
+def timed_transport(timeout: float) -> Transport:
+    """The HTTP transport with its own timeout (the desk waits for central only briefly)."""
+
+    def transport(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, bytes]:
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+        except Exception as error:  # refused, timed out, dropped: the desk falls back to the local history
+            reason = getattr(error, "reason", error)
+            raise SyncFailed(_("Central cannot be reached: %(why)s") % {"why": reason}) from error
+
+    return transport
+
+
+def national_history(
+    *,
+    user: Any,
+    issuing_state: str = "",
+    number: str = "",
+    traveller_id: str = "",
+    transport: Transport | None = None,
+) -> dict[str, Any]:
+    """Ask central for a traveller's crossings at every post, for `user` at this post's desk, waiting at most
+    CORREDOR_SYNC_HISTORY_TIMEOUT seconds. Raises SyncFailed (NotEnrolled, unreachable, slow, refused); the
+    caller shows the post's own history instead. The answer is shown, never stored at the post."""
+    post = state()
+    if post is None:
+        raise NotEnrolled(_("This post is not enrolled with central."))
+    body = json.dumps(
+        {
+            "user": user.get_username(),
+            "issuing_state": issuing_state,
+            "number": number,
+            "traveller_id": traveller_id,
+        }
+    ).encode()
+    chosen = transport or timed_transport(float(settings.CORREDOR_SYNC_HISTORY_TIMEOUT))
+    return _signed(post, "POST", "/api/v1/sync/history", body, chosen)
+
+
+def last_synced_at() -> datetime | None:
+    """When this post last pushed and pulled successfully (what its local history is as of)."""
+    post = state()
+    return post.last_success_at if post else None
 
 
 # --- one sync -----------------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@
   ordered feed. `queryset` says which rows travel (default: all), `post_field` keeps a row for one post (the
   users of that post), `exclude` leaves fields out (they keep the post's own value), `on_applied` tells the
   owning app which of its rows a post just received (the screening index refreshes from it).
+- `history_register`: the app that keeps travellers' crossings answers central's side of a post's "national
+  history" question (a post holds only its own crossings; central holds every post's).
 """
 
 from __future__ import annotations
@@ -122,3 +124,21 @@ def published_models() -> list[Published]:
     for label in sorted(entries):
         visit(label, frozenset())
     return ordered
+
+
+# --- the national history -----------------------------------------------------------------------------------
+
+#: `answer(user, issuing_state=..., number=..., traveller_id=...)` -> the traveller's history as plain data
+#: (the shape of `api.SyncHistoryOut`). It runs at central, as the asking officer: it checks their role and
+#: writes the audit log as every read of a traveller's record does.
+HistoryAnswer = Callable[..., dict[str, Any]]
+_history: list[HistoryAnswer] = []
+
+
+def history_register(answer: HistoryAnswer) -> None:
+    """Declare who answers a post's question for a traveller's national history (one app: the last wins)."""
+    _history[:] = [answer]
+
+
+def history_answer() -> HistoryAnswer | None:
+    return _history[0] if _history else None

@@ -1,13 +1,19 @@
-"""Sync's reads: every post's device with its lag and last contact (central), this post's own state."""
+"""Sync's reads: every post's device with its lag and last contact (central), this post's own state, and
+central's answer to a post asking for a traveller's national history."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from corredor.core.permissions import permit_supervise
+from corredor.core.audit import acting_as, actor_for
+from corredor.core.errors import NotFound
+from corredor.core.permissions import permit_supervise, refuse
+from corredor.sync import registry
 from corredor.sync.models import Conflict, Device
 
 
@@ -43,3 +49,40 @@ def sync_overview(*, user: Any, now: datetime | None = None) -> list[DeviceRow]:
     permit_supervise(user)
     own = user.border_post_id if user.role == "supervisor" else None
     return device_rows(now=now, post_code=own)
+
+
+# --- the national history (central's answer to a post) ------------------------------------------------------
+
+
+def national_history(
+    *,
+    device: Device,
+    username: str,
+    issuing_state: str = "",
+    number: str = "",
+    traveller_id: str = "",
+) -> dict[str, Any]:
+    """A traveller's crossings at every post, asked by an officer at `device`'s post while the link is up.
+
+    The officer must be one of that post's users (refused and audited otherwise); the app that keeps the
+    crossings answers as that officer, so their role is checked and the read is audited like any read of a
+    traveller's record, with the device in the audit entry's origin."""
+    answer = registry.history_answer()
+    if answer is None:
+        raise NotFound(_("Central keeps no travellers' history."))
+    user = (
+        get_user_model()._default_manager.filter(username=username, is_active=True).first()
+        if username
+        else None
+    )
+    actor = actor_for(user, f"sync {device.post_id} device {device.id}")
+    with acting_as(actor):
+        if user is None or getattr(user, "border_post_id", None) != device.post_id:
+            raise refuse(
+                user,
+                _("Only the officers of post %(post)s may ask central from its device.")
+                % {"post": device.post_id},
+                f"sync:{device.id}",
+                detail={"user": username[:150]},
+            )
+        return answer(user, issuing_state=issuing_state, number=number, traveller_id=traveller_id)

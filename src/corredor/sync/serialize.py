@@ -26,6 +26,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_PLAIN_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "EmailField",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallAutoField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+
+
+def _internal_type(f: models.Field[Any, Any]) -> str:
+    target = f.target_field if f.is_relation else f  # type: ignore[attr-defined]
+    return str(target.get_internal_type())
+
+
 def columns(model: type[models.Model], exclude: Iterable[str] = ()) -> list[models.Field[Any, Any]]:
     """The model's columns that travel (every concrete field but the excluded and binary ones)."""
     skip = set(exclude)
@@ -78,12 +103,17 @@ def payloads(
                     found.setdefault(a, []).append(key_text(b))
                 related[m2m.name] = found
         for row in batch:
-            data = {name: _plain(value) for name, value in zip(names, row, strict=True)}
+            data = {
+                name: value if as_is else _plain(value)
+                for name, value, as_is in zip(names, row, plain, strict=True)
+            }
             pk = row[names.index(pk_name)]
             for name, found in related.items():
                 data[name] = sorted(found.get(pk, []))
             yield key_text(pk), data
 
+    # Columns whose values are plain JSON already (text, numbers, booleans) are taken as they are.
+    plain = [_PLAIN_TYPES.__contains__(_internal_type(f)) for f in fields]
     for row in rows.iterator(chunk_size=chunk_size):
         batch.append(row)
         if len(batch) >= chunk_size:
@@ -115,3 +145,113 @@ def m2m_values(model: type[models.Model], payload: dict[str, Any]) -> dict[str, 
 
 def pk_value(model: type[models.Model], text: str) -> Any:
     return model._meta.pk.to_python(text)
+
+
+# --- writing plain rows -------------------------------------------------------------------------------------
+
+# Column types whose plain JSON value (text, number, boolean) the database takes as it is: PostgreSQL casts
+# text to uuid, date and timestamptz itself (psycopg sends text untyped); SQLite keeps UUIDs as 32 hex digits
+# and times as naive UTC text, so there those go through the field's own conversion.
+_AS_IS = {
+    "postgresql": _PLAIN_TYPES
+    | {"DateField", "DateTimeField", "DecimalField", "FloatField", "TimeField", "UUIDField"},
+    "sqlite": _PLAIN_TYPES | {"DateField"},
+}
+
+
+def _converter(f: models.Field[Any, Any], connection: Any) -> Any:
+    if _internal_type(f) in _AS_IS.get(connection.vendor, frozenset()):
+        return None
+
+    def convert(raw: Any) -> Any:
+        if raw is None:
+            return None
+        return f.get_db_prep_save(f.to_python(raw) if isinstance(raw, str) else raw, connection)
+
+    return convert
+
+
+def rows_write(
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    *,
+    ignore_conflicts: bool = False,
+    upsert: bool = False,
+    conflict_on: tuple[str, ...] = (),
+) -> None:
+    """Insert plain rows (values by column attname, as they travelled) in one statement per 500 rows; with
+    `upsert`, a row whose key (the primary key, or the columns `conflict_on`) is already there has the
+    columns it carries updated. The ORM's bulk_create
+    builds a model instance and prepares every value in Python, which was most of a sync's time.
+
+    Every row carries the same columns (the first row's); a column none carries gets its default on insert
+    (an `auto_now` time: now) and is left alone on update. Rows of differing shapes go through the ORM."""
+    if not rows:
+        return
+    from django.db import connection
+    from django.db.models.constants import OnConflict
+
+    pk = model._meta.pk
+    keys = [model._meta.get_field(name) for name in conflict_on] or [pk]
+    every = [f for f in model._meta.concrete_fields if not isinstance(f, models.BinaryField)]
+    carried = [f for f in every if f.attname in rows[0]]
+    names = [f.attname for f in carried]
+    if any(len(row) < len(names) or any(n not in row for n in names) for row in rows) or (
+        upsert and any(k.attname not in rows[0] for k in keys)  # type: ignore[union-attr]
+    ):
+        objects = [instance(model, row) for row in rows]
+        if upsert:
+            model._default_manager.bulk_create(
+                objects,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=[k.name for k in keys],
+                update_fields=[f.name for f in carried if not f.primary_key and f not in keys],
+            )
+        else:
+            model._default_manager.bulk_create(objects, batch_size=500, ignore_conflicts=ignore_conflicts)
+        return
+    blank = model()  # the defaults of the columns no row carries
+    fixed = [
+        (f, f.get_db_prep_save(f.pre_save(blank, True), connection))
+        for f in every
+        if f.attname not in rows[0] and not (f.primary_key and isinstance(f, models.AutoField))
+    ]
+    fields = carried + [f for f, _ in fixed]
+    tail = [value for _, value in fixed]
+    converters = [_converter(f, connection) for f in carried]
+    quote = connection.ops.quote_name
+    on_conflict = OnConflict.UPDATE if upsert else OnConflict.IGNORE if ignore_conflicts else None
+    updated = [f for f in carried if not f.primary_key and f not in keys]
+    suffix = (
+        connection.ops.on_conflict_suffix_sql(
+            fields,
+            on_conflict,
+            [f.column for f in updated],
+            [k.column for k in keys],  # type: ignore[union-attr]
+        )
+        if on_conflict is not None and (updated or not upsert)
+        else ""
+    )
+    if upsert and not updated:
+        on_conflict = OnConflict.IGNORE
+        suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
+    head = connection.ops.insert_statement(on_conflict=on_conflict)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(500, connection.ops.bulk_batch_size(fields, rows)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params: list[Any] = []
+            for row in chunk:
+                for name, convert in zip(names, converters, strict=True):
+                    value = row[name]
+                    params.append(value if convert is None else convert(value))
+                params.extend(tail)
+            cursor.execute(
+                f"{head} {quote(model._meta.db_table)} ({columns}) VALUES "
+                + ", ".join([one] * len(chunk))
+                + f" {suffix or ''}",
+                params,
+            )

@@ -367,22 +367,25 @@ def _ingest_model(
                     payload=payload,
                 )
             )
-    objects = [serialize.instance(model, payload) for payload in new.values()]
-    model._default_manager.bulk_create(objects, batch_size=500)
+    serialize.rows_write(model, list(new.values()))
     Conflict.objects.bulk_create(conflicts)
     result.conflicts += len(conflicts)
-    result.stored += len(objects)
-    result.by_model[label] = result.by_model.get(label, 0) + len(objects)
+    result.stored += len(new)
+    result.by_model[label] = result.by_model.get(label, 0) + len(new)
     now = timezone.now()
-    Receipt.objects.bulk_create(
+    serialize.rows_write(
+        Receipt,
         [
-            Receipt(
-                model_label=label, object_pk=pk, device=device, made_at=_made_at(payload), received_at=now
-            )
+            {
+                "model_label": label,
+                "object_pk": pk,
+                "device_id": device.pk,
+                "made_at": _made_at(payload),
+                "received_at": now,
+            }
             for pk, payload in new.items()
         ],
         ignore_conflicts=True,
-        batch_size=500,
     )
 
 
@@ -444,12 +447,13 @@ def feed_publish(*, now: datetime | None = None, only_if_due: timedelta | None =
         and moment - state.published_at < only_if_due
     ):
         return 0
-    entries: list[FeedEntry] = []
-    removals: list[FeedEntry] = []
+    entries: list[dict[str, Any]] = []
+    removals: list[dict[str, Any]] = []
     for entry in registry.published_models():
         entries.extend(_changes(entry, moment, removals))
     removals.reverse()
-    FeedEntry.objects.bulk_create([*entries, *removals], batch_size=2000)
+    # Plain rows, in order: the database numbers them as they come.
+    serialize.rows_write(FeedEntry, [*entries, *removals])
     state.published_at = moment
     state.save(update_fields=["published_at"])
     return len(entries) + len(removals)
@@ -462,15 +466,27 @@ def _scope(entry: registry.Published, payload: dict[str, Any]) -> str:
     return str(payload.get(f.attname) or "")  # type: ignore[union-attr]
 
 
-def _changes(entry: registry.Published, moment: datetime, removals: list[FeedEntry]) -> list[FeedEntry]:
+def _feed_row(label: str, pk: str, payload: Any, post: str | None, moment: datetime) -> dict[str, Any]:
+    return {
+        "model_label": label,
+        "object_pk": pk,
+        "payload": payload,
+        "post_id": post,
+        "published_at": moment,
+    }
+
+
+def _changes(
+    entry: registry.Published, moment: datetime, removals: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     label = entry.label
-    found: list[FeedEntry] = []
+    found: list[dict[str, Any]] = []
     if entry.append_only:
         cursor = FeedDigest.objects.filter(model_label=label, object_pk="#cursor").first()
         after = int(cursor.digest) if cursor is not None else 0
         last = after
         for pk, payload in serialize.payloads(entry.rows().filter(pk__gt=after), entry.exclude):
-            found.append(FeedEntry(model_label=label, object_pk=pk, payload=payload, published_at=moment))
+            found.append(_feed_row(label, pk, payload, None, moment))
             last = max(last, int(pk))
         if last != after:
             FeedDigest.objects.update_or_create(
@@ -483,7 +499,7 @@ def _changes(entry: registry.Published, moment: datetime, removals: list[FeedEnt
             "object_pk", "digest", "post_code"
         )
     }
-    changed: list[FeedDigest] = []
+    changed: list[dict[str, Any]] = []
     seen: set[str] = set()
     for pk, payload in serialize.payloads(entry.rows(), entry.exclude):
         seen.add(pk)
@@ -491,39 +507,28 @@ def _changes(entry: registry.Published, moment: datetime, removals: list[FeedEnt
         scope = _scope(entry, payload)
         if known.get(pk, ("", ""))[0] == digest:
             continue
-        found.append(
-            FeedEntry(
-                model_label=label, object_pk=pk, payload=payload, post_id=scope or None, published_at=moment
-            )
-        )
-        changed.append(FeedDigest(model_label=label, object_pk=pk, digest=digest, post_code=scope))
+        found.append(_feed_row(label, pk, payload, scope or None, moment))
+        changed.append({"model_label": label, "object_pk": pk, "digest": digest, "post_code": scope})
     gone = [pk for pk in known if pk not in seen]
     for pk in gone:
         scope = known[pk][1]
-        removals.append(
-            FeedEntry(
-                model_label=label, object_pk=pk, payload=None, post_id=scope or None, published_at=moment
-            )
-        )
+        removals.append(_feed_row(label, pk, None, scope or None, moment))
     if gone:
         for start in range(0, len(gone), 500):
             FeedDigest.objects.filter(model_label=label, object_pk__in=gone[start : start + 500]).delete()
-    FeedDigest.objects.bulk_create(
-        changed,
-        update_conflicts=True,
-        unique_fields=["model_label", "object_pk"],
-        update_fields=["digest", "post_code"],
-        batch_size=2000,
-    )
+    serialize.rows_write(FeedDigest, changed, upsert=True, conflict_on=("model_label", "object_pk"))
     return found
 
 
 def feed_page(*, device: Device, after: int, limit: int) -> dict[str, Any]:
     """The feed entries after `after` that this device's post may see, oldest first."""
-    feed_publish_if_due()
     limit = max(1, min(limit, settings.CORREDOR_SYNC_FEED_PAGE))
     # Publications are serialised and commit in sequence order: everything up to `newest` is final.
     newest = FeedEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    # A post that has everything published asks for what changed since: publish it now (if due). A post still
+    # paging through the feed is not made to wait for a comparison of every published row on each page.
+    if after >= newest and feed_publish_if_due():
+        newest = FeedEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     rows = list(
         FeedEntry.objects.filter(sequence__gt=after, sequence__lte=newest)
         .filter(Q(post__isnull=True) | Q(post_id=device.post_id))
