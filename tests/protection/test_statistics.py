@@ -99,6 +99,13 @@ class ProtectionStatisticsTests(ProtectionTestCase):
             assert "2011-02-03" not in text  # no birth date: the age on the day instead
         assert self.refresh.total["protection_cases"] == total
 
+    def test_the_extract_has_protections_anonymised_columns(self) -> None:
+        from corredor.protection.selectors import ANONYMISED_CASE_COLUMNS, ANONYMISED_REFERRAL_COLUMNS
+        from corredor.statistics.protection import CASE_SCHEMA, REFERRAL_SCHEMA
+
+        assert tuple(REFERRAL_SCHEMA.names) == ANONYMISED_REFERRAL_COLUMNS
+        assert tuple(CASE_SCHEMA.names) == ANONYMISED_CASE_COLUMNS
+
     def test_small_cells_are_withheld_with_a_complementary_cell(self) -> None:
         result = protection_table(user=self.ana, table="cases", by=["case_kind"])
         assert result.value_at("child_protection") == 12

@@ -2,7 +2,8 @@
 nationality (and region, status, agency kind, post), under the same disclosure control as every table.
 
 The extract (`snapshot_write`, called by each `corredor stats refresh`) holds one row per referral and one
-per case with only what the figures need: the local day, codes (type, status, service, kind of agency, the
+per case, as protection lets them out (`protection.selectors.anonymised_referrals`/`anonymised_cases`): only
+what the figures need: the local day, codes (type, status, service, kind of agency, the
 border post that referred), sex, the age in whole years on that day and the nationality. No names, no birth
 dates, no references, no ids of any kind, no times finer than the day. Cases change (accepted, closed), and
 there are few of them beside the crossings, so both tables are written whole at each refresh.
@@ -15,8 +16,7 @@ statistic (analysts, administrators; supervisors see their own post's referrals)
 from __future__ import annotations
 
 import os
-import zoneinfo
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,12 +25,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from corredor.core.errors import ApplicationError
-from corredor.icao import country_to_alpha3
 from corredor.statistics import disclosure, permissions
 from corredor.statistics.engine import AGE_BANDS, TOTAL, UNKNOWN, Dimension, Measure, Result, _age_band_sql
 from corredor.statistics.extract import Manifest, region_sql, stats_dir
@@ -75,127 +73,22 @@ NEVER_EXTRACTED = frozenset(
 )
 
 
-def _age(birth: date | None, on: date) -> int | None:
-    if birth is None:
-        return None
-    years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return max(0, min(years, 130))
-
-
-class _Codes:
-    """Nationality codes as alpha-3 and times as the local day, each looked up once."""
-
-    def __init__(self) -> None:
-        self.zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        self.countries: dict[str, str] = {}
-
-    def country(self, code: str | None) -> str:
-        if not code:
-            return UNKNOWN
-        found = self.countries.get(code)
-        if found is None:
-            found = self.countries[code] = country_to_alpha3(code) or code
-        return found
-
-    def day(self, moment: Any) -> date | None:
-        return moment.astimezone(self.zone).date() if moment is not None else None
-
-
-def referral_rows() -> Iterator[tuple[Any, ...]]:
-    """One tuple per referral (the transitions of kind referral), in REFERRAL_SCHEMA's order."""
-    from corredor.protection.models import Transition, TransitionKind
-
-    codes = _Codes()
-    rows = (
-        Transition.objects.filter(kind=TransitionKind.REFERRAL)
-        .order_by()
-        .values_list(
-            "created_at",
-            "case__kind",
-            "service",
-            "to_provider__kind",
-            "status",
-            "consent_given",
-            "from_post_id",
-            "case__sex",
-            "case__birth_date",
-            "case__nationality_id",
-        )
-    )
-    for created, kind, service, provider_kind, status, given, post, sex, birth, nationality in rows.iterator(
-        chunk_size=10_000
-    ):
-        day = codes.day(created)
-        yield (
-            day,
-            kind,
-            service or UNKNOWN,
-            provider_kind or UNKNOWN,
-            status,
-            "given" if given else "override",
-            "border" if post else "case",
-            post,
-            sex or "X",
-            _age(birth, day) if day else None,
-            codes.country(nationality),
+def _coded(rows: Iterator[tuple[Any, ...]], schema: pa.Schema) -> Iterator[tuple[Any, ...]]:
+    """Protection's rows with a missing code written as the statistics' "unknown" category."""
+    text = [schema.field(i).type == pa.string() for i in range(len(schema.names))]
+    for row in rows:
+        yield tuple(
+            UNKNOWN if value is None and is_text else value for value, is_text in zip(row, text, strict=True)
         )
 
 
-def case_rows() -> Iterator[tuple[Any, ...]]:
-    """One tuple per case, in CASE_SCHEMA's order; `post` is the border post whose desk referred it."""
-    from django.db.models import OuterRef, Subquery
+def _sources() -> dict[str, tuple[pa.Schema, Callable[[], Iterator[tuple[Any, ...]]]]]:
+    from corredor.protection import selectors
 
-    from corredor.protection.models import Case, Transition
-
-    codes = _Codes()
-    desk = Transition.objects.filter(case=OuterRef("pk"), from_post__isnull=False).order_by("created_at")
-    rows = (
-        Case.objects.order_by()
-        .annotate(desk_post=Subquery(desk.values("from_post")[:1]))
-        .values_list(
-            "created_at",
-            "kind",
-            "status",
-            "risk",
-            "provider__kind",
-            "traveller_id",
-            "desk_post",
-            "sex",
-            "birth_date",
-            "nationality_id",
-            "closed_at",
-        )
-    )
-    for (
-        created,
-        kind,
-        status,
-        risk,
-        provider_kind,
-        traveller,
-        post,
-        sex,
-        birth,
-        nationality,
-        closed,
-    ) in rows.iterator(chunk_size=10_000):
-        day = codes.day(created)
-        yield (
-            day,
-            kind,
-            status,
-            risk,
-            provider_kind or UNKNOWN,
-            "border" if (post or traveller) else "walk_in",
-            post,
-            sex or "X",
-            _age(birth, day) if day else None,
-            codes.country(nationality),
-            codes.day(closed),
-        )
-
-
-TABLES = {"referrals": (REFERRAL_SCHEMA, referral_rows), "cases": (CASE_SCHEMA, case_rows)}
+    return {
+        "referrals": (REFERRAL_SCHEMA, selectors.anonymised_referrals),
+        "cases": (CASE_SCHEMA, selectors.anonymised_cases),
+    }
 
 
 def _write(rows: Iterator[tuple[Any, ...]], schema: pa.Schema, path: Path, batch: int = 50_000) -> int:
@@ -227,12 +120,12 @@ def snapshot_write(root: Path, manifest: Manifest) -> None:
     folder = root / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     keep: set[str] = set()
-    for table, (schema, source) in TABLES.items():
+    for table, (schema, source) in _sources().items():
         key = f"protection_{table}"
         keep.update(manifest.parts.get(key, []))
         name = manifest.next_name(f"{FOLDER}/{table}")
         tmp = root / f"{name}.tmp"
-        manifest.rows[key] = _write(source(), schema, tmp)
+        manifest.rows[key] = _write(_coded(source(), schema), schema, tmp)
         os.replace(tmp, root / name)
         manifest.parts[key] = [name]
         keep.add(name)
@@ -330,7 +223,7 @@ MEASURES = {
 MAX_DIMENSIONS = 3
 
 
-def _known_categories(dim: str) -> list[str]:
+def _known_categories(dim: str, table: str) -> list[str]:
     """Every category a dimension can take (zeros published too), or [] where the data says (nationality)."""
     from corredor.protection import models
 
@@ -338,11 +231,11 @@ def _known_categories(dim: str) -> list[str]:
         "case_kind": models.CaseKind.values,
         "sex": ["F", "M", "X"],
         "age_band": AGE_BANDS,
-        "status": [*models.CaseStatus.values, *models.TransitionStatus.values],
+        "status": models.CaseStatus.values if table == "cases" else models.TransitionStatus.values,
         "provider_kind": models.ProviderKind.values,
         "service": models.ServiceKind.values,
         "consent": ["given", "override"],
-        "origin": ["border", "case", "walk_in"],
+        "origin": ["border", "walk_in"] if table == "cases" else ["border", "case"],
     }
     return list(known.get(dim, []))
 
@@ -463,7 +356,7 @@ def protection_table(
     categories: list[list[Any]] = []
     for axis, dim in enumerate(dims):
         seen = {row[axis] for row in found}
-        known = _known_categories(dim.code)
+        known = _known_categories(dim.code, table)
         extra = sorted(str(v) for v in seen if v not in known and v != UNKNOWN)
         listed = [*known, *extra] + ([UNKNOWN] if UNKNOWN in seen else [])
         categories.append(listed)
