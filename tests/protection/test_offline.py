@@ -170,3 +170,25 @@ class DirectoryFeedTests(ProtectionTestCase):
         )
         self.assertEqual(published, {str(pk) for pk in ServiceProvider.objects.values_list("pk", flat=True)})
         self.assertTrue(FeedEntry.objects.filter(model_label="protection.service").exists())
+
+    def test_a_post_applies_the_directory_so_the_desk_can_refer_offline(self) -> None:
+        from corredor.protection.selectors import providers_for_referral
+        from corredor.sync import post
+
+        provider = ServiceProvider.objects.create(
+            code="refugio-norte",
+            name="Refugio Norte",
+            kind="shelter",
+            country_id="CRI",
+            border_referrals=True,
+        )
+        sync_services.feed_publish()
+        entries = [
+            {"model": e.model_label, "pk": e.object_pk, "payload": e.payload}
+            for e in FeedEntry.objects.filter(
+                model_label="protection.serviceprovider", object_pk=str(provider.pk)
+            )
+        ]
+        ServiceProvider.objects.filter(pk=provider.pk).delete()  # as a post that never had it
+        post.feed_apply(entries)
+        assert provider in providers_for_referral(border=True)
