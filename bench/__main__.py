@@ -22,8 +22,8 @@ The benchmarks, in the order they run (`--only` picks some of them):
   duplicate search (target < 20 s; `--quick` or env BENCH_KOBO_ROWS: fewer), in a subprocess on its own
   database (bench/displacement.py);
 - `protection`: a caseworker's case list and a case page with 100,000 cases and 1,000,000 case events
-  (`--quick`: 5,000 and 50,000), p95 target < 100 ms; a subprocess on its own SQLite database
-  (bench/protection.py);
+  (`--quick`: 5,000 and 50,000), p95 target < 100 ms; a subprocess on its own SQLite database, and on
+  DATABASE_URL's PostgreSQL server too when it names one (bench/protection.py);
 - `load`: 50 officers recording crossings through the real HTTP server (runserver, loopback, its own SQLite
   database) while a 500,000-row watchlist imports and a 500-passenger list arrives: failed crossings
   (target 0) and the desk's p99 (`--quick` or env BENCH_LOAD_SCALE: a smaller run). See bench/load.py.
@@ -344,26 +344,42 @@ def _bench_screening(table: Table, *, quick: bool, workdir: Path) -> None:
 
 
 def _bench_protection(table: Table, *, quick: bool, workdir: Path) -> None:
-    out = workdir / "protection.json"
-    out.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "bench.protection", "--json", str(out), *(["--small"] if quick else [])]
-    print("Protection (a subprocess on its own database) ...", file=sys.stderr)
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[1:])} exited with {done.returncode}:\n{done.stderr[-3000:]}")
-    result = json.loads(out.read_text())
-    out.unlink()
-    data = result["data"]
-    scale = f"{data['cases']:,} cases, {data['events']:,} events (loaded in {data['load_s']} s)"
-    table.add("protection_cases", data["cases"], "cases", scale)
-    for name, what in (
-        ("case_list", "my open cases, names hidden"),
-        ("agency_list", "the agency's open cases, names shown"),
-        ("case_page", "a case page with its latest events"),
-    ):
-        figures = result[name]
-        table.add(f"protection_{name}_p50_ms", figures["p50_ms"], "ms", what)
-        table.add(f"protection_{name}_p95_ms", figures["p95_ms"], "ms", what, under=100)
+    # On SQLite, and on PostgreSQL too when DATABASE_URL names a server (a database of its own there).
+    server = os.environ.get("DATABASE_URL", "")
+    for database in ("sqlite", *(["postgresql"] if server.startswith("postgres") else [])):
+        out = workdir / "protection.json"
+        out.unlink(missing_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "bench.protection",
+            "--json",
+            str(out),
+            *(["--small"] if quick else []),
+        ]
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" or database == "postgresql"}
+        print(f"Protection on {database} (a subprocess on its own database) ...", file=sys.stderr)
+        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False, env=env)
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(command[1:])} exited with {done.returncode}:\n{done.stderr[-3000:]}"
+            )
+        result = json.loads(out.read_text())
+        out.unlink()
+        data = result["data"]
+        prefix = "protection" if database == "sqlite" else "protection_postgres"
+        scale = (
+            f"{data['cases']:,} cases, {data['events']:,} events on {database} (loaded in {data['load_s']} s)"
+        )
+        table.add(f"{prefix}_cases", data["cases"], "cases", scale)
+        for name, what in (
+            ("case_list", "my open cases, names hidden"),
+            ("agency_list", "the agency's open cases, names shown"),
+            ("case_page", "a case page with its latest events"),
+        ):
+            figures = result[name]
+            table.add(f"{prefix}_{name}_p50_ms", figures["p50_ms"], "ms", f"{what} ({database})")
+            table.add(f"{prefix}_{name}_p95_ms", figures["p95_ms"], "ms", f"{what} ({database})", under=100)
 
 
 def _bench_manifests(table: Table, *, quick: bool) -> None:

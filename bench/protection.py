@@ -1,6 +1,6 @@
 """Benchmark: a caseworker's case list and a case page (issue 14, Performance).
 
-A new SQLite database (in the temporary directory) gets 20 agencies with 10 caseworkers each, N cases
+A new database gets 20 agencies with 10 caseworkers each, N cases
 spread over them (default 100,000; `--small`: 5,000) and ten events per case (1,000,000; `--small`: 50,000),
 bulk-loaded. Then, through Django's test client as a caseworker (login, middleware, permission check, audit
 row, template, everything a browser request does):
@@ -9,7 +9,12 @@ row, template, everything a browser request does):
 - a case page (`/protection/cases/<id>/`, one of the caseworker's cases at random, with its latest events).
 
 p50/p95 over `--calls` requests each (target p95 < 100 ms). `python -m bench.protection [--small] [--json F]`
-prints the figures (and writes them to F); `python -m bench --only protection` runs it as a subprocess.
+prints the figures (and writes them to F); `python -m bench --only protection` runs it as a subprocess, on
+SQLite and, when DATABASE_URL names a PostgreSQL server, on PostgreSQL too.
+
+The database: SQLite in the temporary directory; with DATABASE_URL=postgres://... a database of its own on
+that server (created, then dropped), with connections kept between requests (DB_CONN_MAX_AGE=60, as a
+central deployment's web processes run). `--cases N` loads another number of cases (ten events each).
 """
 
 from __future__ import annotations
@@ -33,8 +38,26 @@ WORKERS_PER_AGENCY = 10
 EVENTS_PER_CASE = 10
 
 
-def _setup(workdir: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'protection.sqlite3'}"
+def _postgres_database(url: str) -> tuple[str, Any]:
+    """A database of its own on the PostgreSQL server of `url`, and how to drop it afterwards."""
+    import psycopg
+
+    name = f"corredor_protectionbench_{os.getpid()}"
+
+    def admin(sql: str) -> None:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(sql)  # type: ignore[arg-type]
+
+    admin(f"DROP DATABASE IF EXISTS {name}")
+    admin(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name, lambda: admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _setup(workdir: Path, database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'protection.sqlite3'}"
+    if database_url:
+        # As a central deployment runs its web processes: connections kept between requests.
+        os.environ.setdefault("DB_CONN_MAX_AGE", "60")
     os.environ["CORREDOR_DATA_DIR"] = str(workdir)
     os.environ["CORREDOR_FAST_PASSWORDS"] = "1"
     os.environ["CORREDOR_REQUIRE_2FA"] = "0"
@@ -138,15 +161,17 @@ def _timed(client: Any, urls: list[str]) -> dict[str, float]:
     }
 
 
-def run(*, small: bool = False, calls: int = 200, seed: int = 1) -> dict[str, Any]:
+def run(*, small: bool = False, calls: int = 200, seed: int = 1, cases: int | None = None) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="corredor-bench-protection-"))
+    server = os.environ.get("DATABASE_URL", "")
+    database_url, drop = _postgres_database(server) if server.startswith("postgres") else ("", None)
     try:
-        _setup(workdir)
+        _setup(workdir, database_url)
         from django.test import Client
 
         from corredor.protection.models import Case
 
-        loaded = _load(5_000 if small else 100_000, seed)
+        loaded = _load(cases or (5_000 if small else 100_000), seed)
         workers = loaded.pop("workers")
         user, _provider = workers[0]
         client = Client(HTTP_ACCEPT_LANGUAGE="es")
@@ -156,7 +181,10 @@ def run(*, small: bool = False, calls: int = 200, seed: int = 1) -> dict[str, An
         lists = _timed(client, ["/protection/cases/"] * calls)
         agency = _timed(client, ["/protection/cases/?scope=agency&names=1"] * calls)
         pages = _timed(client, [f"/protection/cases/{rng.choice(mine)}/" for _ in range(calls)])
+        from django.db import connection
+
         return {
+            "database": connection.vendor,
             "data": {**loaded, "caseworker_cases": len(mine)},
             "case_list": lists,
             "agency_list": agency,
@@ -164,15 +192,21 @@ def run(*, small: bool = False, calls: int = 200, seed: int = 1) -> dict[str, An
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if drop is not None:
+            from django.db import connections
+
+            connections.close_all()
+            drop()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.protection", description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", "--quick", action="store_true", help="5,000 cases and 50,000 events")
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--cases", type=int, help="load this many cases instead (ten events each)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
-    result = run(small=args.small, calls=args.calls)
+    result = run(small=args.small, calls=args.calls, cases=args.cases)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

@@ -293,21 +293,30 @@ class RegistrationTests(PageTestCase):
         assert refused.status_code == 403
 
     def test_statistics_rows_carry_no_name(self) -> None:
-        from corredor.protection.selectors import ANONYMISED_COLUMNS, anonymised_rows
+        from corredor.protection.selectors import (
+            ANONYMISED_CASE_COLUMNS,
+            ANONYMISED_REFERRAL_COLUMNS,
+            anonymised_cases,
+            anonymised_referrals,
+        )
 
         self.refer_child()
-        rows = list(anonymised_rows())
-        assert len(rows) == 1 and len(rows[0]) == len(ANONYMISED_COLUMNS)
-        _month, kind, status, sex, age, nationality, border = rows[0]
-        assert (kind, status, sex, age, nationality, border) == (
+        (case,) = list(anonymised_cases())
+        assert len(case) == len(ANONYMISED_CASE_COLUMNS)
+        row = dict(zip(ANONYMISED_CASE_COLUMNS, case, strict=True))
+        assert (row["case_kind"], row["status"], row["sex"], row["nationality"], row["origin"]) == (
             "child_protection",
             "referred",
             "F",
-            "12-17",
             "HND",
-            True,
+            "border",
         )
-        assert not any("MEJIA" in str(value) or "2014" in str(value) for value in rows[0])
+        assert 12 <= row["age"] < 18 and row["post"] == "SJO"
+        (referral,) = list(anonymised_referrals())
+        assert len(referral) == len(ANONYMISED_REFERRAL_COLUMNS)
+        assert dict(zip(ANONYMISED_REFERRAL_COLUMNS, referral, strict=True))["consent"] == "given"
+        for values in (case, referral):
+            assert not any("MEJIA" in str(value) or "2014" in str(value) for value in values)
 
     def test_the_desk_announces_a_return_due_to_leave(self) -> None:
         from tests.factories import mrz_for

@@ -17,6 +17,10 @@ class ProtectionConfig(AppConfig):
         from corredor.protection.hooks import ProtectionHook
 
         hooks.register(ProtectionHook())
+        # Sync: referrals made at an offline post travel to central; the providers' directory to the posts.
+        from corredor.protection import offline
+
+        offline.register()
         # A closed case is kept CORREDOR_RETENTION_PROTECTION_CASE_DAYS after its closure, then purged
         # with its events, tasks, transitions, tracing and return; tombstones keep offline copies out.
         retention_register(

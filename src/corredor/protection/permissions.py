@@ -24,13 +24,17 @@ AGENCY_ROLES = (Role.CASEWORKER, Role.CASE_MANAGER, Role.PROVIDER_USER)
 REFERRING_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 
 
+_UNKNOWN = object()
+
+
 def agency_of(user: Any) -> ServiceProvider | None:
     """The provider (agency) the user works for, or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if "_protection_agency" in user.__dict__:
-        cached: ServiceProvider | None = user.__dict__["_protection_agency"]
-        return cached
+    # (getattr, not __dict__: request.user is a lazy object whose own __dict__ is not the user's.)
+    cached = getattr(user, "_protection_agency", _UNKNOWN)
+    if cached is not _UNKNOWN:
+        return cached  # type: ignore[return-value]
     membership = Membership.objects.select_related("provider").filter(user=user).first()
     agency = membership.provider if membership else None
     user._protection_agency = agency

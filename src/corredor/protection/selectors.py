@@ -318,29 +318,157 @@ def open_transitions_count(*, user: Any) -> int:
     return Transition.objects.filter(to_provider=agency, status=TransitionStatus.IN_PROGRESS).count()
 
 
-ANONYMISED_COLUMNS = ("month", "kind", "status", "sex", "age_group", "nationality", "referred_from_border")
+# What of protection goes into the statistics extract (the statistics app, above protection, reads these and
+# protects its tables by disclosure control): never a name, a birth date, a reference or an id, nor a time
+# finer than the local day. Missing values are None.
+ANONYMISED_REFERRAL_COLUMNS = (
+    "day",
+    "case_kind",
+    "service",
+    "provider_kind",
+    "status",
+    "consent",  # given, or override (without consent, in a child's best interests)
+    "origin",  # border (a desk referral) or case (from a caseworker)
+    "post",  # the border post whose desk referred
+    "sex",
+    "age",  # whole years on the day
+    "nationality",  # ICAO/ISO alpha-3
+)
+ANONYMISED_CASE_COLUMNS = (
+    "day",
+    "case_kind",
+    "status",
+    "risk",
+    "provider_kind",
+    "origin",  # border (referred at a desk) or walk_in
+    "post",
+    "sex",
+    "age",
+    "nationality",
+    "closed_day",
+)
 
 
-def anonymised_rows() -> Iterator[tuple[str, str, str, str, str, str, bool]]:
-    """One row per case for the statistics extract, never a name, an id or a birth date: the month it was
-    opened, its kind and status, sex, age group at opening, nationality, whether it came from the border.
-    (The statistics app, above protection, reads this; its disclosure control suppresses small cells.)"""
-    border = set(
-        Transition.objects.filter(kind="referral", from_post__isnull=False).values_list("case_id", flat=True)
+class _Anonymiser:
+    """Nationality codes as alpha-3 and times as the local day, each looked up once."""
+
+    def __init__(self) -> None:
+        import zoneinfo
+
+        from django.conf import settings
+
+        self.zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self.countries: dict[str, str] = {}
+
+    def country(self, code: str | None) -> str | None:
+        from corredor.icao import country_to_alpha3
+
+        if not code:
+            return None
+        found = self.countries.get(code)
+        if found is None:
+            found = self.countries[code] = country_to_alpha3(code) or code
+        return found
+
+    def day(self, moment: Any) -> date | None:
+        return moment.astimezone(self.zone).date() if moment is not None else None
+
+    @staticmethod
+    def age(birth: date | None, on: date | None) -> int | None:
+        if birth is None or on is None:
+            return None
+        years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+        return max(0, min(years, 130))
+
+
+def anonymised_referrals() -> Iterator[tuple[Any, ...]]:
+    """One tuple per referral (ANONYMISED_REFERRAL_COLUMNS), for the statistics extract."""
+    codes = _Anonymiser()
+    rows = (
+        Transition.objects.filter(kind="referral")
+        .order_by()
+        .values_list(
+            "created_at",
+            "case__kind",
+            "service",
+            "to_provider__kind",
+            "status",
+            "consent_given",
+            "from_post_id",
+            "case__sex",
+            "case__birth_date",
+            "case__nationality_id",
+        )
     )
-    for case_id, created, kind, status, sex, birth, nationality in (
-        Case.objects.order_by("created_at")
-        .values_list("id", "created_at", "kind", "status", "sex", "birth_date", "nationality_id")
-        .iterator(chunk_size=5000)
+    for created, kind, service, provider_kind, status, given, post, sex, birth, nationality in rows.iterator(
+        chunk_size=10_000
     ):
+        day = codes.day(created)
         yield (
-            f"{created:%Y-%m}",
+            day,
+            kind,
+            service or None,
+            provider_kind,
+            status,
+            "given" if given else "override",
+            "border" if post else "case",
+            post,
+            sex or "X",
+            codes.age(birth, day),
+            codes.country(nationality),
+        )
+
+
+def anonymised_cases() -> Iterator[tuple[Any, ...]]:
+    """One tuple per case (ANONYMISED_CASE_COLUMNS), for the statistics extract; `post` is the border post
+    whose desk referred it."""
+    from django.db.models import OuterRef, Subquery
+
+    codes = _Anonymiser()
+    desk = Transition.objects.filter(case=OuterRef("pk"), from_post__isnull=False).order_by("created_at")
+    rows = (
+        Case.objects.order_by()
+        .annotate(desk_post=Subquery(desk.values("from_post")[:1]))
+        .values_list(
+            "created_at",
+            "kind",
+            "status",
+            "risk",
+            "provider__kind",
+            "traveller_id",
+            "desk_post",
+            "sex",
+            "birth_date",
+            "nationality_id",
+            "closed_at",
+        )
+    )
+    for (
+        created,
+        kind,
+        status,
+        risk,
+        provider_kind,
+        traveller,
+        post,
+        sex,
+        birth,
+        nationality,
+        closed,
+    ) in rows.iterator(chunk_size=10_000):
+        day = codes.day(created)
+        yield (
+            day,
             kind,
             status,
-            sex,
-            age_group(birth, created.date()),
-            nationality,
-            case_id in border,
+            risk,
+            provider_kind,
+            "border" if (post or traveller) else "walk_in",
+            post,
+            sex or "X",
+            codes.age(birth, day),
+            codes.country(nationality),
+            codes.day(closed),
         )
 
 

@@ -379,6 +379,9 @@ def _refresh(root: Path, *, full: bool) -> RefreshResult:
                 },
             )
     _build_spells(root, manifest)
+    from corredor.statistics.protection import snapshot_write  # protection's referrals and cases, whole
+
+    snapshot_write(root, manifest)
     manifest.refreshed_at = timezone.now().isoformat()
     manifest.save(root)
     _collect_garbage(root, manifest)
