@@ -237,6 +237,7 @@ def _fill(event: Any, sites: list[str], individuals: int, seed: int = 16) -> Non
                         "duplicate_of_id": None,
                         "duplicate_score": None,
                         "client_uuid": person,
+                        "referred_case_id": None,
                     }
                 )
                 have += 1

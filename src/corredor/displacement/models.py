@@ -461,6 +461,8 @@ class Individual(Audited, models.Model):
     )
     duplicate_score = models.FloatField(_("duplicate score"), null=True, blank=True)
     client_uuid = models.UUIDField(_("submission id"), unique=True, default=uuid.uuid4)
+    # The protection case opened when the person was referred (with the household's consent), by id.
+    referred_case_id = models.UUIDField(_("protection case"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("individual")

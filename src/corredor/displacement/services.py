@@ -838,6 +838,101 @@ def household_register(
     return household
 
 
+# The registration's vulnerabilities as the protection desk's indicators (the others have none).
+REFERRAL_INDICATORS = {
+    "unaccompanied_child": "unaccompanied_child",
+    "gbv_risk": "gbv",
+    "disability": "disability",
+    "pregnant": "pregnancy",
+    "chronic_illness": "medical",
+}
+
+
+@transaction.atomic
+def individual_refer(
+    *, user: Any, individual_id: Any, provider_id: Any, service: str = "", note: str = ""
+) -> Any:
+    """Refer a registered person to a protection agency: a protection case (awaiting the agency's
+    acceptance) and its referral, under the consent the household gave at registration (no consent, no
+    referral). Coordinators, and the site managers and enumerators who may see the household."""
+    from corredor.core.models import Country
+    from corredor.displacement import selectors
+    from corredor.protection import services as protection
+    from corredor.protection.models import (
+        Case,
+        CaseEvent,
+        EventKind,
+        RiskLevel,
+        ServiceKind,
+        Transition,
+        TransitionKind,
+    )
+
+    permissions.permit_collect(user)
+    person = Individual.objects.select_related("household").filter(pk=individual_id).first()
+    if person is None:
+        raise _not_found(_("registered person"))
+    household = selectors.household_get(user=user, household_id=person.household_id)
+    if not household.consent_referral:
+        raise ApplicationError(
+            _("The household did not consent to a referral to protection: it cannot be referred."),
+            detail=[{"field": "consent_referral", "message": _("no consent")}],
+        )
+    if person.referred_case_id is not None:
+        raise Conflict(_("This person has been referred already."))
+    provider = protection.provider_get(provider_id)
+    country = Country.objects.filter(code=household.event.country_code).first()
+    if country is None:
+        raise ApplicationError(
+            _("The event's country %(code)s is not among the countries.")
+            % {"code": household.event.country_code}
+        )
+    indicators = sorted({REFERRAL_INDICATORS[v] for v in person.vulnerabilities if v in REFERRAL_INDICATORS})
+    born = None
+    if len(person.birth_date) == 10:
+        born = date.fromisoformat(person.birth_date)
+    child = person.age_group == AgeGroup.CHILDREN
+    now = timezone.now()
+    case = Case.objects.create(
+        reference=protection.case_reference(now),
+        surname=person.surname[:120],
+        given_names=person.given_names[:120],
+        birth_date=born,
+        sex=person.sex,
+        nationality=country,
+        kind=protection.case_kind_for(indicators, child=child),
+        risk=RiskLevel.HIGH if {"unaccompanied_child", "gbv"} & set(indicators) else RiskLevel.MEDIUM,
+        indicators=indicators,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.REGISTRATION,
+        by=user,
+        at=now,
+        text=_("Referred from the registration of household %(household)s at site %(site)s (%(event)s).")
+        % {"household": household.reference, "site": household.site.name, "event": household.event.name},
+    )
+    transition = Transition.objects.create(
+        kind=TransitionKind.REFERRAL,
+        case=case,
+        created_by=user,
+        to_provider=provider,
+        service=service if service in ServiceKind.values else "",
+        note=note[:2000],
+        consent_given=True,
+        consent_data=["identity", "contact"],
+        consent_purpose=_("referral from the registration at a displacement site"),
+    )
+    Individual.objects.filter(pk=person.pk).update(referred_case_id=case.pk)
+    audit_write(
+        action="update",
+        object_type="displacement.individual",
+        object_id=person.pk,
+        summary=f"referred to protection ({provider.pk}), case {case.reference}",
+    )
+    return transition
+
+
 @dataclass
 class RegistrationImportResult:
     rows: int
@@ -1005,6 +1100,7 @@ def registration_import(
                 "duplicate_of_id": duplicate,
                 "duplicate_score": match[1] if match else None,
                 "client_uuid": person_id,
+                "referred_case_id": None,
             }
         )
     _insert(Household, new_households)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import Role
+from corredor.core.permissions import has_role
 from corredor.displacement import exports, permissions, selectors, services
 from corredor.displacement.forms import EventEndForm, EventForm, FlowPointForm, RoundForm, SiteForm
 from corredor.displacement.models import (
@@ -247,8 +248,57 @@ def households(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def household_detail(request: HttpRequest, code: str, household_id: uuid.UUID) -> HttpResponse:
+    """A household and its members; a member may be referred to a protection agency when the household
+    consented to it."""
+    from corredor.protection.models import Case, ServiceKind, ServiceProvider
+
     household = selectors.household_get(user=request.user, household_id=household_id)
-    return render(request, "displacement/household.html", {"event": household.event, "household": household})
+    error = None
+    if request.method == "POST":
+        try:
+            transition = services.individual_refer(
+                user=request.user,
+                individual_id=request.POST.get("individual", ""),
+                provider_id=request.POST.get("provider", ""),
+                service=request.POST.get("service", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ApplicationError as refused:
+            if refused.status not in FORM_ERRORS:
+                raise
+            error = refused.message
+        else:
+            messages.success(
+                request,
+                _("Referred to %(provider)s: protection case %(case)s.")
+                % {"provider": transition.to_provider.name, "case": transition.case.reference},
+            )
+            return redirect("displacement-household", code=household.event.code, household_id=household.pk)
+    members = list(household.members.select_related("duplicate_of__household"))
+    cases = dict(
+        Case.objects.filter(pk__in=[m.referred_case_id for m in members if m.referred_case_id]).values_list(
+            "pk", "reference"
+        )
+    )
+    for member in members:
+        reference = cases.get(member.referred_case_id, "") if member.referred_case_id else ""
+        member.case_reference = reference  # type: ignore[attr-defined]
+    may_refer = household.consent_referral and has_role(request.user, *permissions.COLLECTING_ROLES)
+    return render(
+        request,
+        "displacement/household.html",
+        {
+            "event": household.event,
+            "household": household,
+            "members": members,
+            "may_refer": may_refer,
+            "providers": list(ServiceProvider.objects.filter(active=True).order_by("name"))
+            if may_refer
+            else [],
+            "services": ServiceKind.choices,
+            "error": error,
+        },
+    )
 
 
 @login_required
