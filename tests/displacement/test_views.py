@@ -301,6 +301,7 @@ class RegisterForm(EmergencyTestCase):
         assert response.status_code == 200
         text = response.content.decode()
         assert "members[0].birth_date" in text and "members[1].sex" in text
+        assert "Persona 1, fecha de nacimiento" in text and "Persona 2, sexo" in text
         assert not Household.objects.exists()
 
     def test_site_manager_registers_at_own_sites_only_and_analyst_not_at_all(self) -> None:
@@ -360,7 +361,7 @@ class ReferralToProtection(EmergencyTestCase):
         page = self.client.get(
             f"/emergencies/hurricane-test/households/{self.consented.pk}/"
         ).content.decode()
-        assert "Refer to protection" in page and "PANI" in page
+        assert "Remitir a protección" in page and "PANI" in page
         assert self._refer(self.consented).status_code == 302
         case = Case.objects.get()
         assert (case.surname, case.kind, case.risk, case.status) == (
@@ -379,7 +380,7 @@ class ReferralToProtection(EmergencyTestCase):
         assert case.reference in page
         # Sent again: refused, still one case.
         response = self._refer(self.consented)
-        assert response.status_code == 200 and "referred already" in response.content.decode()
+        assert response.status_code == 200 and "ya fue remitida" in response.content.decode()
         assert Case.objects.count() == 1
 
     def test_no_consent_no_referral(self) -> None:
@@ -387,9 +388,9 @@ class ReferralToProtection(EmergencyTestCase):
 
         self.client.force_login(self.cora)
         page = self.client.get(f"/emergencies/hurricane-test/households/{self.refused.pk}/").content.decode()
-        assert "Refer to protection" not in page and "No consent" in page
+        assert "Remitir a protección" not in page and "Sin consentimiento" in page
         response = self._refer(self.refused)
-        assert response.status_code == 200 and "did not consent" in response.content.decode()
+        assert response.status_code == 200 and "no consintió" in response.content.decode()
         assert not Case.objects.exists()
 
     def test_others_are_refused(self) -> None:

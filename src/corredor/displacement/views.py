@@ -142,6 +142,7 @@ def event_detail(request: HttpRequest, code: str) -> HttpResponse:
             "points": list(event.flow_points.select_related("border_post")),
             "registrations": selectors.registration_counts(user=request.user, event=event),
             "may_register": permissions.sees_everything(request.user),
+            "may_collect": has_role(request.user, *permissions.COLLECTING_ROLES),
         },
     )
 
@@ -281,6 +282,9 @@ def household_detail(request: HttpRequest, code: str, household_id: uuid.UUID) -
         )
     )
     for member in members:
+        member.vulnerability_labels = [  # type: ignore[attr-defined]
+            str(VULNERABILITIES.get(name, name)) for name in member.vulnerabilities
+        ]
         reference = cases.get(member.referred_case_id, "") if member.referred_case_id else ""
         member.case_reference = reference  # type: ignore[attr-defined]
     may_refer = household.consent_referral and has_role(request.user, *permissions.COLLECTING_ROLES)
@@ -358,6 +362,27 @@ def import_job(request: HttpRequest, code: str, job_id: uuid.UUID) -> HttpRespon
 MEMBER_ROWS = 8
 
 
+def _field_label(name: str) -> str:
+    """An error's field in the reader's words: `members[1].birth_date` -> "Member 2, birth date"."""
+    import re
+
+    from corredor.displacement.models import Household, Individual
+
+    fields = {f.name: f for f in (*Individual._meta.fields, *Household._meta.fields)}
+    fields.update(
+        {"site": Household._meta.get_field("site"), "origin": Household._meta.get_field("origin_area")}
+    )
+    match = re.fullmatch(r"members\[(\d+)\]\.(\w+)", name)
+    if match:
+        field = fields.get(match[2])
+        return _("Member %(n)d, %(field)s") % {
+            "n": int(match[1]) + 1,
+            "field": field.verbose_name if field is not None else match[2],
+        }
+    field = fields.get(name)
+    return str(field.verbose_name) if field is not None else name
+
+
 @login_required
 def register(request: HttpRequest, code: str) -> HttpResponse:
     """Register a household at a site with its members (on a connected device: personal data is not kept in
@@ -416,6 +441,8 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Household %(ref)s registered.") % {"ref": household.reference})
                 return redirect("displacement-household", code=event.code, household_id=household.pk)
+    for item in errors:
+        item["label"] = _field_label(str(item.get("field", "")))
     return render(
         request,
         "displacement/register.html",
