@@ -165,22 +165,26 @@ def dashboard_data(*, user: Any, event: Event) -> Dashboard:
         connection.execute(
             f"CREATE TEMP VIEW r AS SELECT * FROM read_parquet('{path}') WHERE event_id = '{event_id}'"
         )
-        totals = connection.execute(
-            "SELECT count(*), count(DISTINCT household_id), count(*) FILTER (WHERE duplicate) FROM r"
-        ).fetchone()
-        individuals, households, duplicates = (int(value or 0) for value in (totals or (0, 0, 0)))
-        board = Dashboard(individuals=individuals, households=households, duplicates=duplicates)
-        board.by_sex_age = {
-            (sex, age): int(n)
-            for sex, age, n in connection.execute(
-                "SELECT sex, age_group, count(*) FROM r GROUP BY ALL ORDER BY ALL"
-            ).fetchall()
-        }
+        # One scan for the counts by site, sex and age group (the totals are their sums), one for the
+        # households by site (a household is at one site), one for the vulnerabilities.
+        cells = connection.execute(
+            "SELECT site, sex, age_group, count(*), count(*) FILTER (WHERE duplicate) FROM r GROUP BY ALL"
+        ).fetchall()
+        households_at = dict(
+            connection.execute("SELECT site, count(DISTINCT household_id) FROM r GROUP BY site").fetchall()
+        )
+        people_at: dict[str, int] = {}
+        by_sex_age: dict[tuple[str, str], int] = {}
+        board = Dashboard()
+        for site, sex, age, people, duplicates in cells:
+            people_at[site] = people_at.get(site, 0) + int(people)
+            by_sex_age[(sex, age)] = by_sex_age.get((sex, age), 0) + int(people)
+            board.individuals += int(people)
+            board.duplicates += int(duplicates)
+        board.households = sum(int(n) for n in households_at.values())
+        board.by_sex_age = dict(sorted(by_sex_age.items()))
         board.by_site = [
-            (site, int(people), int(households))
-            for site, people, households in connection.execute(
-                "SELECT site, count(*), count(DISTINCT household_id) FROM r GROUP BY site ORDER BY site"
-            ).fetchall()
+            (site, people_at[site], int(households_at.get(site, 0))) for site in sorted(people_at)
         ]
         board.by_vulnerability = [
             (name, int(n))
