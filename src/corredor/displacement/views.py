@@ -137,6 +137,7 @@ def event_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rounds": rounds,
             "latest": latest,
             "areas": areas,
+            "dtm_beside": any(a.dtm is not None for a in areas),
             "sites": sites,
             "sectors": SECTORS,
             "points": list(event.flow_points.select_related("border_post")),
@@ -180,7 +181,8 @@ def round_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
     chosen = int(level) if level in ("0", "1", "2") else None
     areas = selectors.round_areas(user=request.user, event=event, round=round, level=chosen)
     template = "displacement/_areas.html" if request.headers.get("HX-Request") else "displacement/round.html"
-    return render(request, template, {"event": event, "round": round, "areas": areas, "level": chosen})
+    context = {"event": event, "round": round, "areas": areas, "level": chosen}
+    return render(request, template, {**context, "dtm_beside": any(a.dtm is not None for a in areas)})
 
 
 @login_required
