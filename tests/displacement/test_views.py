@@ -302,6 +302,7 @@ class RegisterForm(EmergencyTestCase):
         text = response.content.decode()
         assert "members[0].birth_date" in text and "members[1].sex" in text
         assert "Persona 1, fecha de nacimiento" in text and "Persona 2, sexo" in text
+        assert 'value="Marie Rose"' in text and 'value="84"' in text  # what was typed is kept
         assert not Household.objects.exists()
 
     def test_site_manager_registers_at_own_sites_only_and_analyst_not_at_all(self) -> None:

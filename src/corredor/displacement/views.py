@@ -451,7 +451,24 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
         {
             "event": event,
             "sites": sites,
-            "rows": range(MEMBER_ROWS),
+            "rows": [
+                {
+                    "n": n,
+                    **{
+                        name: (values.get(f"{name}_{n}", "") if values is not None else "")
+                        for name in (
+                            "surname",
+                            "given_names",
+                            "sex",
+                            "birth_date",
+                            "age_group",
+                            "relationship",
+                        )
+                    },
+                    "vulnerabilities": values.getlist(f"vulnerabilities_{n}") if values is not None else [],
+                }
+                for n in range(MEMBER_ROWS)
+            ],
             "values": values or {},
             "errors": errors,
             "client_uuid": (values.get("client_uuid") if values is not None else None) or uuid.uuid4(),
