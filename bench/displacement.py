@@ -229,6 +229,7 @@ def _fill(event: Any, sites: list[str], individuals: int, seed: int = 16) -> Non
                         "household_id": household,
                         "surname": "X",
                         "given_names": "Y",
+                        "name_sound": "",
                         "sex": rng.choice("FM"),
                         "birth_date": "",
                         "age_group": rng.choice(("children", "adults", "adults", "elderly")),

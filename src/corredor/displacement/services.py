@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -579,21 +580,31 @@ MATCHER_MAX_BONUS = 0.10
 Person = tuple[str, str, str, str]  # surname, given names, birth date (YYYY[-MM[-DD]] or ""), sex
 
 
+def name_sound(surname: str, given: str) -> str:
+    """The sound of the first surname and the first given name (phonetic keys): `JSF/MR`."""
+    from corredor.matching.normalise import fold
+    from corredor.matching.phonetic import phonetic_keys
+
+    surnames, givens = fold(surname).split(), fold(given).split()
+    return "/".join(phonetic_keys(words[0])[0] if words else "" for words in (surnames, givens))[:40]
+
+
 def _blocks(person: Person, sounds: dict[tuple[str, str], str] | None = None) -> tuple[str, str]:
     """Two keys under which possible duplicates meet: same sex and birth date (a name misspelt), and same
     sex and sound of the first surname and first given name (a birth date mistyped or missing).
     `sounds` remembers the sound of each name already seen (households share their surnames)."""
-    from corredor.matching.normalise import fold
-    from corredor.matching.phonetic import phonetic_keys
-
     surname, given, born, sex = person
     sound = sounds.get((surname, given)) if sounds is not None else None
     if sound is None:
-        surnames, givens = fold(surname).split(), fold(given).split()
-        sound = "/".join(phonetic_keys(words[0])[0] if words else "" for words in (surnames, givens))
+        sound = name_sound(surname, given)
         if sounds is not None:
             sounds[(surname, given)] = sound
     return (f"{sex}|{born}" if born else "", f"{sex}|{sound}")
+
+
+# Up to this many people, the search reads only the event's registrations that share a block with them (by
+# the indexed sound and birth date); a bigger import reads the event's registrations once, whole.
+FEW_PEOPLE = 1000
 
 
 MAX_BLOCK = 200
@@ -664,9 +675,14 @@ def duplicates_find(
     event (an id of a stored individual, or `#n` for the n-th of `people` before it) that the screening
     name matcher scores at or above `threshold`, with its score; None when there is none (see
     `duplicates_match`)."""
-    stored = Individual.objects.filter(household__event=event).values_list(
-        "id", "surname", "given_names", "birth_date", "sex"
-    )
+    registered = Individual.objects.filter(household__event=event)
+    if len(people) <= FEW_PEOPLE:
+        sounds = {name_sound(surname, given) for surname, given, _born, _sex in people}
+        dates = {born for _surname, _given, born, _sex in people if born}
+        registered = registered.filter(
+            Q(sex__in={sex for *_rest, sex in people}) & (Q(name_sound__in=sounds) | Q(birth_date__in=dates))
+        )
+    stored = registered.values_list("id", "surname", "given_names", "birth_date", "sex")
     earlier = [
         (str(pk), (surname, given, born, sex)) for pk, surname, given, born, sex in stored.iterator(5000)
     ]
@@ -826,6 +842,7 @@ def household_register(
             household=household,
             surname=row.surname,
             given_names=row.given_names,
+            name_sound=name_sound(row.surname, row.given_names),
             sex=row.sex,
             birth_date=row.birth_date,
             age_group=row.age_group,
@@ -1081,6 +1098,11 @@ def registration_import(
         else [None] * len(fresh)
     )
     ids = [submission.submission_id or uuid.uuid4() for submission in fresh]
+    sounds_of: dict[tuple[str, str], str] = {}
+    for submission in fresh:
+        key = (submission.surname, submission.given_names)
+        if key not in sounds_of:
+            sounds_of[key] = name_sound(*key)
     people: list[dict[str, Any]] = []
     for submission, match, person_id in zip(fresh, matches, ids, strict=True):
         duplicate = None
@@ -1092,6 +1114,7 @@ def registration_import(
                 "household_id": households[submission.household_ref][0],
                 "surname": submission.surname,
                 "given_names": submission.given_names,
+                "name_sound": sounds_of[(submission.surname, submission.given_names)],
                 "sex": submission.sex,
                 "birth_date": submission.birth_date,
                 "age_group": submission.age_group,
