@@ -100,3 +100,63 @@ def test_map_draws_offline_from_stored_shapes(emergency: Site, page: Any, server
     # A point at a border post: the post's recorded crossings in two columns beside the counts.
     expect(page.locator("#flow-days tr[data-day]")).to_have_count(14)
     expect(page.locator("#flow-days thead th")).to_have_count(5)
+
+
+BAD_KOBO = (
+    "group_hh/household_ref;group_hh/site_code;group_member/surname;group_member/given_names;group_member/sex;"
+    "group_member/birth_date;group_member/vulnerabilities;group_hh/consent_referral;_uuid\n"
+    "HH-B1;ALB-LIB;Joseph;Marie;F;1984-02-30;;yes;0b9f1b8e-1d7c-4c38-9f3c-1d2f3a4b5c6d\n"
+    "HH-B1;ALB-LIB;Joseph;Wilner;M;2015;;yes;1c9f1b8e-1d7c-4c38-9f3c-1d2f3a4b5c6d\n"
+)
+HOUSEHOLDS = """
+from corredor.displacement.models import Household
+print("households", Household.objects.filter(reference__startswith="HH-B").count())
+"""
+
+
+def _households(site: Site) -> int:
+    line = next(
+        line
+        for line in site.corredor("shell", "-c", HOUSEHOLDS).splitlines()
+        if line.startswith("households")
+    )
+    return int(line.split()[1])
+
+
+def test_a_kobo_export_with_a_wrong_date_is_refused_with_its_row_and_column(
+    emergency: Site, page: Any, server: str
+) -> None:
+    log_in(page, server, "bt.coordinator", language="en")
+    page.goto(f"/emergencies/{EVENT}/imports/")
+    page.locator("#file").set_input_files(
+        files=[{"name": "kobo.csv", "mimeType": "text/csv", "buffer": BAD_KOBO.encode()}]
+    )
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    emergency.corredor("work", "--once")  # the background worker
+    page.reload()
+    expect(page.locator("#import-status")).to_have_attribute("data-status", "rejected")
+    row = page.locator("#import-errors tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(0)).to_have_text("2")
+    expect(row.locator("td").nth(1)).to_have_text("birth_date")
+    expect(row.locator("td").nth(2)).to_contain_text("1984-02-30")
+    assert _households(emergency) == 0  # all or nothing: the good row was not imported either
+
+
+def test_registration_with_a_wrong_date_shows_the_member_and_field_in_spanish(
+    emergency: Site, page: Any, server: str
+) -> None:
+    log_in(page, server, "bt.enumerator", language="es")
+    page.goto(f"/emergencies/{EVENT}/register/")
+    page.locator("input[name=reference]").fill("HH-B2")
+    page.locator("input[name=surname_0]").fill("Joseph")
+    page.locator("input[name=given_names_0]").fill("Marie")
+    page.locator("select[name=sex_0]").select_option("F")
+    page.locator("input[name=birth_date_0]").fill("1984-02-30")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    error = page.locator('#register-errors li[data-field="members[0].birth_date"]')
+    expect(error).to_contain_text("Persona 1, fecha de nacimiento")
+    expect(page.locator("input[name=surname_0]")).to_have_value("Joseph")  # what was typed is kept
+    assert _households(emergency) == 0

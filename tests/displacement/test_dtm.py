@@ -101,6 +101,42 @@ class RealImport(TestCase):
         assert "Haiti Earthquake,1,2010-11-30,1068882,1068882,1068882" in text
 
 
+@needs_real
+class NationalBesideDtm(TestCase):
+    def test_a_national_round_shows_dtms_latest_published_figure_by_p_code(self) -> None:
+        import csv
+        import datetime
+        import io
+        import uuid
+
+        services.dtm_import(user=None, data=REAL.read_bytes(), file_name=REAL.name)
+        # DTM's latest admin 2 rows for Port-au-Prince (HT0111) up to 2024-01-01, from the file.
+        rows = [r for r in csv.DictReader(io.StringIO(REAL.read_text("utf-8-sig"))) if r["adminLevel"] == "2"]
+        rows = [r for r in rows if r["admin2Pcode"] == "HT0111" and r["reportingDate"][:10] <= "2024-01-01"]
+        latest = max((r["reportingDate"][:10], int(r["roundNumber"])) for r in rows)
+        want = sum(
+            int(r["numPresentIdpInd"])
+            for r in rows
+            if (r["reportingDate"][:10], int(r["roundNumber"])) == latest
+        )
+        event = services.event_create(
+            user=None, code="ht-2024", name="Violence 2024", kind="violence", country_code="HTI",
+            started_on=datetime.date(2023, 12, 1),
+        )  # fmt: skip
+        round = services.round_open(user=None, event=event, reporting_date=datetime.date(2024, 1, 1))
+        from corredor.core.models import Role, User
+
+        enumerator = User.objects.create_user("enum.ht", role=Role.ENUMERATOR)
+        services.area_assessment_submit(
+            user=enumerator, round=round, area_pcode="HT0111", reason="insecurity",
+            shelter_type="host_family",
+            counts={"households": 10, "females_adults": 30, "males_adults": 20}, client_uuid=uuid.uuid4(),
+        )  # fmt: skip
+        (area,) = selectors.round_areas(user=None, event=event, round=round)
+        assert (area.pcode, area.individuals, area.dtm) == ("HT0111", 50, want)
+        assert str(latest[1]) in area.dtm_round and latest[0] in area.dtm_round
+
+
 class BadInput(TestCase):
     def test_small_file_imports(self) -> None:
         result = services.dtm_import(user=None, data=GOOD.encode())

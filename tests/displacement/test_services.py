@@ -1,6 +1,7 @@
 """Rounds, assessments, flows, registration and their permissions, through the services and selectors."""
 
 import datetime
+from unittest.mock import patch
 
 import pytest
 
@@ -305,6 +306,33 @@ class Registration(EmergencyTestCase):
             ],
             client_uuid=new_id(),
         )
+
+    def test_a_few_people_are_compared_with_their_blocks_only_and_find_the_same(self) -> None:
+        import random
+
+        rng = random.Random(5)
+        surnames, given = ["Joseph", "Jozef", "Pierre", "Mora"], ["Marie", "Mari", "Jean", "Ana", "Anna"]
+        for n in range(12):
+            people = [
+                (
+                    rng.choice(surnames),
+                    rng.choice(given),
+                    rng.choice("FM"),
+                    rng.choice(["1990", "1984", "1984-03-02"]),
+                )
+                for _ in range(3)
+            ]
+            self._register(self.cora, self.site_a, f"HH-{n}", *people)
+        assert Individual.objects.exclude(name_sound="").count() == 36
+        query = [
+            ("Joseph", "Mary", "1984-03-02", "F"),
+            ("Mora", "Ana", "", "M"),
+            ("Pierre", "Jon", "1984", "M"),
+        ]
+        few = services.duplicates_find(event=self.event, people=query)
+        with patch.object(services, "FEW_PEOPLE", 0):  # the whole event read, as a big import does
+            whole = services.duplicates_find(event=self.event, people=query)
+        assert few == whole and any(few)
 
     def test_duplicates_are_found_by_the_name_matcher(self) -> None:
         first = self._register(

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import uuid
+from typing import Any
 
 from corredor.core.models import AuditEntry
 from corredor.displacement import services
@@ -300,6 +301,8 @@ class RegisterForm(EmergencyTestCase):
         assert response.status_code == 200
         text = response.content.decode()
         assert "members[0].birth_date" in text and "members[1].sex" in text
+        assert "Persona 1, fecha de nacimiento" in text and "Persona 2, sexo" in text
+        assert 'value="Marie Rose"' in text and 'value="84"' in text  # what was typed is kept
         assert not Household.objects.exists()
 
     def test_site_manager_registers_at_own_sites_only_and_analyst_not_at_all(self) -> None:
@@ -310,3 +313,91 @@ class RegisterForm(EmergencyTestCase):
         assert response.status_code == 200 and not Household.objects.exists()
         self.client.force_login(self.ana)
         assert self.client.get("/emergencies/hurricane-test/register/").status_code == 403
+
+
+class ReferralToProtection(EmergencyTestCase):
+    """A registered person referred to a protection agency from the household's page, with consent only."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        from corredor.core.models import Country
+        from corredor.protection.models import ServiceProvider
+
+        cls.pani = ServiceProvider.objects.create(
+            code="pani-test", name="PANI", kind="child_protection", country=Country.objects.get(code="CRI")
+        )
+        cls.consented = services.household_register(
+            user=cls.enzo,
+            site=cls.site_a,
+            reference="HH-1",
+            members=[
+                services.MemberIn(
+                    "Joseph", "Nadège", "F", "2014-02-03", vulnerabilities=("unaccompanied_child",)
+                )
+            ],
+            consent_referral=True,
+            client_uuid=uuid.uuid4(),
+        )
+        cls.refused = services.household_register(
+            user=cls.enzo,
+            site=cls.site_a,
+            reference="HH-2",
+            members=[services.MemberIn("Pierre", "Jean", "M", "1980")],
+            consent_referral=False,
+            client_uuid=uuid.uuid4(),
+        )
+
+    def _refer(self, household: Any) -> Any:
+        person = household.members.get()
+        return self.client.post(
+            f"/emergencies/hurricane-test/households/{household.pk}/",
+            {"individual": str(person.pk), "provider": str(self.pani.pk), "service": "child_protection"},
+        )
+
+    def test_a_consenting_household_member_becomes_a_protection_case_once(self) -> None:
+        from corredor.protection.models import Case, Transition
+
+        self.client.force_login(self.enzo)
+        page = self.client.get(
+            f"/emergencies/hurricane-test/households/{self.consented.pk}/"
+        ).content.decode()
+        assert "Remitir a protección" in page and "PANI" in page
+        assert self._refer(self.consented).status_code == 302
+        case = Case.objects.get()
+        assert (case.surname, case.kind, case.risk, case.status) == (
+            "Joseph",
+            "child_protection",
+            "high",
+            "referred",
+        )
+        assert str(case.birth_date) == "2014-02-03" and case.indicators == ["unaccompanied_child"]
+        transition = Transition.objects.get()
+        assert transition.to_provider == self.pani and transition.consent_given
+        assert self.consented.members.get().referred_case_id == case.pk
+        page = self.client.get(
+            f"/emergencies/hurricane-test/households/{self.consented.pk}/"
+        ).content.decode()
+        assert case.reference in page
+        # Sent again: refused, still one case.
+        response = self._refer(self.consented)
+        assert response.status_code == 200 and "ya fue remitida" in response.content.decode()
+        assert Case.objects.count() == 1
+
+    def test_no_consent_no_referral(self) -> None:
+        from corredor.protection.models import Case
+
+        self.client.force_login(self.cora)
+        page = self.client.get(f"/emergencies/hurricane-test/households/{self.refused.pk}/").content.decode()
+        assert "Remitir a protección" not in page and "Sin consentimiento" in page
+        response = self._refer(self.refused)
+        assert response.status_code == 200 and "no consintió" in response.content.decode()
+        assert not Case.objects.exists()
+
+    def test_others_are_refused(self) -> None:
+        from corredor.protection.models import Case
+
+        for user in (self.eva, self.ana):  # another enumerator's household; an analyst
+            self.client.force_login(user)
+            assert self._refer(self.consented).status_code == 403
+        assert not Case.objects.exists()

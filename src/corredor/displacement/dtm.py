@@ -76,6 +76,7 @@ class Problem:
             "field": self.column,
             "message": _("line %(line)d, %(column)s: %(message)s")
             % {"line": self.line, "column": self.column, "message": self.message},
+            "problem": self.message,
         }
 
 

@@ -19,6 +19,7 @@ import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -159,6 +160,7 @@ def _birth_date(text: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=65_536)
 def age_group_of(birth_date: str, on: date) -> str:
     """The age band on a day, from a birth date known to the year at least (a year alone: its 1 July)."""
     parts = [int(part) for part in birth_date.split("-")]
@@ -214,9 +216,11 @@ def read_submissions(data: bytes, file_name: str, *, today: date, vulnerabilitie
 def _check_row(
     row: list[str], number: int, where: dict[str, int], errors: list[Problem], today: date, choices: set[str]
 ) -> Submission | None:
+    width = len(row)
+    cells = {name: str(row[index]).strip() if index < width else "" for name, index in where.items()}
+
     def cell(name: str) -> str:
-        index = where.get(name)
-        return str(row[index]).strip() if index is not None and index < len(row) else ""
+        return cells.get(name, "")
 
     found: list[Problem] = []
     for name in REQUIRED:

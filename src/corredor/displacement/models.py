@@ -461,6 +461,11 @@ class Individual(Audited, models.Model):
     )
     duplicate_score = models.FloatField(_("duplicate score"), null=True, blank=True)
     client_uuid = models.UUIDField(_("submission id"), unique=True, default=uuid.uuid4)
+    # The sound of the first surname and first given name (`services.name_sound`): a registration looks for
+    # possible duplicates among the people of the same sound or birth date, not the whole event.
+    name_sound = models.CharField(_("sound of the name"), max_length=40, blank=True, db_index=True)
+    # The protection case opened when the person was referred (with the household's consent), by id.
+    referred_case_id = models.UUIDField(_("protection case"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("individual")

@@ -8,7 +8,7 @@ households they registered and a site manager those of their sites.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -170,6 +170,39 @@ class AreaFigure:
     females: int | None
     males: int | None
     previous: int | None
+    # A national round's area beside DTM's latest published figure for the same p-code (not after the round).
+    dtm: int | None = None
+    dtm_round: str = ""
+
+
+def dtm_beside(*, event: Event, round: Round, pcodes: list[str]) -> dict[str, tuple[int, str]]:
+    """DTM's latest published figure (individuals, "operation, round n, date") for each of these p-codes
+    among DTM's operations in the event's country, reported on or before the round's date: the national
+    authority's own count beside DTM's, joined by p-code."""
+    found: dict[str, tuple[int, str]] = {}
+    rows = (
+        PublishedFigure.objects.filter(
+            event__source=DataSource.DTM,
+            event__country_code=event.country_code,
+            area__in=pcodes,
+            round__reporting_date__lte=round.reporting_date,
+        )
+        .values("area", "event__name", "round__number", "round__reporting_date")
+        .annotate(total=Sum("individuals"))
+        .order_by("area", "-round__reporting_date", "-round__number")
+    )
+    for row in rows:
+        if row["area"] not in found:
+            found[row["area"]] = (
+                int(row["total"] or 0),
+                _("%(operation)s, round %(number)d, %(date)s")
+                % {
+                    "operation": row["event__name"],
+                    "number": row["round__number"],
+                    "date": row["round__reporting_date"].isoformat(),
+                },
+            )
+    return found
 
 
 def round_areas(*, user: Any, event: Event, round: Round, level: int | None = None) -> list[AreaFigure]:
@@ -205,6 +238,14 @@ def round_areas(*, user: Any, event: Event, round: Round, level: int | None = No
         )
         for pcode, (total, f, m) in now.items()
     ]
+    if event.source != DataSource.DTM and figures:
+        beside = dtm_beside(event=event, round=round, pcodes=[figure.pcode for figure in figures])
+        figures = [
+            replace(figure, dtm=beside[figure.pcode][0], dtm_round=beside[figure.pcode][1])
+            if figure.pcode in beside
+            else figure
+            for figure in figures
+        ]
     figures.sort(key=lambda figure: (-figure.individuals, figure.pcode))
     return figures
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import Role
+from corredor.core.permissions import has_role
 from corredor.displacement import exports, permissions, selectors, services
 from corredor.displacement.forms import EventEndForm, EventForm, FlowPointForm, RoundForm, SiteForm
 from corredor.displacement.models import (
@@ -136,11 +137,13 @@ def event_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rounds": rounds,
             "latest": latest,
             "areas": areas,
+            "dtm_beside": any(a.dtm is not None for a in areas),
             "sites": sites,
             "sectors": SECTORS,
             "points": list(event.flow_points.select_related("border_post")),
             "registrations": selectors.registration_counts(user=request.user, event=event),
             "may_register": permissions.sees_everything(request.user),
+            "may_collect": has_role(request.user, *permissions.COLLECTING_ROLES),
         },
     )
 
@@ -178,7 +181,8 @@ def round_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
     chosen = int(level) if level in ("0", "1", "2") else None
     areas = selectors.round_areas(user=request.user, event=event, round=round, level=chosen)
     template = "displacement/_areas.html" if request.headers.get("HX-Request") else "displacement/round.html"
-    return render(request, template, {"event": event, "round": round, "areas": areas, "level": chosen})
+    context = {"event": event, "round": round, "areas": areas, "level": chosen}
+    return render(request, template, {**context, "dtm_beside": any(a.dtm is not None for a in areas)})
 
 
 @login_required
@@ -247,8 +251,60 @@ def households(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def household_detail(request: HttpRequest, code: str, household_id: uuid.UUID) -> HttpResponse:
+    """A household and its members; a member may be referred to a protection agency when the household
+    consented to it."""
+    from corredor.protection.models import Case, ServiceKind, ServiceProvider
+
     household = selectors.household_get(user=request.user, household_id=household_id)
-    return render(request, "displacement/household.html", {"event": household.event, "household": household})
+    error = None
+    if request.method == "POST":
+        try:
+            transition = services.individual_refer(
+                user=request.user,
+                individual_id=request.POST.get("individual", ""),
+                provider_id=request.POST.get("provider", ""),
+                service=request.POST.get("service", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ApplicationError as refused:
+            if refused.status not in FORM_ERRORS:
+                raise
+            error = refused.message
+        else:
+            messages.success(
+                request,
+                _("Referred to %(provider)s: protection case %(case)s.")
+                % {"provider": transition.to_provider.name, "case": transition.case.reference},
+            )
+            return redirect("displacement-household", code=household.event.code, household_id=household.pk)
+    members = list(household.members.select_related("duplicate_of__household"))
+    cases = dict(
+        Case.objects.filter(pk__in=[m.referred_case_id for m in members if m.referred_case_id]).values_list(
+            "pk", "reference"
+        )
+    )
+    for member in members:
+        member.vulnerability_labels = [  # type: ignore[attr-defined]
+            str(VULNERABILITIES.get(name, name)) for name in member.vulnerabilities
+        ]
+        reference = cases.get(member.referred_case_id, "") if member.referred_case_id else ""
+        member.case_reference = reference  # type: ignore[attr-defined]
+    may_refer = household.consent_referral and has_role(request.user, *permissions.COLLECTING_ROLES)
+    return render(
+        request,
+        "displacement/household.html",
+        {
+            "event": household.event,
+            "household": household,
+            "members": members,
+            "may_refer": may_refer,
+            "providers": list(ServiceProvider.objects.filter(active=True).order_by("name"))
+            if may_refer
+            else [],
+            "services": ServiceKind.choices,
+            "error": error,
+        },
+    )
 
 
 @login_required
@@ -306,6 +362,27 @@ def import_job(request: HttpRequest, code: str, job_id: uuid.UUID) -> HttpRespon
 
 
 MEMBER_ROWS = 8
+
+
+def _field_label(name: str) -> str:
+    """An error's field in the reader's words: `members[1].birth_date` -> "Member 2, birth date"."""
+    import re
+
+    from corredor.displacement.models import Household, Individual
+
+    fields = {f.name: f for f in (*Individual._meta.fields, *Household._meta.fields)}
+    fields.update(
+        {"site": Household._meta.get_field("site"), "origin": Household._meta.get_field("origin_area")}
+    )
+    match = re.fullmatch(r"members\[(\d+)\]\.(\w+)", name)
+    if match:
+        field = fields.get(match[2])
+        return _("Member %(n)d, %(field)s") % {
+            "n": int(match[1]) + 1,
+            "field": field.verbose_name if field is not None else match[2],
+        }
+    field = fields.get(name)
+    return str(field.verbose_name) if field is not None else name
 
 
 @login_required
@@ -366,13 +443,32 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Household %(ref)s registered.") % {"ref": household.reference})
                 return redirect("displacement-household", code=event.code, household_id=household.pk)
+    for item in errors:
+        item["label"] = _field_label(str(item.get("field", "")))
     return render(
         request,
         "displacement/register.html",
         {
             "event": event,
             "sites": sites,
-            "rows": range(MEMBER_ROWS),
+            "rows": [
+                {
+                    "n": n,
+                    **{
+                        name: (values.get(f"{name}_{n}", "") if values is not None else "")
+                        for name in (
+                            "surname",
+                            "given_names",
+                            "sex",
+                            "birth_date",
+                            "age_group",
+                            "relationship",
+                        )
+                    },
+                    "vulnerabilities": values.getlist(f"vulnerabilities_{n}") if values is not None else [],
+                }
+                for n in range(MEMBER_ROWS)
+            ],
             "values": values or {},
             "errors": errors,
             "client_uuid": (values.get("client_uuid") if values is not None else None) or uuid.uuid4(),
