@@ -155,8 +155,8 @@ def _current() -> ScreeningIndex:
     if today != loaded.day:
         _expire(loaded, today)
     if loaded.index.pending_changes > MAX_PENDING:
-        _loaded = _build(sequence, token, today)
-    return _loaded.index
+        _loaded = loaded = _build(sequence, token, today)
+    return loaded.index
 
 
 def _continues(loaded: _Loaded) -> bool:
