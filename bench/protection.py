@@ -33,24 +33,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.postgres import scratch_database
+
 AGENCIES = 20
 WORKERS_PER_AGENCY = 10
 EVENTS_PER_CASE = 10
-
-
-def _postgres_database(url: str) -> tuple[str, Any]:
-    """A database of its own on the PostgreSQL server of `url`, and how to drop it afterwards."""
-    import psycopg
-
-    name = f"corredor_protectionbench_{os.getpid()}"
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(sql)  # type: ignore[arg-type]
-
-    admin(f"DROP DATABASE IF EXISTS {name}")
-    admin(f"CREATE DATABASE {name}")
-    return url.rsplit("/", 1)[0] + "/" + name, lambda: admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _setup(workdir: Path, database_url: str) -> None:
@@ -164,7 +151,8 @@ def _timed(client: Any, urls: list[str]) -> dict[str, float]:
 def run(*, small: bool = False, calls: int = 200, seed: int = 1, cases: int | None = None) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="corredor-bench-protection-"))
     server = os.environ.get("DATABASE_URL", "")
-    database_url, drop = _postgres_database(server) if server.startswith("postgres") else ("", None)
+    on_server = server.startswith("postgres")
+    database_url, drop = scratch_database(server, "protection") if on_server else ("", None)
     try:
         _setup(workdir, database_url)
         from django.test import Client

@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bench.postgres import scratch_database
+
 REPO = Path(__file__).resolve().parent.parent
 ACTOR = "bench.sync_actor"
 PORT = 8713
@@ -75,17 +77,7 @@ def _postgres_database() -> tuple[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         return "", None
-    import psycopg
-
-    name = f"corredor_syncbench_{os.getpid()}"
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(sql)  # type: ignore[arg-type]
-
-    admin(f"DROP DATABASE IF EXISTS {name}")
-    admin(f"CREATE DATABASE {name}")
-    return url.rsplit("/", 1)[0] + "/" + name, lambda: admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return scratch_database(url, "sync")
 
 
 def run(*, scale: float) -> dict[str, Any]:

@@ -169,7 +169,7 @@ DIMENSIONS: dict[str, Dimension] = {
 }
 
 # The dimensions each table has (a case's service is in its referrals; consent is the referral's).
-TABLE_DIMENSIONS = {
+TABLE_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "referrals": (
         "case_kind",
         "sex",
@@ -183,18 +183,8 @@ TABLE_DIMENSIONS = {
         "consent",
         "origin",
     ),
-    "cases": (
-        "case_kind",
-        "sex",
-        "age_band",
-        "nationality",
-        "region",
-        "status",
-        "provider_kind",
-        "post",
-        "origin",
-    ),
 }
+TABLE_DIMENSIONS["cases"] = tuple(d for d in TABLE_DIMENSIONS["referrals"] if d not in ("service", "consent"))
 
 MEASURES = {
     "referrals": Measure(
