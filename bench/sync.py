@@ -8,13 +8,17 @@
   crossings/s on PostgreSQL: central runs on DATABASE_URL's server when set, else on SQLite).
 
 `--quick` (or env BENCH_SYNC_SCALE, a fraction) makes everything smaller: 2,000 crossings, a 5,000-entry
-delta, 20 posts of 100 crossings each. Central listens on 127.0.0.1:8713, served by gunicorn with
+delta, 20 posts of 100 crossings each. `--part backlog|delta|ingest` (repeatable) runs only those parts (the
+delta is pulled by the backlog's post, whose backlog is then left out of the timing). The ingest part also
+reports where the machine's CPU went while the posts pushed: the posts' own processes, central's workers,
+and the rest (the database server, mostly). Central listens on 127.0.0.1:8713, served by gunicorn with
 BENCH_SYNC_WORKERS workers (default 4, as docs/deployment.md runs it).
 """
 
 import argparse
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -80,7 +84,44 @@ def _postgres_database() -> tuple[str, Any]:
     return scratch_database(url, "sync")
 
 
-def run(*, scale: float) -> dict[str, Any]:
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (central's gunicorn workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _cpu_of(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all cores)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+PARTS = ("backlog", "delta", "ingest")
+
+
+def run(*, scale: float, parts: tuple[str, ...] = PARTS) -> dict[str, Any]:
     backlog = max(100, int(50_000 * scale))
     delta = max(500, int(100_000 * scale))
     per_post = max(20, int(2_500 * scale))
@@ -126,23 +167,27 @@ def run(*, scale: float) -> dict[str, Any]:
             site.corredor("sync", "run", "--once")  # its officers and reference data
             return site
 
-        # 1. One post's seven-day backlog.
         first = post_site(0, codes[0])
-        first.run("-m", ACTOR, "backlog", str(backlog), codes[0])
-        started = time.perf_counter()
-        first.corredor("sync", "run", "--once")
-        figures["backlog_crossings"] = backlog
-        figures["backlog_s"] = time.perf_counter() - started
+        if "backlog" in parts:
+            # 1. One post's seven-day backlog.
+            first.run("-m", ACTOR, "backlog", str(backlog), codes[0])
+            started = time.perf_counter()
+            first.corredor("sync", "run", "--once")
+            figures["backlog_crossings"] = backlog
+            figures["backlog_s"] = time.perf_counter() - started
 
-        # 2. A watchlist delta pulled, applied and screened with.
-        central.run("-m", ACTOR, "alerts", str(delta))
-        result = json.loads(first.run("-m", ACTOR, "pull-and-screen"))
-        figures["delta_entries"] = delta
-        figures["delta_s"] = result["total_s"]
-        figures["delta_found"] = result["found"]
-        figures["delta_pull_s"] = result["pull_s"]
-        figures["delta_screen_s"] = result["screen_s"]
+        if "delta" in parts:
+            # 2. A watchlist delta pulled, applied and screened with.
+            central.run("-m", ACTOR, "alerts", str(delta))
+            result = json.loads(first.run("-m", ACTOR, "pull-and-screen"))
+            figures["delta_entries"] = delta
+            figures["delta_s"] = result["total_s"]
+            figures["delta_found"] = result["found"]
+            figures["delta_pull_s"] = result["pull_s"]
+            figures["delta_screen_s"] = result["screen_s"]
 
+        if "ingest" not in parts:
+            return figures
         # 3. Twenty posts pushing at once.
         with ThreadPoolExecutor(max_workers=4) as pool:
             sites = list(pool.map(lambda pair: post_site(*pair), list(enumerate(codes))[1:20]))
@@ -167,15 +212,29 @@ def run(*, scale: float) -> dict[str, Any]:
             )
         while not all(ready.exists() for ready, _ in pushers):
             time.sleep(0.05)
+        workers_before = _cpu_of(_children(server.pid))
+        machine_before = _machine_busy()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         go.touch()
         for _, pusher in pushers:
             if pusher.wait() != 0:
                 raise RuntimeError("a post's push failed")
         elapsed = time.perf_counter() - started
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy = _machine_busy() - machine_before
+        central_cpu = _cpu_of(_children(server.pid)) - workers_before
+        posts_cpu = (children_after.ru_utime + children_after.ru_stime) - (
+            children_before.ru_utime + children_before.ru_stime
+        )
         figures["ingest_posts"] = len(sites)
         figures["ingest_crossings"] = per_post * len(sites)
         figures["ingest_crossings_per_s"] = per_post * len(sites) / elapsed
+        figures["ingest_s"] = elapsed
+        figures["ingest_cpu_busy_share"] = busy / (elapsed * (os.cpu_count() or 1))
+        figures["ingest_cpu_posts_s"] = posts_cpu
+        figures["ingest_cpu_central_s"] = central_cpu
+        figures["ingest_cpu_other_s"] = max(0.0, busy - posts_cpu - central_cpu)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -188,9 +247,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.sync", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small run (env BENCH_SYNC_SCALE overrides)")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--part", action="append", choices=PARTS, help="run only this part (repeatable)")
     args = parser.parse_args()
     scale = float(os.environ.get("BENCH_SYNC_SCALE") or (0.04 if args.quick else 1.0))
-    figures = run(scale=scale)
+    figures = run(scale=scale, parts=tuple(args.part or PARTS))
     figures["scale"] = scale
     text = json.dumps(figures, indent=2)
     if args.json:

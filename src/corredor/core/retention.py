@@ -80,12 +80,10 @@ def tombstone_guard(
 
 def purged_ids(label: str, ids: Iterable[Any]) -> set[str]:
     """Which of these ids were purged (for bulk loaders, which bypass `tombstone_guard`)."""
-    return {
-        str(pk)
-        for pk in Tombstone.objects.filter(model_label=label.lower(), object_id__in=list(ids)).values_list(
-            "object_id", flat=True
-        )
-    }
+    from corredor.core.queries import matching
+
+    found = matching(Tombstone, "object_id", ids, ["object_id"], model_label=label.lower())
+    return {str(row[0]) for row in found}
 
 
 def _dependents(model: type[models.Model], pks: set[Any], found: dict[type[models.Model], set[Any]]) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from corredor.core.errors import ApplicationError, NotFound
-from corredor.core.schemas import StrictSchema
+from corredor.core.schemas import StrictBulkIn, StrictSchema
 from corredor.sync import selectors, services, signing
 from corredor.sync.models import Device
 
@@ -58,13 +58,13 @@ def enrol(request: HttpRequest, payload: SyncEnrolIn) -> dict[str, Any]:
     return {"device_id": device.id, "post_code": device.post_id, "key": device.key}
 
 
-class SyncRecordIn(StrictSchema):
+class SyncRecordIn(StrictBulkIn):
     model: str = Field(..., max_length=100)
     pk: str = Field(..., max_length=64)
     payload: dict[str, Any]
 
 
-class SyncPushIn(StrictSchema):
+class SyncPushIn(StrictBulkIn):
     batch_id: str = Field(..., max_length=64)
     pending: int = Field(0, ge=0, description="Records waiting at the post, this batch included")
     oldest_pending_at: str = Field("", max_length=40)

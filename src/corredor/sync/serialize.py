@@ -236,8 +236,21 @@ def rows_write(
     if upsert and not updated:
         on_conflict = OnConflict.IGNORE
         suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
-    head = connection.ops.insert_statement(on_conflict=on_conflict)
     columns = ", ".join(quote(str(f.column)) for f in fields)
+    if on_conflict is None and connection.vendor == "postgresql":
+        # PostgreSQL's COPY: no statement to build and parse (psycopg spends longer merging the parameters
+        # of a 500-row INSERT into its text than the server spends storing the rows).
+        statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(statement) as copy,
+        ):
+            pairs = list(zip(names, converters, strict=True))
+            for row in rows:
+                copy.write_row([row[n] if c is None else c(row[n]) for n, c in pairs] + tail)
+        return
+    head = connection.ops.insert_statement(on_conflict=on_conflict)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(500, connection.ops.bulk_batch_size(fields, rows)))
     with connection.cursor() as cursor:

@@ -23,6 +23,7 @@ from corredor.core.audit import Actor, acting_as, audit_write
 from corredor.core.errors import ApplicationError, NotFound
 from corredor.core.models import BorderPost
 from corredor.core.permissions import refuse
+from corredor.core.queries import matching
 from corredor.core.retention import purged_ids
 from corredor.sync import registry, serialize, signing
 from corredor.sync.models import (
@@ -247,9 +248,8 @@ def _ingest(device: Device, records: list[dict[str, Any]]) -> IngestResult:
                 fk_values[target].update(str(p[f.attname]) for p in rows.values() if p.get(f.attname))
     for target, values in fk_values.items():
         keys = [serialize.key_of(registry.outbound(target).model, v) for v in values]  # type: ignore[union-attr]
-        for post_pk, central_pk in Alias.objects.filter(model_label=target, post_pk__in=keys).values_list(
-            "post_pk", "central_pk"
-        ):
+        found = matching(Alias, "post_pk", keys, ["post_pk", "central_pk"], model_label=target)
+        for post_pk, central_pk in found:
             aliases[target][post_pk] = central_pk
     # Parents first, so that aliases made in this batch reach the records that point at them.
     for label in sorted(groups, key=lambda name: _depth(name, labels)):
@@ -297,9 +297,8 @@ def _ingest_model(
     result.purged += len(gone)
     for pk in gone:
         rows.pop(serialize.key_of(model, pk), None)
-    held = {
-        pk: payload for pk, payload in serialize.payloads(model._default_manager.filter(pk__in=list(rows)))
-    }
+    held_keys = [row[0] for row in matching(model, model._meta.pk.name, rows, ["pk"])]
+    held = dict(serialize.payloads(model._default_manager.filter(pk__in=held_keys))) if held_keys else {}
     new: dict[str, dict[str, Any]] = {}
     conflicts: list[Conflict] = []
     for pk, payload in rows.items():
@@ -345,11 +344,8 @@ def _ingest_model(
         existing: dict[tuple[Any, ...], str] = {}
         keys = list(first_in_batch)
         # One IN on the last column, the whole key matched here: a few queries for a batch, not one a row.
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            query = Q(**{f"{names[-1]}__in": [value[-1] for value in chunk]})
-            for row in model._default_manager.filter(query).values_list("pk", *names):
-                existing[tuple(serialize._plain(v) for v in row[1:])] = serialize.key_text(row[0])
+        for row in matching(model, fields[-1].name, {value[-1] for value in keys}, ["pk", *names]):
+            existing[tuple(serialize._plain(v) for v in row[1:])] = serialize.key_text(row[0])
         for pk, value in candidates.items():
             other = existing.get(value) or (first_in_batch[value] if first_in_batch[value] != pk else None)
             if other is None or other == pk:
@@ -373,6 +369,8 @@ def _ingest_model(
     result.stored += len(new)
     result.by_model[label] = result.by_model.get(label, 0) + len(new)
     now = timezone.now()
+    # A receipt left from a record central no longer holds is kept (the first receipt stands).
+    receipted = {row[0] for row in matching(Receipt, "object_pk", new, ["object_pk"], model_label=label)}
     serialize.rows_write(
         Receipt,
         [
@@ -384,8 +382,8 @@ def _ingest_model(
                 "received_at": now,
             }
             for pk, payload in new.items()
+            if pk not in receipted
         ],
-        ignore_conflicts=True,
     )
 
 
