@@ -505,12 +505,33 @@ def _bench_sync(table: Table, *, quick: bool, workdir: Path) -> None:
         under=30 if full else None,
     )
     table.add(
+        "sync_feed_publish_unchanged_s",
+        result["publish_unchanged_s"],
+        "s",
+        f"central's feed publication with nothing changed, beside the {result['delta_entries']:,}-entry list "
+        "(at most once per CORREDOR_SYNC_PUBLISH_SECONDS, when a post has pulled everything)",
+    )
+    table.add(
         "sync_ingest_crossings_per_s",
         result["ingest_crossings_per_s"],
         "crossings/s",
         f"{result['ingest_posts']} posts pushing {result['ingest_crossings']:,} crossings at once",
         at_least=1000 if full else None,
     )
+    # Where the machine's CPU went meanwhile (the posts run on the same cores as central and its database).
+    crossings = result["ingest_crossings"]
+    for part, label in (
+        ("posts", "the posts' processes (reading, serialising, signing, sending)"),
+        ("central", "central's workers (parsing, checking, storing)"),
+        ("other", "the rest: the database server, mostly"),
+    ):
+        table.add(
+            f"sync_ingest_cpu_{part}_ms_per_crossing",
+            1000 * result[f"ingest_cpu_{part}_s"] / crossings,
+            "ms",
+            f"CPU per crossing during the ingest: {label}; machine busy "
+            f"{100 * result['ingest_cpu_busy_share']:.0f}%",
+        )
 
 
 def _bench_statistics(table: Table, *, quick: bool, crossings: int | None) -> None:

@@ -6,6 +6,7 @@ python -m bench.sync_actor backlog N POST          N crossings (with traveller, 
 python -m bench.sync_actor alerts N                central: N person alerts on a new list (one delta)
 python -m bench.sync_actor push-when-told GO READY post: start, touch READY, push once GO exists
 python -m bench.sync_actor pull-and-screen         post: pull, apply, screen one traveller; prints seconds
+python -m bench.sync_actor publish-unchanged       central: time a feed publication with nothing changed
 """
 
 import json
@@ -169,8 +170,22 @@ def push_when_told(go: str, ready: str) -> None:
     while not Path(go).exists():
         time.sleep(0.02)
     started = time.perf_counter()
-    report = post.sync_once()
-    print(json.dumps({"pushed": report.pushed, "s": time.perf_counter() - started}))
+    # The push alone: what central ingests. (`sync run` pulls the feed afterwards; that is the delta's part.)
+    state = post.state()
+    assert state is not None
+    pushed = post.push(state, post.http_transport)
+    print(json.dumps({"pushed": pushed, "s": time.perf_counter() - started}))
+
+
+def publish_unchanged() -> None:
+    """Central: a feed publication when nothing changed (what each pull costs central when it is due: every
+    published row compared with what was last published). Prints seconds."""
+    from corredor.sync import services
+
+    services.feed_publish()  # whatever is still unpublished
+    started = time.perf_counter()
+    entries = services.feed_publish()
+    print(json.dumps({"entries": entries, "s": time.perf_counter() - started}))
 
 
 def pull_and_screen() -> None:
@@ -218,3 +233,5 @@ if __name__ == "__main__":
         push_when_told(sys.argv[2], sys.argv[3])
     elif verb == "pull-and-screen":
         pull_and_screen()
+    elif verb == "publish-unchanged":
+        publish_unchanged()

@@ -9,6 +9,11 @@ python tests/sync/actor.py record-at NUMBER           central: an entry at SJO (
                                                     NIC NUMBER
 python tests/sync/actor.py desk NUMBER                post: what the desk's history panel says for passport
                                                     NIC NUMBER (JSON: origin, panel, seconds)
+python tests/sync/actor.py refer NUMBER             post: an entry of passport NIC NUMBER and, at the desk,
+                                                    a referral to the child protection agency (consent
+                                                    given); prints the referral's id
+python tests/sync/actor.py referrals                JSON: every referral's id, with its case's reference,
+                                                    how many events the case has, and the consent
 python tests/sync/actor.py cli ARGS...              `corredor ARGS...` (with the skewed clock, if any)
 
 SYNC_SKEW_HOURS shifts this process's clock (a post whose clock is wrong).
@@ -48,6 +53,9 @@ def setup_central() -> None:
         user.save()
     User.objects.get_or_create(username="carl", defaults={"role": "officer", "border_post_id": "SJO"})
     User.objects.get_or_create(username="wanda", defaults={"role": "administrator"})
+    from corredor.protection import demo
+
+    demo.directory_ensure()  # the desk's refer-to list, published to the posts
 
 
 def _passport(number: str) -> "Any":
@@ -95,6 +103,51 @@ def desk(number: str) -> None:
     seconds = time.monotonic() - started
     panel = next(n for n in assessment.notices if n.source == "national_history")
     print(json.dumps({"origin": panel.data["origin"], "panel": panel.panel, "seconds": seconds}))
+
+
+def refer(number: str) -> None:
+    from django.conf import settings
+
+    from corredor.border.services import crossing_record
+    from corredor.core.models import User
+    from corredor.protection import services
+    from corredor.protection.consent import ConsentTerms
+    from corredor.protection.models import ServiceProvider
+
+    officer = User.objects.get(username="olga")
+    recorded = crossing_record(
+        officer=officer,
+        post_code="PBL",
+        direction="entry",
+        decision="admitted",
+        document=_passport(number),
+        transport="land",
+        stay_category="tourist",
+    )
+    assert recorded.crossing.device_id == settings.CORREDOR_DEVICE_ID
+    services.screening_record(
+        officer=officer, crossing=recorded.crossing, indicators=["gbv"], asked_because=["officer_referral"]
+    )
+    transition = services.referral_from_desk(
+        officer=officer,
+        crossing=recorded.crossing,
+        provider=ServiceProvider.objects.get(code="pani"),
+        service="",
+        consent=ConsentTerms(given=True, data=("identity",), purpose="protection", override_reason=""),
+        indicators=["gbv"],
+        child=False,
+    )
+    print(transition.pk)
+
+
+def referrals() -> None:
+    from corredor.protection.models import Transition
+
+    out = {
+        str(t.pk): [t.case.reference, t.case.events.count(), t.consent_given, t.consent_data]
+        for t in Transition.objects.select_related("case")
+    }
+    print(json.dumps(out))
 
 
 def record(count: int, seed: int) -> None:
@@ -211,3 +264,7 @@ if __name__ == "__main__":
         record_at(sys.argv[2])
     elif verb == "desk":
         desk(sys.argv[2])
+    elif verb == "refer":
+        refer(sys.argv[2])
+    elif verb == "referrals":
+        referrals()

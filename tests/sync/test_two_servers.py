@@ -122,6 +122,28 @@ def test_revoked_device_keeps_its_queue(pair: Pair) -> None:
     pair.assert_same()
 
 
+def test_a_referral_made_at_the_post_reaches_central_once(pair: Pair) -> None:
+    pair.sync_once()  # the directory of providers comes from central
+    referral = pair.run("post", "refer", "R7001").strip()
+    at_post = json.loads(pair.run("post", "referrals"))[referral]
+    pair.proxy.mode = "drop"  # central stores the batch; the post never hears it
+    try:
+        pair.sync_once(check=False)
+    finally:
+        pair.proxy.mode = "pass"
+    pair.proxy.mode = "twice"  # then the same batch arrives twice
+    try:
+        pair.sync_once()
+    finally:
+        pair.proxy.mode = "pass"
+    assert pair.status()["pending"] == 0
+    at_central = json.loads(pair.run("central", "referrals"))
+    # The case, its one registration event and the referral with its consent, each once.
+    assert at_central[referral] == at_post == [at_post[0], 1, True, ["identity"]]
+    assert sum(1 for row in at_central.values() if row[0] == at_post[0]) == 1
+    pair.assert_same()  # and the crossing, traveller, screening ... with it
+
+
 def test_watchlist_change_reaches_the_posts_screening(pair: Pair) -> None:
     pair.run("central", "alert", "ZAMBRANO")
     pair.sync_once()
