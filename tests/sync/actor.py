@@ -58,14 +58,14 @@ def setup_central() -> None:
     demo.directory_ensure()  # the desk's refer-to list, published to the posts
 
 
-def _passport(number: str) -> "Any":
+def _passport(number: str, surname: str = "QUESADA") -> "Any":
     from corredor.border.documents import DocumentInput
 
     return DocumentInput(
         document_code="P",
         issuing_state="NIC",
         number=number,
-        surname="QUESADA",
+        surname=surname,
         given_names="ELENA",
         nationality="NIC",
         birth_date=date(1981, 5, 17),
@@ -74,19 +74,24 @@ def _passport(number: str) -> "Any":
     )
 
 
-def record_at(number: str) -> None:
+def _entry(number: str, *, officer: str, post: str, transport: str, surname: str = "QUESADA") -> "Any":
+    """An admitted entry of passport NIC `number`, recorded by `officer` at `post`."""
     from corredor.border.services import crossing_record
     from corredor.core.models import User
 
-    crossing_record(
-        officer=User.objects.get(username="carl"),
-        post_code="SJO",
+    return crossing_record(
+        officer=User.objects.get(username=officer),
+        post_code=post,
         direction="entry",
         decision="admitted",
-        document=_passport(number),
-        transport="air",
+        document=_passport(number, surname),
+        transport=transport,
         stay_category="tourist",
     )
+
+
+def record_at(number: str) -> None:
+    _entry(number, officer="carl", post="SJO", transport="air")
 
 
 def desk(number: str) -> None:
@@ -108,22 +113,13 @@ def desk(number: str) -> None:
 def refer(number: str) -> None:
     from django.conf import settings
 
-    from corredor.border.services import crossing_record
-    from corredor.core.models import User
     from corredor.protection import services
     from corredor.protection.consent import ConsentTerms
     from corredor.protection.models import ServiceProvider
 
-    officer = User.objects.get(username="olga")
-    recorded = crossing_record(
-        officer=officer,
-        post_code="PBL",
-        direction="entry",
-        decision="admitted",
-        document=_passport(number),
-        transport="land",
-        stay_category="tourist",
-    )
+    # Another person than the national-history test's traveller (who must not be in the country already).
+    recorded = _entry(number, officer="olga", post="PBL", transport="land", surname="MEJIA")
+    officer = recorded.crossing.officer
     assert recorded.crossing.device_id == settings.CORREDOR_DEVICE_ID
     services.screening_record(
         officer=officer, crossing=recorded.crossing, indicators=["gbv"], asked_because=["officer_referral"]
