@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -23,11 +24,14 @@ def matching(
     if connection.vendor != "postgresql":
         return list(queryset.filter(**{f"{name}__in": wanted}).values_list(*select))
     f = model._meta.get_field(name)
-    target = f.target_field if f.is_relation else f  # type: ignore[union-attr]
+    assert isinstance(f, models.Field)  # a column, not a reverse relation
+    target = f.target_field if f.is_relation else f  # type: ignore[attr-defined]
     quote = connection.ops.quote_name
-    column = f"{quote(model._meta.db_table)}.{quote(f.column)}"  # type: ignore[union-attr]
+    column = f"{quote(model._meta.db_table)}.{quote(str(f.column))}"
+    # The column's type without its length: a cast to varchar(3) would cut "CRIX" to "CRI" and match it.
+    kind = re.sub(r"\(\d+\)$", "", str(target.db_type(connection)))
     condition = RawSQL(
-        f"{column} = ANY(CAST(%s AS {target.db_type(connection)}[]))",
+        f"{column} = ANY(CAST(%s AS {kind}[]))",
         ([str(v) if isinstance(v, uuid.UUID) else v for v in wanted],),
         output_field=models.BooleanField(),
     )
