@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from corredor.core.errors import ApplicationError
 from corredor.core.permissions import refuse
+from corredor.core.queries import matching
 from corredor.core.retention import purged_ids
 from corredor.sync import registry, serialize
 
@@ -58,11 +59,8 @@ def _traveller_aliases(rows: dict[str, dict[str, Any]]) -> None:
     if not wanted:
         return
     keys = {serialize.key_of(_model("border.traveller"), value): value for value in wanted}
-    aliases = dict(
-        Alias.objects.filter(model_label="border.traveller", post_pk__in=list(keys)).values_list(
-            "post_pk", "central_pk"
-        )
-    )
+    found = matching(Alias, "post_pk", keys, ["post_pk", "central_pk"], model_label="border.traveller")
+    aliases = dict(found)
     for payload in rows.values():
         value = payload.get("traveller_id")
         if value:
@@ -86,9 +84,7 @@ def _check_events_belong_to_post(device: Any, rows: dict[str, dict[str, Any]]) -
     cases = {serialize.key_of(case_model, p.get("case_id")) for p in rows.values() if p.get("case_id")}
     made = {
         serialize.key_text(pk): device_id
-        for pk, device_id in case_model._default_manager.filter(pk__in=list(cases)).values_list(
-            "pk", "device_id"
-        )
+        for pk, device_id in matching(case_model, case_model._meta.pk.name, cases, ["pk", "device_id"])
     }
     for pk, payload in rows.items():
         case = payload.get("case_id")
@@ -120,12 +116,7 @@ def records_ingest(*, label: str, device: Any, rows: dict[str, dict[str, Any]]) 
         _check_events_belong_to_post(device, rows)
     gone = {serialize.key_of(model, pk) for pk in purged_ids(label, list(rows))}
     keys = [pk for pk in rows if pk not in gone]
-    held = {
-        serialize.key_text(pk)
-        for pk in model._default_manager.filter(pk__in=[serialize.pk_value(model, k) for k in keys])
-        .values_list("pk", flat=True)
-        .iterator()
-    }
+    held = {serialize.key_text(row[0]) for row in matching(model, model._meta.pk.name, keys, ["pk"])}
     new = [serialize.instance(model, rows[pk]) for pk in keys if pk not in held]
     model._default_manager.bulk_create(new, batch_size=500)
     return len(new)

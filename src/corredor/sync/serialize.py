@@ -179,9 +179,9 @@ def rows_write(
     upsert: bool = False,
     conflict_on: tuple[str, ...] = (),
 ) -> None:
-    """Insert plain rows (values by column attname, as they travelled) in one statement per 500 rows; with
-    `upsert`, a row whose key (the primary key, or the columns `conflict_on`) is already there has the
-    columns it carries updated. The ORM's bulk_create
+    """Insert plain rows (values by column attname, as they travelled): one statement per 500 rows, or one
+    COPY on PostgreSQL where no conflict is handled; with `upsert`, a row whose key (the primary key, or the
+    columns `conflict_on`) is already there has the columns it carries updated. The ORM's bulk_create
     builds a model instance and prepares every value in Python, which was most of a sync's time.
 
     Every row carries the same columns (the first row's); a column none carries gets its default on insert

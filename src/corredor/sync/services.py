@@ -343,7 +343,7 @@ def _ingest_model(
             first_in_batch.setdefault(value, pk)
         existing: dict[tuple[Any, ...], str] = {}
         keys = list(first_in_batch)
-        # One IN on the last column, the whole key matched here: a few queries for a batch, not one a row.
+        # One lookup on the last column, the whole key matched here: one query for a batch, not one a row.
         for row in matching(model, fields[-1].name, {value[-1] for value in keys}, ["pk", *names]):
             existing[tuple(serialize._plain(v) for v in row[1:])] = serialize.key_text(row[0])
         for pk, value in candidates.items():
